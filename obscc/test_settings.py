@@ -1,0 +1,12 @@
+"""Settings for the test suite: production settings (DEBUG off) with a throwaway key."""
+
+import os
+
+os.environ["DEBUG"] = "0"  # the suite runs the production configuration
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-in-production")
+
+from obscc.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

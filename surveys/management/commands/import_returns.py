@@ -1,0 +1,43 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.importing import COLUMNS, ImportFileError, import_answers
+
+
+class Command(BaseCommand):
+    help = (
+        "Import per-body answers from a CSV or XLSX file (columns: "
+        + ", ".join(COLUMNS)
+        + "). A file with any bad row writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="A .csv (UTF-8) or .xlsx file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report; write nothing."
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        try:
+            with file.open("rb") as handle:
+                result = import_answers(
+                    handle, filename=file.name, dry_run=dry_run, progress=True
+                )
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
+        except ImportFileError as exc:
+            raise CommandError(f"{file.name}: {exc} Nothing was written.") from exc
+        if result.errors:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(result.errors)} error(s) in {file.name}. Nothing was written."
+            )
+        for plan in result.plans:
+            if plan.action != "unchanged" and options["verbosity"] > 1:
+                self.stdout.write(plan.describe())
+        verb = "Would import" if dry_run else "Imported"
+        self.stdout.write(f"{verb} {file.name}: {result.summary()}.")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")

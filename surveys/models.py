@@ -1,0 +1,473 @@
+"""The survey domain: who was asked, what they answered, what was published, what was corrected.
+
+Every fact that comes from outside carries a ``source`` (a Publication). Unknown values are
+stored as NULL, never as 0 or False, so a gap stays a gap.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Publication(models.Model):
+    """A document that states facts: an official publication, a news report quoting one, a list."""
+
+    class Kind(models.TextChoices):
+        INITIAL_ANALYSIS = "initial_analysis", "Initial analysis"
+        FINAL_REPORT = "final_report", "Final report"
+        PRESS_RELEASE = "press_release", "Press release"
+        PRESS_RELEASE_UPDATE = "press_release_update", "Press release update"
+        BLOG = "blog", "Blog post"
+        FOI = "foi", "FOI release"
+        NEWS = "news", "News report"
+        REFERENCE = "reference", "Reference list"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="Short id used to cite it, e.g. PR2023."
+    )
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    survey_round = models.ForeignKey(
+        "SurveyRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+    )
+    published_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    url = models.URLField(max_length=500, blank=True)
+    is_secondary = models.BooleanField(
+        default=False, help_text="A report quoting an official publication, not the publication."
+    )
+    quotes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="quoted_by"
+    )
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["published_on", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @property
+    def date_display(self) -> str:
+        if self.published_on is None:
+            return "date not stated"
+        if self.date_precision == self.DatePrecision.MONTH:
+            return self.published_on.strftime("%B %Y")
+        return self.published_on.strftime("%-d %B %Y")
+
+
+class SurveyRound(models.Model):
+    year = models.PositiveSmallIntegerField(unique=True)
+    invitations_sent_on = models.DateField(null=True, blank=True)
+    question_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    scope = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    source = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="round_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} survey"
+
+    @property
+    def reference_date(self) -> datetime.date:
+        """The date at which 'of concern' is judged: when the survey went out."""
+        return self.invitations_sent_on or datetime.date(self.year, 12, 31)
+
+
+class Body(models.Model):
+    class Kind(models.TextChoices):
+        TERRITORIAL = "territorial", "Territorial police force"
+        SPECIAL = "special", "Special police force"
+        NATIONAL_AGENCY = "national_agency", "National law-enforcement agency"
+
+    class Nation(models.TextChoices):
+        ENGLAND = "england", "England"
+        WALES = "wales", "Wales"
+        NATIONAL = "national", "National (not one nation)"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    nation = models.CharField(max_length=20, choices=Nation.choices)
+    region = models.CharField(max_length=100, blank=True, help_text="Empty for national bodies.")
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "bodies"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(nation="national") | Q(region=""),
+                name="body_national_has_no_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyAlias(models.Model):
+    """Another name a body goes or went by; used for matching imports and for display."""
+
+    class Kind(models.TextChoices):
+        FORMER = "former", "Former name"
+        WELSH = "welsh", "Welsh name"
+        VARIANT = "variant", "Name used in a source"
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    until_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a former name: the last year it was used."
+    )
+    source = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "body aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()} of {self.body.short_name})"
+
+
+class Return(models.Model):
+    """One body's place in one round: whether it responded, and the source that says so."""
+
+    class Status(models.TextChoices):
+        RESPONDED = "responded", "Responded"
+        DID_NOT_RESPOND = "did_not_respond", "Did not respond"
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="returns")
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey_round__year", "body__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "survey_round"], name="one_return_per_round"),
+            models.CheckConstraint(
+                condition=Q(status__in=["responded", "did_not_respond"]),
+                name="return_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.short_name}, {self.survey_round.year}: {self.get_status_display()}"
+
+
+class SystemType(models.Model):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(unique=True, help_text="Display order.")
+    description = models.TextField(blank=True)
+    is_survey_category = models.BooleanField(
+        default=True,
+        help_text="False for a grouping a source used that is not one of the survey's categories.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vendor(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    country = models.CharField(max_length=100, blank=True, help_text="Empty when no source says.")
+    country_source = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country_source__isnull=False),
+                name="vendor_country_has_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VendorAlias(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "vendor aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} (alias of {self.vendor})"
+
+
+class VendorConcernQuerySet(models.QuerySet):
+    def in_force_on(self, date: datetime.date) -> VendorConcernQuerySet:
+        return self.filter(
+            Q(in_force_from__isnull=True) | Q(in_force_from__lte=date),
+            Q(in_force_until__isnull=True) | Q(in_force_until__gt=date),
+        )
+
+
+class VendorConcern(models.Model):
+    """A cited security or ethical concern about a vendor. Which vendors are 'of concern' is data."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="concerns")
+    summary = models.TextField()
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    in_force_from = models.DateField(
+        null=True, blank=True, help_text="Empty: no start date stated; applies to every round."
+    )
+    in_force_until = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = VendorConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vendor__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="concern_has_summary"),
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(in_force_until__isnull=True)
+                | Q(in_force_until__gt=models.F("in_force_from")),
+                name="concern_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.summary[:60]}"
+
+
+class Answer(models.Model):
+    """What one body said (or a source says it said) about one system type in one round."""
+
+    class Intent(models.TextChoices):
+        NOT_STATED = "", "Not stated"
+        INTENDS = "intends", "Intends to use"
+        NO_INTENTION = "no_intention", "No intention to use"
+        UNSURE = "unsure", "Unsure"
+
+    survey_return = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="answers")
+    system_type = models.ForeignKey(SystemType, on_delete=models.PROTECT, related_name="answers")
+    operates = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
+    vendors = models.ManyToManyField(Vendor, through="AnswerVendor", related_name="answers")
+    aware_of_concerns = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
+    intent = models.CharField(max_length=20, choices=Intent.choices, blank=True, default="")
+    notes = models.TextField(blank=True)
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey_return__survey_round__year", "survey_return__body__name", "system_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey_return", "system_type"], name="one_answer_per_system"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        r = self.survey_return
+        return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
+
+
+class AnswerVendor(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_vendors")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="answer_vendors")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "vendor"], name="vendor_once_per_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer}: {self.vendor}"
+
+
+class PublishedFinding(models.Model):
+    """A figure exactly as a publication stated it. Never edited: changes are Corrections."""
+
+    class Metric(models.TextChoices):
+        INVITED = "invited", "Bodies invited"
+        RESPONDED = "responded", "Returns received"
+        RESPONSE_RATE = "response_rate", "Response rate"
+        OPERATORS = "operators", "Bodies operating the system"
+        CONCERN_USERS = "concern_users", "Bodies using equipment of concern"
+        VENDOR_USERS = "vendor_users", "Bodies using the vendor's equipment"
+        NON_UK_USERS = "non_uk_users", "Bodies using equipment made outside the UK"
+        AWARE = "aware", "Bodies aware of security or ethical concerns"
+        INTENDS = "intends", "Bodies intending to use it in future"
+        NO_INTENTION = "no_intention", "Bodies with no intention to use it"
+        UNSURE = "unsure", "Bodies unsure whether they will use it"
+        LIVE_USERS = "live_users", "Bodies using it live"
+        DATABASE_ACCESS = "database_access", "Bodies with access to national image databases"
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exactly"
+        AT_LEAST = "at_least", "at least"
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "bodies"
+        PERCENT = "percent", "per cent"
+
+    key = models.SlugField(max_length=100, unique=True, help_text="Stable id of this figure.")
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="findings")
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="findings")
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    system_type = models.ForeignKey(
+        SystemType, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    value = models.DecimalField(max_digits=9, decimal_places=2)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    numerator = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a percentage: the count it was computed from."
+    )
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    denominator_is_derived = models.BooleanField(
+        default=False, help_text="The publication does not state it; it is derived arithmetic."
+    )
+    published_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A percentage the publication printed beside a count."
+    )
+    wording = models.TextField(help_text="The words of the publication.")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey_round__year", "publication__published_on", "key"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="finding_value_non_negative"),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(value__lte=100), name="finding_percent_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="finding_denominator_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_percent__isnull=True) | Q(published_percent__lte=100),
+                name="finding_published_percent_at_most_100",
+            ),
+            models.CheckConstraint(condition=~Q(wording=""), name="finding_has_wording"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication.code}: {self.wording[:80]}"
+
+    def format_value(self, value: Decimal | None = None, qualifier: str | None = None) -> str:
+        value = self.value if value is None else value
+        qualifier = self.qualifier if qualifier is None else qualifier
+        number = f"{value.normalize():f}"
+        text = f"{number}%" if self.unit == self.Unit.PERCENT else number
+        if qualifier == self.Qualifier.AT_LEAST:
+            text = f"at least {text}"
+        if self.denominator and self.unit == self.Unit.COUNT:
+            text = f"{text} of {self.denominator}"
+        return text
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def in_force(self) -> CorrectionQuerySet:
+        return self.filter(withdrawn_on__isnull=True)
+
+
+class Correction(models.Model):
+    """A later statement that changes a published figure or a body's answer. Kept forever."""
+
+    finding = models.ForeignKey(
+        PublishedFinding,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    answer = models.ForeignKey(
+        Answer, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    answer_field = models.CharField(
+        max_length=30, blank=True, help_text="For an answer: which field the correction changes."
+    )
+    old_value = models.CharField(max_length=200)
+    new_value = models.CharField(max_length=200)
+    new_qualifier = models.CharField(
+        max_length=10, choices=PublishedFinding.Qualifier.choices, blank=True
+    )
+    reason = models.TextField()
+    announced_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="corrections")
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-announced_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finding__isnull=False, answer__isnull=True)
+                | Q(finding__isnull=True, answer__isnull=False),
+                name="correction_targets_one_thing",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
+            models.CheckConstraint(
+                condition=Q(answer__isnull=True) | ~Q(answer_field=""),
+                name="answer_correction_names_field",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | ~Q(withdrawal_reason=""),
+                name="withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.finding or self.answer
+        return f"Correction to {target}: {self.old_value} -> {self.new_value}"

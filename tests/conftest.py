@@ -1,0 +1,63 @@
+"""A small named world (synthetic, for tests only): two forces and an agency, two rounds."""
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+
+from surveys.models import Body, Publication, Return, SurveyRound, SystemType, Vendor
+from tests import factories as f
+
+RESPONDED = Return.Status.RESPONDED
+NOT = Return.Status.DID_NOT_RESPOND
+
+
+@dataclass
+class World:
+    report: Publication
+    round_2020: SurveyRound
+    round_2021: SurveyRound
+    northshire: Body
+    southshire: Body
+    agency: Body
+    external: SystemType
+    drones: SystemType
+    redcam: Vendor  # of concern
+    bluecam: Vendor  # of concern
+    homecam: Vendor  # no concern
+
+
+@pytest.fixture
+def world(db) -> World:
+    report = f.publication("TESTREP")
+    r2020, r2021 = f.survey_round(2020), f.survey_round(2021)
+    north = f.body("Northshire Police", source=report, short_name="Northshire")
+    south = f.body("Southshire Constabulary", source=report, short_name="Southshire")
+    agency = f.body(
+        "Test Agency", source=report, kind=Body.Kind.NATIONAL_AGENCY, nation="national", region=""
+    )
+    world = World(
+        report=report,
+        round_2020=r2020,
+        round_2021=r2021,
+        northshire=north,
+        southshire=south,
+        agency=agency,
+        external=f.system_type("external-cctv", 1, name="External CCTV"),
+        drones=f.system_type("drones", 2, name="Drones"),
+        redcam=f.vendor("Redcam", concern_source=report),
+        bluecam=f.vendor("Bluecam", concern_source=report),
+        homecam=f.vendor("Homecam"),
+    )
+    for b in (north, south, agency):
+        f.survey_return(b, r2020, RESPONDED, report)
+    f.survey_return(north, r2021, RESPONDED, report)
+    f.survey_return(south, r2021, RESPONDED, report)
+    f.survey_return(agency, r2021, NOT, report)
+    return world
+
+
+@pytest.fixture
+def real_data(db):
+    call_command("load_obscc", stdout=io.StringIO())

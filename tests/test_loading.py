@@ -1,0 +1,196 @@
+"""The real data, as loaded by load_obscc, matches ../shared/reference/FACTS.md."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from surveys.models import (
+    Answer,
+    Body,
+    BodyAlias,
+    Correction,
+    Publication,
+    PublishedFinding,
+    Return,
+    SurveyRound,
+    SystemType,
+    Vendor,
+)
+
+pytestmark = pytest.mark.django_db
+
+NON_RESPONDENTS = {
+    "City of London Police",
+    "Gloucestershire Constabulary",
+    "Greater Manchester Police",
+    "Gwent Police",
+    "Merseyside Police",
+    "National Crime Agency",
+    "South Yorkshire Police",
+    "Thames Valley Police",
+}
+HIKVISION_USERS = {
+    "bedfordshire",
+    "cleveland",
+    "hampshire-and-isle-of-wight",
+    "lincolnshire",
+    "norfolk",
+    "northumbria",
+    "north-wales",
+    "nottinghamshire",
+    "suffolk",
+    "metropolitan-police",
+    "british-transport-police",
+}
+
+
+def test_bodies_nations_and_kinds(real_data):
+    assert Body.objects.count() == 47
+    by_nation = dict(Body.objects.values_list("nation").annotate(n=Count("pk")))
+    assert by_nation == {"england": 39, "wales": 4, "national": 4}
+    assert Body.objects.filter(kind="territorial").count() == 43
+    assert set(Body.objects.filter(kind="special").values_list("short_name", flat=True)) == {
+        "British Transport Police",
+        "Civil Nuclear Constabulary",
+        "Ministry of Defence Police",
+    }
+    assert Body.objects.get(kind="national_agency").name == "National Crime Agency"
+    assert Body.objects.get(slug="west-midlands").region == "West Midlands"
+    assert not Body.objects.filter(nation="england", region="").exists()
+
+
+def test_former_and_variant_names(real_data):
+    hampshire = BodyAlias.objects.get(name="Hampshire Constabulary")
+    assert hampshire.body.name == "Hampshire and Isle of Wight Constabulary"
+    assert hampshire.kind == "former"
+    assert BodyAlias.objects.get(name="Gloucestershire Police").source.code == "PR2023"
+
+
+def test_rounds_and_2022_returns(real_data):
+    assert list(SurveyRound.objects.values_list("year", flat=True)) == [2017, 2019, 2022]
+    returns = Return.objects.filter(survey_round__year=2022)
+    assert returns.count() == 47
+    assert returns.filter(status="responded").count() == 39
+    non = returns.filter(status="did_not_respond").values_list("body__name", flat=True)
+    assert set(non) == NON_RESPONDENTS
+    assert not Return.objects.filter(survey_round__year__in=[2017, 2019]).exists()
+    assert SurveyRound.objects.get(year=2022).question_count == 119
+
+
+def test_earlier_rounds_have_only_their_published_response_rate(real_data):
+    for year in (2017, 2019):
+        findings = PublishedFinding.objects.filter(survey_round__year=year)
+        assert [(f.metric, f.value, f.unit) for f in findings] == [
+            ("response_rate", Decimal("100"), "percent")
+        ]
+
+
+@pytest.mark.parametrize(
+    "key, metric, system_type, qualifier, value",
+    [
+        ("pr2023-external-cctv-concern", "concern_users", "external-cctv", "at_least", 18),
+        ("pr2023-internal-cctv-concern", "concern_users", "internal-cctv", "at_least", 24),
+        ("pr2023-anpr-concern", "concern_users", "anpr", "at_least", 11),
+        ("pr2023-bwv-hikvision", "vendor_users", "body-worn-video", "at_least", 2),
+        ("pr2023-drone-operators", "operators", "drones", "exact", 31),
+        ("pr2023-drone-dji-aware", "aware", "drones", "exact", 23),
+        ("init2022-hikvision-cameras", "vendor_users", "cctv-unspecified", "exact", 11),
+        ("init2022-non-uk-cameras", "non_uk_users", "cctv-unspecified", "exact", 12),
+        ("init2022-lfr-intend", "intends", "facial-recognition", "exact", 13),
+        ("init2022-drone-operators", "operators", "drones", "exact", 28),
+    ],
+)
+def test_published_findings(real_data, key, metric, system_type, qualifier, value):
+    finding = PublishedFinding.objects.get(key=key)
+    assert (finding.metric, finding.system_type.slug, finding.qualifier) == (
+        metric,
+        system_type,
+        qualifier,
+    )
+    assert finding.value == value
+    assert finding.wording
+
+
+def test_every_finding_and_fact_has_a_source(real_data):
+    assert PublishedFinding.objects.count() == 21
+    assert not PublishedFinding.objects.filter(publication__isnull=True).exists()
+    assert PublishedFinding.objects.filter(publication__code="INIT2022").count() == 10
+    for model in (Body, Return, Answer):
+        assert not model.objects.filter(source__isnull=True).exists()
+    assert set(Publication.objects.values_list("code", flat=True)) >= {
+        "PR2023",
+        "PR2023-UPDATE",
+        "REP2023",
+        "INIT2022",
+        "EPOCH2022",
+        "FORCELIST",
+    }
+
+
+def test_response_rate_finding_keeps_the_published_91(real_data):
+    rate = PublishedFinding.objects.get(key="pr2023-response-rate")
+    assert (rate.value, rate.numerator, rate.denominator) == (91, 39, 47)
+
+
+def test_named_per_body_facts(real_data):
+    hikvision = Answer.objects.filter(
+        system_type__slug="cctv-unspecified", vendors__name="Hikvision"
+    )
+    assert set(hikvision.values_list("survey_return__body__slug", flat=True)) == HIKVISION_USERS
+    assert not hikvision.exclude(aware_of_concerns=None).exists()  # not stated per body
+    fr = Answer.objects.filter(system_type__slug="facial-recognition")
+    assert list(fr.filter(operates=True).values_list("survey_return__body__slug", flat=True)) == [
+        "metropolitan-police"
+    ]
+    assert fr.filter(intent="intends").count() == 13
+    assert Answer.objects.count() == 11 + 1 + 13
+
+
+def test_vendors_and_concerns(real_data):
+    names = set(Vendor.objects.values_list("name", flat=True))
+    assert names == {"Dahua", "Hikvision", "Honeywell", "Huawei", "Nuuo", "DJI"}
+    assert not Vendor.objects.filter(concerns__isnull=True).exists()
+    assert set(Vendor.objects.exclude(country="").values_list("name", flat=True)) == {
+        "Hikvision",
+        "DJI",
+    }
+
+
+def test_hikvision_body_worn_correction(real_data):
+    correction = Correction.objects.get()
+    assert correction.finding.key == "pr2023-bwv-hikvision"
+    assert (correction.old_value, correction.new_value) == ("2", "0")
+    assert correction.source.code == "PR2023-UPDATE"
+    assert correction.withdrawn_on is None
+    # the published figure itself is kept as published
+    assert correction.finding.value == 2
+
+
+def test_system_types_in_stable_order(real_data):
+    slugs = list(SystemType.objects.values_list("slug", flat=True))
+    assert slugs[:2] == ["external-cctv", "internal-cctv"]
+    assert {"anpr", "body-worn-video", "drones", "helicopters", "facial-recognition"} <= set(slugs)
+
+
+def test_loading_twice_changes_nothing(real_data):
+    models = [Body, Return, Answer, PublishedFinding, Correction, Publication, Vendor]
+    history_before = [m.history.count() for m in models]
+    out = io.StringIO()
+    call_command("load_obscc", stdout=out)
+    assert "Nothing to change" in out.getvalue()
+    assert [m.history.count() for m in models] == history_before
+
+
+def test_loading_restores_an_edited_value_with_history(real_data):
+    body = Body.objects.get(slug="kent")
+    body.region = "Wrong"
+    body.save()
+    out = io.StringIO()
+    call_command("load_obscc", stdout=out)
+    assert "bodies: 0 created, 1 updated" in out.getvalue()
+    body.refresh_from_db()
+    assert body.region == "South East"
+    assert body.history.first().history_change_reason.startswith("load_obscc")
