@@ -50,7 +50,9 @@ def cache_config(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url == "dummy://":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss://, locmem:// or dummy://; got {url!r}")
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://, rediss://, locmem:// or dummy://; got {url!r}"
+    )
 
 
 DEBUG = env_bool("DEBUG", False)

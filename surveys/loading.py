@@ -259,7 +259,10 @@ class Loader:
                 upsert(
                     Return,
                     self.report,
-                    {"body": self.ref(self.bodies, row["body"], "body"), "survey_round": survey_round},
+                    {
+                        "body": self.ref(self.bodies, row["body"], "body"),
+                        "survey_round": survey_round,
+                    },
                     {
                         "status": row["status"],
                         "source": self.ref(self.publications, row["source"], "publication"),
@@ -322,7 +325,10 @@ class Loader:
             upsert(
                 Correction,
                 self.report,
-                {"finding": finding, "source": self.ref(self.publications, row["source"], "publication")},
+                {
+                    "finding": finding,
+                    "source": self.ref(self.publications, row["source"], "publication"),
+                },
                 {
                     "old_value": row["old_value"],
                     "new_value": row["new_value"],
@@ -335,4 +341,3 @@ class Loader:
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     return Loader(data_dir).run()
-

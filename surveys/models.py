@@ -252,7 +252,7 @@ class VendorConcernQuerySet(models.QuerySet):
 
 
 class VendorConcern(models.Model):
-    """A cited security or ethical concern about a vendor. Which vendors are 'of concern' is data."""
+    """A cited security or ethical concern about a vendor: which vendors count is data."""
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="concerns")
     summary = models.TextField()
@@ -404,7 +404,7 @@ class PublishedFinding(models.Model):
     def format_value(self, value: Decimal | None = None, qualifier: str | None = None) -> str:
         value = self.value if value is None else value
         qualifier = self.qualifier if qualifier is None else qualifier
-        number = f"{value.normalize():f}"
+        number = f"{Decimal(value).normalize():f}"
         text = f"{number}%" if self.unit == self.Unit.PERCENT else number
         if qualifier == self.Qualifier.AT_LEAST:
             text = f"at least {text}"

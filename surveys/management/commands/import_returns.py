@@ -21,9 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, dry_run: bool, **options):
         try:
             with file.open("rb") as handle:
-                result = import_answers(
-                    handle, filename=file.name, dry_run=dry_run, progress=True
-                )
+                result = import_answers(handle, filename=file.name, dry_run=dry_run, progress=True)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         except ImportFileError as exc:
