@@ -1,11 +1,14 @@
 """The dashboard's statistics: one definition each (see METRICS.md), counted in SQL.
 
 Pages, exports and the API all read these functions. Each makes a fixed number of queries,
-whatever the amount of data. ``None`` always means "not known" and is never shown as 0.
+whatever the number of bodies, answers or rounds. ``None`` always means "not known" and is
+never shown as 0.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,11 +22,11 @@ from surveys.models import (
     Return,
     SurveyRound,
     SystemType,
-    Vendor,
     VendorConcern,
 )
 
 RESPONDED = Return.Status.RESPONDED
+Metric = PublishedFinding.Metric
 
 
 def percent(numerator: int, denominator: int) -> int:
@@ -32,13 +35,19 @@ def percent(numerator: int, denominator: int) -> int:
     return int(ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+# --- Response -------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class RoundResponse:
     year: int
     invited: int | None
     responded: int | None
-    has_per_body_returns: bool
     published_rate: Decimal | None
+
+    @property
+    def has_per_body_returns(self) -> bool:
+        return self.invited is not None
 
     @property
     def rate(self) -> int | None:
@@ -47,8 +56,8 @@ class RoundResponse:
         return percent(self.responded, self.invited)
 
 
-def response_by_round(*, published_rates: bool = True) -> list[RoundResponse]:
-    """Per round: bodies invited, returns received and the rate; two queries for all rounds.
+def response_by_round() -> list[RoundResponse]:
+    """Per round: bodies invited, returns received and the rate (two queries for all rounds).
 
     A round without per-body returns (2017, 2019) has no counts, only its published rate.
     """
@@ -57,36 +66,54 @@ def response_by_round(*, published_rates: bool = True) -> list[RoundResponse]:
         n_responded=Count("returns", filter=Q(returns__status=RESPONDED)),
     ).order_by("year")
     published: dict[int, Decimal] = {}
-    if published_rates:
-        for year, value in (
-            PublishedFinding.objects.filter(metric=PublishedFinding.Metric.RESPONSE_RATE)
-            .order_by("publication__published_on")
-            .values_list("survey_round__year", "value")
-        ):
-            published.setdefault(year, value)
+    for year, value in (
+        PublishedFinding.objects.filter(metric=Metric.RESPONSE_RATE)
+        .order_by("publication__published_on", "pk")
+        .values_list("survey_round__year", "value")
+    ):
+        published.setdefault(year, value)
     return [
         RoundResponse(
             year=r.year,
             invited=r.n_invited or None,
             responded=r.n_responded if r.n_invited else None,
-            has_per_body_returns=bool(r.n_invited),
             published_rate=published.get(r.year),
         )
         for r in rounds
     ]
 
 
-def round_response(*, year: int) -> RoundResponse | None:
-    return next((r for r in response_by_round() if r.year == year), None)
+# --- Vendors of concern ---------------------------------------------------------------------
 
 
-def concern_vendor_ids(*, survey_round: SurveyRound) -> list[int]:
-    """Vendors with at least one cited concern in force on the round's reference date."""
-    return list(
-        VendorConcern.objects.in_force_on(survey_round.reference_date)
-        .values_list("vendor_id", flat=True)
-        .distinct()
-    )
+def concern_vendor_ids(rounds: Iterable[SurveyRound]) -> dict[int, set[int]]:
+    """Per round id, the vendors with at least one cited concern in force at its date."""
+    concerns = list(VendorConcern.objects.values_list("vendor_id", "in_force_from", "in_force_until"))
+    result = {}
+    for survey_round in rounds:
+        date = survey_round.reference_date
+        result[survey_round.pk] = {
+            vendor_id
+            for vendor_id, start, end in concerns
+            if (start is None or start <= date) and (end is None or end > date)
+        }
+    return result
+
+
+def _concern_q(concern_ids: dict[int, set[int]], prefix: str = "") -> Q:
+    """Rows whose vendor was of concern in their own round."""
+    q = Q(pk__in=[])
+    for round_id, vendor_ids in concern_ids.items():
+        q |= Q(
+            **{
+                f"{prefix}survey_return__survey_round": round_id,
+                f"{prefix}answer_vendors__vendor__in": vendor_ids,
+            }
+        )
+    return q
+
+
+# --- Per round and system type --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -104,6 +131,7 @@ class Figure:
 @dataclass(frozen=True)
 class SystemTypeStats:
     system_type: SystemType
+    round_id: int
     answered: int
     operators: Figure
     concern_users: Figure
@@ -114,86 +142,137 @@ class SystemTypeStats:
         return self.answered > 0
 
 
-def system_type_stats(*, survey_round: SurveyRound) -> list[SystemTypeStats]:
-    """Per system type, over responding bodies' answers in the round (two queries).
-
-    Each figure counts only the answers that say something about it, and says how many those
-    are (its coverage): operators over answers stating whether they operate it; bodies using
-    equipment of concern over answers listing vendors or saying they do not operate it; aware
-    over answers stating awareness. A figure with no coverage is None: no data, never zero.
-    """
-    concern_ids = concern_vendor_ids(survey_round=survey_round)
-    in_round = Q(
-        answers__survey_return__survey_round=survey_round,
-        answers__survey_return__status=RESPONDED,
+def _answers_in(rounds: list[SurveyRound]):
+    return Answer.objects.filter(
+        survey_return__survey_round__in=rounds, survey_return__status=RESPONDED
     )
-    vendors_known = Q(answers__answer_vendors__isnull=False) | Q(answers__operates=False)
 
-    def count(condition: Q, target: str = "answers") -> Count:
-        return Count(target, filter=in_round & condition, distinct=True)
 
-    types = SystemType.objects.annotate(
-        n_answered=count(Q()),
-        n_operates_known=count(Q(answers__operates__isnull=False)),
-        n_operators=count(Q(answers__operates=True)),
-        n_vendors_known=count(vendors_known),
-        n_concern=count(
-            Q(answers__answer_vendors__vendor__in=concern_ids), "answers__survey_return__body"
-        ),
-        n_aware_known=count(Q(answers__aware_of_concerns__isnull=False)),
-        n_aware=count(Q(answers__aware_of_concerns=True)),
-    ).order_by("position")
-    return [
-        SystemTypeStats(
-            system_type=t,
-            answered=t.n_answered,
-            operators=Figure.of(t.n_operators, t.n_operates_known),
-            concern_users=Figure.of(t.n_concern, t.n_vendors_known),
-            aware=Figure.of(t.n_aware, t.n_aware_known),
+def system_type_stats_by_round(
+    rounds: Iterable[SurveyRound],
+) -> dict[tuple[int, int], SystemTypeStats]:
+    """Per (round id, system type id), over responding bodies' answers (three queries).
+
+    Each figure counts only the answers that say something about it and carries how many those
+    are (its coverage): operators over answers stating whether they operate it; bodies using
+    equipment of concern (distinct bodies) over answers listing vendors or saying they do not
+    operate it; aware over answers stating awareness. No coverage: None, never zero.
+    """
+    rounds = list(rounds)
+    concern_ids = concern_vendor_ids(rounds)
+
+    def count(condition: Q = Q(), target: str = "pk") -> Count:
+        return Count(target, filter=condition, distinct=True)
+
+    rows = (
+        _answers_in(rounds)
+        .values("survey_return__survey_round", "system_type")
+        .annotate(
+            answered=count(),
+            operates_known=count(Q(operates__isnull=False)),
+            operators=count(Q(operates=True)),
+            vendors_known=count(Q(answer_vendors__isnull=False) | Q(operates=False)),
+            concern=count(_concern_q(concern_ids), "survey_return__body"),
+            aware_known=count(Q(aware_of_concerns__isnull=False)),
+            aware=count(Q(aware_of_concerns=True)),
         )
-        for t in types
-    ]
+        .order_by()
+    )
+    counts = {(row["survey_return__survey_round"], row["system_type"]): row for row in rows}
+    empty = defaultdict(int)
+    result = {}
+    for system_type in SystemType.objects.all():
+        for survey_round in rounds:
+            key = (survey_round.pk, system_type.pk)
+            row = counts.get(key, empty)
+            result[key] = SystemTypeStats(
+                system_type=system_type,
+                round_id=survey_round.pk,
+                answered=row["answered"],
+                operators=Figure.of(row["operators"], row["operates_known"]),
+                concern_users=Figure.of(row["concern"], row["vendors_known"]),
+                aware=Figure.of(row["aware"], row["aware_known"]),
+            )
+    return result
+
+
+def system_type_stats(*, survey_round: SurveyRound) -> list[SystemTypeStats]:
+    """One round's figures for every system type, in display order."""
+    by_key = system_type_stats_by_round([survey_round])
+    return sorted(by_key.values(), key=lambda s: s.system_type.position)
 
 
 @dataclass(frozen=True)
 class VendorCount:
+    round_id: int
     system_type_id: int
     vendor_id: int
     vendor_name: str
+    vendor_slug: str
     bodies: int
     of_concern: bool
 
 
 def vendor_breakdown(
-    *, survey_round: SurveyRound, system_type: SystemType | None = None
+    rounds: Iterable[SurveyRound],
+    *,
+    system_type: SystemType | None = None,
+    vendor_id: int | None = None,
 ) -> list[VendorCount]:
-    """For each system type and vendor, the distinct responding bodies recording it."""
-    concern_ids = set(concern_vendor_ids(survey_round=survey_round))
+    """For each round, system type and vendor: the distinct responding bodies recording it."""
+    rounds = list(rounds)
+    concern_ids = concern_vendor_ids(rounds)
     rows = AnswerVendor.objects.filter(
-        answer__survey_return__survey_round=survey_round,
+        answer__survey_return__survey_round__in=rounds,
         answer__survey_return__status=RESPONDED,
     )
     if system_type is not None:
         rows = rows.filter(answer__system_type=system_type)
+    if vendor_id is not None:
+        rows = rows.filter(vendor_id=vendor_id)
     rows = (
-        rows.values("answer__system_type", "vendor", "vendor__name")
+        rows.values(
+            "answer__survey_return__survey_round",
+            "answer__system_type",
+            "vendor",
+            "vendor__name",
+            "vendor__slug",
+        )
         .annotate(bodies=Count("answer__survey_return__body", distinct=True))
-        .order_by("answer__system_type__position", "-bodies", "vendor__name")
+        .order_by(
+            "answer__survey_return__survey_round__year",
+            "answer__system_type__position",
+            "-bodies",
+            "vendor__name",
+        )
     )
     return [
         VendorCount(
+            round_id=row["answer__survey_return__survey_round"],
             system_type_id=row["answer__system_type"],
             vendor_id=row["vendor"],
             vendor_name=row["vendor__name"],
+            vendor_slug=row["vendor__slug"],
             bodies=row["bodies"],
-            of_concern=row["vendor"] in concern_ids,
+            of_concern=row["vendor"] in concern_ids[row["answer__survey_return__survey_round"]],
         )
         for row in rows
     ]
 
 
-def vendors_of_concern(*, survey_round: SurveyRound) -> list[Vendor]:
-    return list(Vendor.objects.filter(pk__in=concern_vendor_ids(survey_round=survey_round)))
+def intent_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round id, system type id) and stated future intent, the bodies stating it."""
+    rows = (
+        _answers_in(list(rounds))
+        .exclude(intent="")
+        .values("survey_return__survey_round", "system_type", "intent")
+        .annotate(n=Count("survey_return__body", distinct=True))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[(row["survey_return__survey_round"], row["system_type"])][row["intent"]] = row["n"]
+    return counts
 
 
 # --- Published figures next to computed ones --------------------------------------------------
@@ -205,6 +284,14 @@ class Agreement:
     NO_DATA = "no_data"
     PARTIAL = "partial"
     ARITHMETIC = "arithmetic"
+
+    LABELS = {
+        AGREES: "Matches the per-body data",
+        DISAGREES: "Differs from the per-body data",
+        NO_DATA: "No per-body data",
+        PARTIAL: "Per-body data incomplete",
+        ARITHMETIC: "Published arithmetic does not hold",
+    }
 
 
 def agreement(
@@ -270,74 +357,92 @@ class FindingView:
     def current_display(self) -> str:
         return self.finding.format_value(self.current_value, self.current_qualifier)
 
-
-def _computed_for(
-    finding: PublishedFinding,
-    response: RoundResponse | None,
-    by_type: dict[int, SystemTypeStats],
-    by_vendor: dict[tuple[int, int], int],
-    intents: dict[int, dict[str, int]],
-) -> Figure | None:
-    """The computed counterpart of a published figure, or None where nothing is computable."""
-    metric = PublishedFinding.Metric
-    if finding.metric in (metric.INVITED, metric.RESPONDED, metric.RESPONSE_RATE):
-        if response is None or not response.has_per_body_returns:
-            return None
-        value = {
-            metric.INVITED: response.invited,
-            metric.RESPONDED: response.responded,
-            metric.RESPONSE_RATE: response.rate,
-        }[finding.metric]
-        return Figure(value, response.invited)
-    stats = by_type.get(finding.system_type_id)
-    if stats is None:
-        return None
-    if finding.vendor_id is not None:
-        if finding.metric != metric.VENDOR_USERS:
-            return None  # e.g. awareness of one vendor's concerns: not recorded per vendor
-        value = by_vendor.get((finding.system_type_id, finding.vendor_id), 0)
-        return Figure.of(value, stats.concern_users.coverage)
-    if finding.metric in (metric.INTENDS, metric.NO_INTENTION, metric.UNSURE):
-        stated = intents.get(stats.system_type.pk, {})
-        return Figure.of(stated.get(finding.metric, 0), sum(stated.values()))
-    figure = {
-        metric.OPERATORS: stats.operators,
-        metric.CONCERN_USERS: stats.concern_users,
-        metric.AWARE: stats.aware,
-    }.get(finding.metric)
-    return figure
+    @property
+    def status_label(self) -> str:
+        return Agreement.LABELS[self.status]
 
 
-def findings_with_status(
-    *, survey_round: SurveyRound, as_published: bool = False
-) -> list[FindingView]:
-    """Every published finding of a round beside its computed counterpart and corrections."""
-    findings = list(
-        PublishedFinding.objects.filter(survey_round=survey_round).select_related(
-            "publication", "system_type", "vendor", "survey_round"
+@dataclass
+class _Computed:
+    """Everything needed to compute any finding's counterpart, for a set of rounds."""
+
+    responses: dict[int, RoundResponse]
+    by_type: dict[tuple[int, int], SystemTypeStats]
+    by_vendor: dict[tuple[int, int, int], int]
+    intents: dict[tuple[int, int], dict[str, int]]
+
+    @classmethod
+    def for_rounds(cls, rounds: list[SurveyRound]) -> _Computed:
+        return cls(
+            responses={r.year: r for r in response_by_round()},
+            by_type=system_type_stats_by_round(rounds),
+            by_vendor={
+                (v.round_id, v.system_type_id, v.vendor_id): v.bodies
+                for v in vendor_breakdown(rounds)
+            },
+            intents=intent_counts(rounds),
         )
+
+    def figure_for(self, finding: PublishedFinding) -> tuple[Figure | None, bool]:
+        """The computed counterpart of a finding, and whether it covers every respondent."""
+        response = self.responses.get(finding.survey_round.year)
+        if finding.metric in (Metric.INVITED, Metric.RESPONDED, Metric.RESPONSE_RATE):
+            if response is None or not response.has_per_body_returns:
+                return None, True
+            value = {
+                Metric.INVITED: response.invited,
+                Metric.RESPONDED: response.responded,
+                Metric.RESPONSE_RATE: response.rate,
+            }[finding.metric]
+            return Figure(value, response.invited), True
+        key = (finding.survey_round_id, finding.system_type_id)
+        stats = self.by_type.get(key)
+        if stats is None:
+            return None, True
+        if finding.vendor_id is not None:
+            if finding.metric != Metric.VENDOR_USERS:
+                return None, True  # e.g. awareness of one vendor's concerns: not recorded
+            value = self.by_vendor.get((*key, finding.vendor_id), 0)
+            figure = Figure.of(value, stats.concern_users.coverage)
+        elif finding.metric in (Metric.INTENDS, Metric.NO_INTENTION, Metric.UNSURE):
+            stated = self.intents.get(key, {})
+            figure = Figure.of(stated.get(finding.metric, 0), sum(stated.values()))
+        else:
+            figure = {
+                Metric.OPERATORS: stats.operators,
+                Metric.CONCERN_USERS: stats.concern_users,
+                Metric.AWARE: stats.aware,
+            }.get(finding.metric)
+        if figure is None:
+            return None, True
+        responded = response.responded if response else None
+        return figure, responded is None or figure.coverage >= responded
+
+
+def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
+    """Published findings beside their computed counterparts and corrections in force.
+
+    ``findings`` is a queryset of PublishedFinding; a fixed number of queries for any size.
+    With ``as_published`` the figures are shown exactly as first published.
+    """
+    findings = list(
+        findings.select_related("publication", "system_type", "vendor", "survey_round")
     )
+    rounds = list({f.survey_round_id: f.survey_round for f in findings}.values())
     corrections: dict[int, Correction] = {}
-    if not as_published:
+    if not as_published and findings:
         for c in (
             Correction.objects.in_force()
-            .filter(finding__survey_round=survey_round)
+            .filter(finding__in=[f.pk for f in findings])
             .select_related("source")
             .order_by("announced_on", "recorded_at")
         ):
             corrections[c.finding_id] = c  # the latest correction in force wins
-    response = round_response(year=survey_round.year)
-    by_type = {s.system_type.pk: s for s in system_type_stats(survey_round=survey_round)}
-    by_vendor = {
-        (v.system_type_id, v.vendor_id): v.bodies
-        for v in vendor_breakdown(survey_round=survey_round)
-    }
-    intents = intent_counts(survey_round=survey_round)
+    computed = _Computed.for_rounds(rounds) if rounds else None
     views = []
     for finding in findings:
-        figure = _computed_for(finding, response, by_type, by_vendor, intents)
-        computed = figure.value if figure else None
-        coverage = figure.coverage if figure and figure.value is not None else None
+        figure, complete = computed.figure_for(finding)
+        value = figure.value if figure else None
         correction = corrections.get(finding.pk)
         current = Decimal(correction.new_value) if correction else finding.value
         qualifier = (correction.new_qualifier if correction else "") or finding.qualifier
@@ -345,28 +450,21 @@ def findings_with_status(
         status = agreement(
             published=current,
             qualifier=qualifier,
-            computed=computed,
+            computed=value,
             is_percent=finding.unit == PublishedFinding.Unit.PERCENT,
-            complete=coverage is None or response is None or coverage >= (response.responded or 0),
+            complete=complete,
         )
         if arithmetic_ok is False and status != Agreement.DISAGREES:
             status = Agreement.ARITHMETIC
-        views.append(FindingView(finding, correction, computed, coverage, status, arithmetic_ok))
+        coverage = figure.coverage if value is not None else None
+        views.append(FindingView(finding, correction, value, coverage, status, arithmetic_ok))
     return views
 
 
-def intent_counts(*, survey_round: SurveyRound) -> dict[int, dict[str, int]]:
-    """Per system type and stated future intent, the responding bodies stating it."""
-    rows = (
-        Answer.objects.filter(
-            survey_return__survey_round=survey_round, survey_return__status=RESPONDED
-        )
-        .exclude(intent="")
-        .values("system_type", "intent")
-        .annotate(n=Count("survey_return__body", distinct=True))
-        .order_by()
+def findings_with_status(
+    *, survey_round: SurveyRound, as_published: bool = False
+) -> list[FindingView]:
+    """Every published finding of one round with its status."""
+    return finding_views(
+        PublishedFinding.objects.filter(survey_round=survey_round), as_published=as_published
     )
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["system_type"], {})[row["intent"]] = row["n"]
-    return counts
