@@ -88,7 +88,9 @@ def response_by_round() -> list[RoundResponse]:
 
 def concern_vendor_ids(rounds: Iterable[SurveyRound]) -> dict[int, set[int]]:
     """Per round id, the vendors with at least one cited concern in force at its date."""
-    concerns = list(VendorConcern.objects.values_list("vendor_id", "in_force_from", "in_force_until"))
+    concerns = list(
+        VendorConcern.objects.values_list("vendor_id", "in_force_from", "in_force_until")
+    )
     result = {}
     for survey_round in rounds:
         date = survey_round.reference_date
@@ -161,7 +163,7 @@ def system_type_stats_by_round(
     rounds = list(rounds)
     concern_ids = concern_vendor_ids(rounds)
 
-    def count(condition: Q = Q(), target: str = "pk") -> Count:
+    def count(condition: Q | None = None, target: str = "pk") -> Count:
         return Count(target, filter=condition, distinct=True)
 
     rows = (
@@ -422,12 +424,11 @@ class _Computed:
 def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
     """Published findings beside their computed counterparts and corrections in force.
 
-    ``findings`` is a queryset of PublishedFinding; a fixed number of queries for any size.
-    With ``as_published`` the figures are shown exactly as first published.
+    ``findings``: PublishedFindings with their publication, system type, vendor and round
+    selected; a fixed number of queries for any number. With ``as_published`` the figures are
+    shown exactly as first published.
     """
-    findings = list(
-        findings.select_related("publication", "system_type", "vendor", "survey_round")
-    )
+    findings = list(findings)
     rounds = list({f.survey_round_id: f.survey_round for f in findings}.values())
     corrections: dict[int, Correction] = {}
     if not as_published and findings:
@@ -466,5 +467,8 @@ def findings_with_status(
 ) -> list[FindingView]:
     """Every published finding of one round with its status."""
     return finding_views(
-        PublishedFinding.objects.filter(survey_round=survey_round), as_published=as_published
+        PublishedFinding.objects.filter(survey_round=survey_round).select_related(
+            "publication", "system_type", "vendor", "survey_round"
+        ),
+        as_published=as_published,
     )

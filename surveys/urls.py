@@ -6,4 +6,17 @@ app_name = "surveys"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("charts/concern-by-system-type.csv", views.concern_chart_csv, name="concern_chart_csv"),
+    path("charts/figures-by-round.csv", views.trend_chart_csv, name="trend_chart_csv"),
+    path("forces/", views.bodies, name="bodies"),
+    path("forces/<slug:slug>/", views.body, name="body"),
+    path("systems/", views.system_types, name="system_types"),
+    path("systems/<slug:slug>/", views.system_type, name="system_type"),
+    path(
+        "systems/<slug:slug>/figures.csv", views.system_type_chart_csv, name="system_type_chart_csv"
+    ),
+    path("vendors/", views.vendors, name="vendors"),
+    path("vendors/<slug:slug>/", views.vendor, name="vendor"),
+    path("findings/", views.findings, name="findings"),
+    path("about/", views.about, name="about"),
 ]

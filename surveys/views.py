@@ -1,15 +1,196 @@
+"""Thin views: parse parameters, call a selector, build charts or tables, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
 
-from surveys import stats
-from surveys.models import SurveyRound
+from surveys import charts, selectors
+from surveys.exports import csv_response, xlsx_response
+from surveys.filters import BodyFilter, FindingFilter
+from surveys.tables import EXPORT_HEADER, BodyTable, export_rows
+
+PER_PAGE = 25
 
 
+def _chart(chart_id: str, data, summary: str, csv_url: str, *, kind: str = "bar") -> dict:
+    figure = charts.bar_chart(data) if kind == "bar" else charts.line_chart(data)
+    return {
+        "id": chart_id,
+        "script_id": f"{chart_id}-data",
+        "data": data,
+        "figure": json.loads(figure.to_json()),
+        "summary": summary,
+        "csv_url": csv_url,
+    }
+
+
+def _as_published(request) -> bool:
+    return request.GET.get("as_published") == "1"
+
+
+def _no_data(request):
+    return render(request, "surveys/no_data.html", status=200)
+
+
+@require_safe
 def overview(request):
-    latest = SurveyRound.objects.order_by("-year").first()
-    responses = stats.response_by_round()
+    survey_round, rounds, round_error = selectors.round_from_param(request.GET.get("round"))
+    if survey_round is None:
+        return _no_data(request)
+    data = selectors.overview(
+        survey_round=survey_round, rounds=rounds, as_published=_as_published(request)
+    )
+    year = survey_round.year
     context = {
-        "latest": latest,
-        "responses": responses,
-        "latest_response": next((r for r in responses if latest and r.year == latest.year), None),
+        "o": data,
+        "round_error": round_error,
+        "as_published": _as_published(request),
+        "category_chart": _chart(
+            "concern-chart",
+            data.category_chart,
+            data.category_summary,
+            f"{reverse('surveys:concern_chart_csv')}?round={year}",
+        ),
+        "trend_chart": _chart(
+            "trend-chart",
+            data.trend_chart,
+            data.trend_summary,
+            reverse("surveys:trend_chart_csv"),
+            kind="line",
+        ),
     }
     return render(request, "surveys/overview.html", context)
+
+
+@require_safe
+def concern_chart_csv(request):
+    survey_round, rounds, error = selectors.round_from_param(request.GET.get("round"))
+    if error or survey_round is None:
+        return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
+    data = selectors.overview(survey_round=survey_round, rounds=rounds).category_chart
+    header, rows = charts.plotted_values(data)
+    return csv_response(header, rows, filename=f"concern-by-system-type-{survey_round.year}.csv")
+
+
+@require_safe
+def trend_chart_csv(request):
+    rounds = selectors.round_from_param(None)[1]
+    data, _ = selectors.trend_chart(rounds, selectors.stats.response_by_round())
+    header, rows = charts.plotted_values(data)
+    return csv_response(header, rows, filename="figures-by-round.csv")
+
+
+@require_safe
+def bodies(request):
+    survey_round, rounds, round_error = selectors.round_from_param(request.GET.get("round"))
+    if survey_round is None:
+        return _no_data(request)
+    queryset = selectors.bodies_for_round(survey_round)
+    body_filter = BodyFilter(request.GET, queryset=queryset, survey_round=survey_round)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        rows = export_rows(
+            body_filter.qs.order_by("name"),
+            year=survey_round.year,
+            base_url=request.build_absolute_uri("/")[:-1],
+        )
+        name = f"bodies-{survey_round.year}"
+        if export == "csv":
+            return csv_response(EXPORT_HEADER, rows, filename=f"{name}.csv")
+        return xlsx_response(EXPORT_HEADER, rows, filename=f"{name}.xlsx", title=name)
+    table = BodyTable(body_filter.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "surveys/bodies.html",
+        {
+            "filter": body_filter,
+            "table": table,
+            "survey_round": survey_round,
+            "rounds": rounds,
+            "round_error": round_error,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def body(request, slug: str):
+    return render(request, "surveys/body.html", selectors.body_detail(slug))
+
+
+@require_safe
+def system_types(request):
+    return render(request, "surveys/system_types.html", selectors.system_types_index())
+
+
+@require_safe
+def system_type(request, slug: str):
+    context = selectors.system_type_detail(slug, as_published=_as_published(request))
+    context["chart"] = _chart(
+        "system-chart",
+        context["chart"],
+        context["chart_summary"],
+        reverse("surveys:system_type_chart_csv", kwargs={"slug": slug}),
+    )
+    return render(request, "surveys/system_type.html", context)
+
+
+@require_safe
+def system_type_chart_csv(request, slug: str):
+    data = selectors.system_type_detail(slug)["chart"]
+    header, rows = charts.plotted_values(data)
+    return csv_response(header, rows, filename=f"{slug}-figures.csv")
+
+
+@require_safe
+def vendors(request):
+    return render(request, "surveys/vendors.html", {"vendors": selectors.vendors_index()})
+
+
+@require_safe
+def vendor(request, slug: str):
+    return render(request, "surveys/vendor.html", selectors.vendor_detail(slug))
+
+
+@require_safe
+def findings(request):
+    finding_filter = FindingFilter(
+        request.GET,
+        queryset=selectors.findings_for_display().order_by(
+            "-survey_round__year", "publication__published_on", "pk"
+        ),
+    )
+    page = Paginator(finding_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    as_published = _as_published(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = query.copy()
+    base.pop("as_published", None)
+    return render(
+        request,
+        "surveys/findings.html",
+        {
+            "filter": finding_filter,
+            "page": page,
+            "views": selectors.stats.finding_views(page.object_list, as_published=as_published),
+            "as_published": as_published,
+            "query": query.urlencode(),
+            "base_query": base.urlencode(),
+        },
+    )
+
+
+@require_safe
+def about(request):
+    return render(request, "surveys/about.html", selectors.about())

@@ -113,7 +113,7 @@ def test_query_count_does_not_grow_with_data(answered, django_assert_num_queries
         stats.response_by_round()
         stats.system_type_stats_by_round(rounds)
         stats.vendor_breakdown(rounds)
-        stats.finding_views(PublishedFinding.objects.all())
+        stats.finding_views(PublishedFinding.objects.select_related("survey_round"))
 
     _finding(answered, "x", metric="concern_users", system_type=answered.external, value=1)
     with django_assert_num_queries(18):

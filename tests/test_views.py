@@ -1,23 +1,311 @@
+"""Every public page on the real data: status, the numbers shown, bad input, query budget."""
+
+import csv
+import io
+import re
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
+# The most SQL queries each page may make. They do not depend on the amount of data
+# (tests/test_scale.py checks the same pages on a larger synthetic world).
+BUDGETS = {
+    "/": 20,
+    "/?round=2019": 20,
+    "/?as_published=1": 20,
+    "/forces/": 8,
+    "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 8,
+    "/forces/?export=csv": 6,
+    "/forces/?export=xlsx": 6,
+    "/forces/metropolitan-police/": 8,
+    "/systems/": 5,
+    "/systems/facial-recognition/": 20,
+    "/vendors/": 3,
+    "/vendors/hikvision/": 20,
+    "/findings/": 16,
+    "/findings/?as_published=1&round=2022": 16,
+    "/about/": 12,
+    "/charts/concern-by-system-type.csv?round=2022": 20,
+    "/charts/figures-by-round.csv": 8,
+    "/systems/drones/figures.csv": 20,
+}
 
-def test_home_page_shows_2022_response_from_the_database(
-    real_data, client, django_assert_max_num_queries
+
+def content(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def text(response) -> str:
+    return content(response).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("url, budget", BUDGETS.items())
+def test_every_page_answers_within_its_query_budget(
+    real_data, client, django_assert_max_num_queries, url, budget
 ):
-    with django_assert_max_num_queries(4):
-        response = client.get(reverse("surveys:overview"))
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+        body = content(response)
     assert response.status_code == 200
-    html = response.content.decode()
-    assert '<p class="card-value" data-testid="invited">47</p>' in html
-    assert '<p class="card-value" data-testid="responded">39</p>' in html
+    assert body
+
+
+def test_overview_shows_published_and_computed_response(real_data, client):
+    html = text(client.get("/"))
+    assert re.search(r'data-testid="responded">39 <span class="card-unit">of 47', html)
     assert "39 of 47, 83%" in html
-    assert "no per-body data" in html  # 2017 and 2019 counts are gaps, not zeros
+    # The release's 91% is shown as published and flagged against its own arithmetic.
+    assert "91%" in html and "Differs from the per-body data" in html
 
 
-def test_home_page_on_an_empty_database(client, db):
-    response = client.get("/")
+def test_overview_cards_keep_qualifiers_sources_and_corrections(real_data, client):
+    html = text(client.get("/"))
+    assert "at least 18" in html and "at least 24" in html and "at least 11" in html
+    assert "Published: at least 2; corrected to 0" in html
+    assert "PR2023-UPDATE" in html
+    assert html.count("No per-body data") >= 3  # external, internal CCTV and ANPR: gaps
+
+
+def test_overview_as_published_shows_the_original_figure(real_data, client):
+    html = text(client.get("/?as_published=1"))
+    assert "Showing figures exactly as first published" in html
+    assert "corrected to 0" not in html
+    assert '<span class="finding-number">at least 2</span>' in html
+
+
+def test_overview_of_a_round_without_per_body_returns(real_data, client):
+    html = text(client.get("/?round=2019"))
+    assert "the 2019 survey" in html
+    assert "No per-body returns are recorded for 2019" in html
+    assert "100%" in html
+
+
+@pytest.mark.parametrize("value", ["1999", "abc", "2022'; DROP TABLE x;--", "9" * 5000])
+def test_overview_unknown_round_is_a_form_error_not_a_failure(real_data, client, value):
+    response = client.get("/", {"round": value})
     assert response.status_code == 200
-    assert "No survey data has been loaded" in response.content.decode()
+    html = text(response)
+    assert "There is no survey round" in html
+    assert "the 2022 survey" in html
+    assert "DROP TABLE x;--'" not in html  # echoed only escaped (&#x27;)
+
+
+def test_overview_charts_carry_data_table_and_csv(real_data, client):
+    html = text(client.get("/"))
+    assert '<script id="concern-chart-data" type="application/json">' in html
+    assert '<script id="trend-chart-data" type="application/json">' in html
+    assert "<script>" not in html  # no inline script
+    assert 'id="concern-chart-table"' in html and 'id="trend-chart-table"' in html
+
+
+def test_concern_chart_csv_matches_the_plotted_numbers(real_data, client):
+    rows = list(
+        csv.reader(io.StringIO(text(client.get("/charts/concern-by-system-type.csv?round=2022"))))
+    )
+    assert rows[0] == ["System type", "Published figure (current)", "Computed from per-body data"]
+    by_type = {row[0]: row[1:] for row in rows[1:]}
+    assert by_type["External CCTV"] == ["18", ""]
+    assert by_type["Internal CCTV"] == ["24", ""]
+    assert by_type["CCTV (external or internal not stated)"] == ["", "11"]
+    assert by_type["Drones / UAVs"] == ["", ""]
+
+
+def test_trend_csv_leaves_missing_rounds_empty(real_data, client):
+    rows = list(csv.reader(io.StringIO(text(client.get("/charts/figures-by-round.csv")))))
+    assert rows[1:] == [["2017", "100", ""], ["2019", "100", ""], ["2022", "91", "83"]]
+
+
+def test_chart_csv_with_bad_round_is_a_clear_400(real_data, client):
+    response = client.get("/charts/concern-by-system-type.csv?round=nope")
+    assert response.status_code == 400
+    assert "There is no survey round" in response.content.decode()
+
+
+def test_bodies_table_lists_everyone_with_count_and_pagination(real_data, client):
+    html = text(client.get("/forces/"))
+    assert "<strong>47</strong> bodies match" in html
+    assert "Page 1 of 2" in html
+    page2 = text(client.get("/forces/?page=2"))
+    assert "Page 2 of 2" in page2
+
+
+@pytest.mark.parametrize(
+    "query, count, present, absent",
+    [
+        ("status=did_not_respond", 8, "Thames Valley Police", "Kent Police"),
+        ("nation=wales", 4, "Gwent Police", "Kent Police"),
+        ("nation=wales&status=responded", 3, "North Wales Police", "Gwent Police"),
+        ("kind=special", 3, "British Transport Police", "Kent Police"),
+        ("region=London", 2, "City of London Police", "Kent Police"),
+        ("concern=yes", 11, "Norfolk Constabulary", "Kent Police"),
+        ("vendor=hikvision&nation=wales", 1, "North Wales Police", "Gwent Police"),
+        ("system_type=facial-recognition", 1, "Metropolitan Police Service", "Kent Police"),
+        ("q=hampshire constab", 1, "Hampshire and Isle of Wight", "Kent Police"),
+        ("round=2019", 47, "Kent Police", "zzz"),
+        ("round=2019&status=none", 47, "Kent Police", "zzz"),
+    ],
+)
+def test_bodies_filters_combine(real_data, client, query, count, present, absent):
+    html = text(client.get(f"/forces/?{query}&per_page=100"))
+    assert f"<strong>{count}</strong> bod" in html
+    if count <= 25:
+        assert present in html
+        assert absent not in html.split('id="bodies-table"')[1]
+
+
+def test_bodies_filter_that_matches_nothing_says_so(real_data, client):
+    html = text(client.get("/forces/?nation=wales&kind=special"))
+    assert "No policing body matches these filters" in html
+
+
+@pytest.mark.parametrize(
+    "query", ["nation=mars", "system_type=submarines", "vendor=acme", "concern=perhaps"]
+)
+def test_bodies_invalid_filter_is_a_form_error_and_ignored(real_data, client, query):
+    response = client.get(f"/forces/?{query}")
+    assert response.status_code == 200
+    html = text(response)
+    assert "Some filters could not be used and were ignored" in html
+    assert "<strong>47</strong> bodies match" in html
+
+
+def test_bodies_repeated_enormous_and_odd_parameters(real_data, client):
+    response = client.get(
+        "/forces/?nation=wales&nation=england&page=-3&sort=nonsense&q=" + "x" * 10000
+    )
+    assert response.status_code == 200
+    assert "No policing body matches" in text(response)
+    assert client.get("/forces/?page=99999&sort=-status").status_code == 200
+
+
+def test_bodies_sorting(real_data, client):
+    html = text(client.get("/forces/?sort=-name"))
+    table = html.split('id="bodies-table"')[1]
+    first = re.search(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', table).group(1)
+    assert first == "Wiltshire Police"
+    assert 'aria-sort="descending"' in table
+
+
+def test_bodies_csv_export_has_the_filtered_rows(real_data, client):
+    response = client.get("/forces/?status=did_not_respond&export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="bodies-2022.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(text(response))))
+    assert rows[0][:3] == ["Body", "Short name", "Kind"]
+    assert {r[0] for r in rows[1:]} == {
+        "City of London Police",
+        "Gloucestershire Constabulary",
+        "Greater Manchester Police",
+        "Gwent Police",
+        "Merseyside Police",
+        "National Crime Agency",
+        "South Yorkshire Police",
+        "Thames Valley Police",
+    }
+    assert all(r[6] == "Did not respond" for r in rows[1:])
+
+
+def test_bodies_xlsx_export(real_data, client):
+    response = client.get("/forces/?concern=yes&export=xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Body" and len(rows) == 12
+    assert all(row[9] == "Yes" for row in rows[1:])
+
+
+def test_exports_escape_spreadsheet_formulae(real_data, client):
+    source = f.publication("EVIL")
+    f.body('=HYPERLINK("http://x")', source=source, short_name="evil", slug="evil")
+    rows = list(
+        csv.reader(io.StringIO(text(client.get("/forces/?q=HYPERLINK&round=2022&export=csv"))))
+    )
+    assert rows[1][0].startswith("'=")
+
+
+def test_body_page(real_data, client):
+    html = text(client.get("/forces/metropolitan-police/"))
+    assert "Metropolitan Police Service" in html
+    assert "Responded" in html
+    assert "Facial recognition" in html and "Hikvision" in html
+    assert "EPOCH2022" in html and "INIT2022" in html
+
+
+def test_body_page_former_name_and_gaps(real_data, client):
+    html = text(client.get("/forces/hampshire-and-isle-of-wight/"))
+    assert "Hampshire Constabulary" in html and "until 2022" in html
+    html = text(client.get("/forces/kent/"))
+    assert "Intends to use" in html
+    html = text(client.get("/forces/gwent/"))
+    assert "Did not respond" in html
+    assert "No per-body answers are recorded" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/forces/nowhere/", "/systems/nope/", "/vendors/nope/", "/forces/%00/", "/no-page/"]
+)
+def test_unknown_things_are_a_404_page(real_data, client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_system_type_page(real_data, client):
+    html = text(client.get("/systems/body-worn-video/"))
+    assert "Published: at least 2; corrected to 0" in html
+    assert "No respondent indicated Hikvision body-worn cameras" in html
+    assert 'id="system-chart-data"' in html
+    html = text(client.get("/systems/cctv-unspecified/"))
+    assert "Hikvision" in html and "Northumbria Police" in html
+
+
+def test_system_type_page_without_any_figure(real_data, client):
+    html = text(client.get("/systems/helicopters/"))
+    assert "No figure on Helicopter or aeroplane cameras has been published" in html
+    assert "No data to chart" in html
+
+
+def test_vendors_pages(real_data, client):
+    html = text(client.get("/vendors/"))
+    for name in ("Dahua", "Hikvision", "Honeywell", "Huawei", "Nuuo", "DJI"):
+        assert name in html
+    html = text(client.get("/vendors/hikvision/"))
+    assert "security or ethical concerns" in html and "PR2023" in html
+    assert "CCTV (external or internal not stated)" in html
+    assert "Bedfordshire Police" in html
+    html = text(client.get("/vendors/dji/"))
+    assert "23 of 31" in html
+
+
+def test_findings_page(real_data, client):
+    html = text(client.get("/findings/"))
+    assert "<strong>21</strong> findings match" in html
+    assert "Corrected" in html
+    html = text(client.get("/findings/?round=2022&system_type=drones"))
+    assert "<strong>3</strong> findings match" in html
+    html = text(client.get("/findings/?publication=INIT2022"))
+    assert "<strong>10</strong> findings match" in html
+    html = text(client.get("/findings/?round=1800"))
+    assert "Some filters could not be used" in html
+
+
+def test_about_page(real_data, client):
+    html = text(client.get("/about/"))
+    assert "Data last changed" in html
+    assert "REP2023" in html and "FORCELIST" in html
+    assert "At least N" in html
+
+
+def test_pages_with_no_data_loaded(client, db):
+    for url in ("/", "/forces/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "No survey data has been loaded" in response.content.decode()
+
+
+def test_post_is_not_allowed(real_data, client):
+    assert client.post(reverse("surveys:overview")).status_code == 405

@@ -1,0 +1,63 @@
+"""CSV and XLSX downloads. Cells that a spreadsheet would run as a formula are escaped."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpResponse, StreamingHttpResponse
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def escape_cell(value: object) -> object:
+    """Prefix text that starts like a formula with an apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str
+) -> StreamingHttpResponse:
+    """Stream rows as UTF-8 CSV (with a BOM so spreadsheets read it as UTF-8)."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([escape_cell(v) for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_response(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str, title: str
+) -> HttpResponse:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([escape_cell(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_text_response(text: str, *, filename: str) -> HttpResponse:
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,130 @@
+"""django-filter FilterSets for the public tables. Every filter state lives in the URL."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from surveys.models import (
+    Answer,
+    Body,
+    Publication,
+    PublishedFinding,
+    Return,
+    SurveyRound,
+    SystemType,
+    Vendor,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+STATUS_CHOICES = [
+    (Return.Status.RESPONDED, "Responded"),
+    (Return.Status.DID_NOT_RESPOND, "Did not respond"),
+    ("none", "No return recorded"),
+]
+
+
+def region_choices():
+    regions = Body.objects.exclude(region="").order_by("region").values_list("region", flat=True)
+    return [(r, r) for r in dict.fromkeys(regions)]
+
+
+class BodyFilter(django_filters.FilterSet):
+    """Filters on the bodies table. Round-dependent filters apply to ``survey_round``."""
+
+    q = django_filters.CharFilter(method="filter_name", label="Name contains")
+    nation = django_filters.ChoiceFilter(choices=Body.Nation.choices, empty_label="Any nation")
+    region = django_filters.ChoiceFilter(choices=region_choices, empty_label="Any region")
+    kind = django_filters.ChoiceFilter(choices=Body.Kind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_CHOICES, method="filter_status", label="Response", empty_label="Any"
+    )
+    system_type = django_filters.ModelChoiceFilter(
+        queryset=SystemType.objects.all(),
+        to_field_name="slug",
+        method="filter_system_type",
+        label="Operates system type",
+        empty_label="Any system type",
+    )
+    vendor = django_filters.ModelChoiceFilter(
+        queryset=Vendor.objects.all(),
+        to_field_name="slug",
+        method="filter_vendor",
+        label="Records vendor",
+        empty_label="Any vendor",
+    )
+    concern = django_filters.ChoiceFilter(
+        choices=YES_NO,
+        method="filter_concern",
+        label="Uses equipment of concern",
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Body
+        fields = ["q", "nation", "region", "kind", "status", "system_type", "vendor", "concern"]
+
+    def __init__(self, *args, survey_round: SurveyRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey_round = survey_round
+
+    def _answers(self):
+        return Answer.objects.filter(
+            survey_return__survey_round=self.survey_round,
+            survey_return__status=Return.Status.RESPONDED,
+        )
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()[:200]
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(short_name__icontains=value)
+            | Q(aliases__name__icontains=value)
+        ).distinct()
+
+    def filter_status(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(status__isnull=True)
+        return queryset.filter(status=value)
+
+    def filter_system_type(self, queryset, name, value):
+        bodies = self._answers().filter(system_type=value, operates=True)
+        return queryset.filter(pk__in=bodies.values("survey_return__body"))
+
+    def filter_vendor(self, queryset, name, value):
+        bodies = self._answers().filter(answer_vendors__vendor=value)
+        return queryset.filter(pk__in=bodies.values("survey_return__body"))
+
+    def filter_concern(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(uses_concern=True)
+        return queryset.filter(uses_concern=False, vendors_known=True)
+
+
+class FindingFilter(django_filters.FilterSet):
+    round = django_filters.ModelChoiceFilter(
+        field_name="survey_round",
+        queryset=SurveyRound.objects.all(),
+        to_field_name="year",
+        label="Round",
+        empty_label="Any round",
+    )
+    system_type = django_filters.ModelChoiceFilter(
+        queryset=SystemType.objects.all(),
+        to_field_name="slug",
+        label="System type",
+        empty_label="Any system type",
+    )
+    publication = django_filters.ModelChoiceFilter(
+        queryset=Publication.objects.filter(findings__isnull=False).distinct(),
+        to_field_name="code",
+        label="Publication",
+        empty_label="Any publication",
+    )
+    metric = django_filters.ChoiceFilter(
+        choices=PublishedFinding.Metric.choices, label="Figure", empty_label="Any figure"
+    )
+
+    class Meta:
+        model = PublishedFinding
+        fields = ["round", "system_type", "publication", "metric"]

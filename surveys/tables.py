@@ -1,0 +1,91 @@
+"""django-tables2 tables for the public pages, and the rows their exports write."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from surveys.models import Body, Return
+
+STATUS_LABELS = dict(Return.Status.choices)
+
+
+def concern_label(record) -> str:
+    if record.uses_concern:
+        return "Yes"
+    if record.vendors_known:
+        return "No"
+    return "No data"
+
+
+class BodyTable(tables.Table):
+    name = tables.Column(verbose_name="Body", linkify=("surveys:body", {"slug": tables.A("slug")}))
+    kind = tables.Column(verbose_name="Kind")
+    nation = tables.Column(verbose_name="Nation")
+    region = tables.Column(verbose_name="Region", default="–")
+    status = tables.Column(verbose_name="Response", default="No return recorded")
+    answered = tables.Column(verbose_name="System types answered", attrs={"td": {"class": "num"}})
+    operated = tables.Column(verbose_name="System types operated", attrs={"td": {"class": "num"}})
+    uses_concern = tables.Column(
+        verbose_name="Uses equipment of concern", order_by=("-uses_concern", "-vendors_known")
+    )
+
+    class Meta:
+        model = Body
+        fields = [
+            "name",
+            "kind",
+            "nation",
+            "region",
+            "status",
+            "answered",
+            "operated",
+            "uses_concern",
+        ]
+        order_by = "name"
+        attrs = {"class": "table", "id": "bodies-table"}
+        template_name = "surveys/partials/table.html"
+        orderable = True
+
+    def render_status(self, value):
+        label = STATUS_LABELS.get(value, value)
+        css = "tag tag--green" if value == Return.Status.RESPONDED else "tag tag--grey"
+        return format_html('<strong class="{}">{}</strong>', css, label)
+
+    def render_uses_concern(self, record):
+        label = concern_label(record)
+        css = {"Yes": "tag tag--red", "No": "tag tag--green"}.get(label, "tag tag--grey")
+        return format_html('<strong class="{}">{}</strong>', css, label)
+
+
+EXPORT_HEADER = [
+    "Body",
+    "Short name",
+    "Kind",
+    "Nation",
+    "Region",
+    "Round",
+    "Response",
+    "System types answered",
+    "System types operated",
+    "Uses equipment of concern",
+    "Page",
+]
+
+
+def export_rows(queryset, *, year: int, base_url: str):
+    for body in queryset.iterator(chunk_size=1000):
+        yield [
+            body.name,
+            body.short_name,
+            body.get_kind_display(),
+            body.get_nation_display(),
+            body.region,
+            year,
+            STATUS_LABELS.get(body.status, "No return recorded"),
+            body.answered,
+            body.operated,
+            concern_label(body),
+            base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
+        ]
