@@ -1,0 +1,39 @@
+"""axe-core with the WCAG 2.2 AA rule set on every public page: zero violations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PAGES = [
+    "/",
+    "/?round=2019",
+    "/?round=nonsense",
+    "/?as_published=1",
+    "/forces/",
+    "/forces/?nation=mars&status=responded",
+    "/forces/?nation=wales&kind=special",
+    "/forces/metropolitan-police/",
+    "/forces/gwent/",
+    "/systems/",
+    "/systems/body-worn-video/",
+    "/systems/helicopters/",
+    "/vendors/",
+    "/vendors/hikvision/",
+    "/findings/",
+    "/about/",
+    "/forces/no-such-body/",
+]
+
+
+def test_no_wcag_violations_on_any_public_page(site, page):
+    axe = Axe()
+    failures = {}
+    for path in PAGES:
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        if results.violations_count:
+            failures[path] = results.generate_report()
+    assert not failures, "\n\n".join(f"{path}:\n{report}" for path, report in failures.items())

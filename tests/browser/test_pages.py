@@ -1,0 +1,95 @@
+"""What a person does in a browser: see the charts, filter, download, use the table alternative."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_overview_draws_both_charts(site, page):
+    page.goto(site + "/")
+    for chart in ("concern-chart", "trend-chart"):
+        plot = page.locator(f"#{chart} .chart-plot")
+        expect(plot).to_have_attribute("data-drawn", "true")
+        assert plot.locator("svg.main-svg").count() >= 1
+    # One bar trace per series, drawn from the server's figure JSON.
+    assert page.locator("#concern-chart g.barlayer g.trace").count() == 2
+    assert page.locator("#trend-chart g.scatterlayer g.trace").count() == 2
+    expect(page.locator('[data-testid="responded"]')).to_contain_text("39")
+
+
+def test_round_selector_changes_the_overview(site, page):
+    page.goto(site + "/")
+    page.select_option("#round-select", "2019")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"round=2019"))
+    expect(page.locator("h1")).to_contain_text("2019")
+    expect(page.locator("#trend-chart .chart-plot")).to_have_attribute("data-drawn", "true")
+
+
+def test_filter_bodies_by_system_type_through_the_form(site, page):
+    page.goto(site + "/forces/")
+    expect(page.locator("#result-count")).to_contain_text("47 bodies match")
+    page.get_by_label("Operates system type").select_option(label="Facial recognition")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"system_type=facial-recognition"))
+    expect(page.locator("#result-count")).to_contain_text("1 body matches")
+    expect(page.locator("#bodies-table tbody tr")).to_have_count(1)
+    expect(page.locator("#bodies-table tbody")).to_contain_text("Metropolitan Police Service")
+
+
+def test_filter_bodies_by_name_and_open_the_body(site, page):
+    page.goto(site + "/forces/")
+    page.get_by_label("Name contains").fill("Norfolk")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#result-count")).to_contain_text("1 body matches")
+    page.get_by_role("link", name="Norfolk Constabulary").click()
+    expect(page.locator("h1")).to_have_text("Norfolk Constabulary")
+    expect(page.locator("main")).to_contain_text("Hikvision")
+
+
+def test_download_the_filtered_csv(site, page):
+    page.goto(site + "/forces/?status=did_not_respond")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    download = info.value
+    assert download.suggested_filename == "bodies-2022.csv"
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 9
+    assert "Thames Valley Police" in {row[0] for row in rows[1:]}
+    assert {row[6] for row in rows[1:]} == {"Did not respond"}
+
+
+def test_follow_a_charts_table_alternative(site, page):
+    page.goto(site + "/")
+    skip = page.locator("#concern-chart .chart-skip")
+    skip.focus()
+    expect(skip).to_be_visible()  # shown when it has keyboard focus
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#concern-chart-table$"))
+    table = page.locator("#concern-chart-table")
+    expect(table).to_be_focused()
+    expect(table).to_contain_text("External CCTV")
+    expect(table).to_contain_text("at least 18")
+
+
+def test_skip_link_is_the_first_tab_stop(site, page):
+    page.goto(site + "/findings/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+
+
+def test_overview_at_320px_has_no_horizontal_scroll(site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    for path in ("/", "/forces/", "/findings/", "/systems/drones/"):
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+    context.close()
