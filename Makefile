@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup install lint format chromium clean
+.PHONY: run test setup install lint format chromium clean admin
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ var:
 	mkdir -p var
 
 # Local development defaults; production sets DEBUG=0 and SECRET_KEY (see .env.example).
-setup run: export DEBUG ?= 1
+setup run admin: export DEBUG ?= 1
 
 setup: install var
 	$(PY) manage.py migrate --no-input
@@ -29,6 +29,10 @@ setup: install var
 run: setup
 	@echo "Serving the dashboard on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Create the first superuser, interactively (no account exists by default).
+admin: setup
+	$(PY) manage.py createsuperuser
 
 # Browser tests need Debian's Chromium; install it when missing and we may (root, apt).
 chromium:

@@ -1,12 +1,73 @@
-from django.contrib import admin
+"""The admin, for the people who keep this data: editors (change, correct, import) and viewers.
+
+Published findings and corrections are never deleted: a figure changes through a correction,
+and a correction ends by being withdrawn. Every change is kept by django-simple-history.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from surveys import models
+from surveys import corrections, models
+from surveys.admin_import import ImportAnswersMixin
+from surveys.exports import csv_response
+
+
+def _resolve(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return ""
+        if callable(obj):
+            obj = obj()
+    return obj
+
+
+@admin.action(description="Download the selected rows as CSV")
+def export_as_csv(modeladmin, request, queryset):
+    """Spreadsheet-safe export: text that starts like a formula is escaped."""
+    fields = modeladmin.export_fields
+    rows = ([_resolve(obj, path) for _, path in fields] for obj in queryset.iterator())
+    name = queryset.model._meta.verbose_name_plural.replace(" ", "-")
+    return csv_response([header for header, _ in fields], rows, filename=f"{name}.csv")
+
+
+class Admin(SimpleHistoryAdmin):
+    """Shared defaults: history, CSV export, no deletion of survey records."""
+
+    actions = [export_as_csv]
+    export_fields: list[tuple[str, str]] = [("Name", "__str__")]
+    list_per_page = 50
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class BodyAliasInline(admin.TabularInline):
     model = models.BodyAlias
     extra = 0
+    autocomplete_fields = ["source"]
+
+
+@admin.register(models.Body)
+class BodyAdmin(Admin):
+    list_display = ["name", "short_name", "kind", "nation", "region"]
+    list_filter = ["kind", "nation", "region"]
+    search_fields = ["name", "short_name", "slug", "aliases__name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["source"]
+    inlines = [BodyAliasInline]
+    export_fields = [
+        ("Name", "name"),
+        ("Short name", "short_name"),
+        ("Kind", "get_kind_display"),
+        ("Nation", "get_nation_display"),
+        ("Region", "region"),
+    ]
 
 
 class VendorAliasInline(admin.TabularInline):
@@ -17,72 +78,269 @@ class VendorAliasInline(admin.TabularInline):
 class VendorConcernInline(admin.StackedInline):
     model = models.VendorConcern
     extra = 0
-
-
-@admin.register(models.Body)
-class BodyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind", "nation", "region"]
-    list_filter = ["kind", "nation", "region"]
-    search_fields = ["name", "short_name", "aliases__name"]
-    prepopulated_fields = {"slug": ["short_name"]}
-    inlines = [BodyAliasInline]
+    autocomplete_fields = ["source"]
 
 
 @admin.register(models.Vendor)
-class VendorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "country"]
-    search_fields = ["name", "aliases__name"]
+class VendorAdmin(Admin):
+    list_display = ["name", "country", "country_source"]
+    list_select_related = ["country_source"]
+    search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country_source"]
     inlines = [VendorAliasInline, VendorConcernInline]
+    export_fields = [("Name", "name"), ("Country", "country")]
 
 
 @admin.register(models.Publication)
-class PublicationAdmin(SimpleHistoryAdmin):
+class PublicationAdmin(Admin):
     list_display = ["code", "title", "kind", "published_on", "survey_round"]
     list_filter = ["kind", "survey_round"]
+    list_select_related = ["survey_round"]
     search_fields = ["code", "title"]
+    autocomplete_fields = ["quotes"]
+    export_fields = [("Code", "code"), ("Title", "title"), ("Date", "published_on"), ("URL", "url")]
 
 
 @admin.register(models.SurveyRound)
-class SurveyRoundAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "invitations_sent_on", "question_count"]
+class SurveyRoundAdmin(Admin):
+    list_display = ["year", "invitations_sent_on", "question_count", "source"]
+    list_select_related = ["source"]
+    search_fields = ["year"]
+    autocomplete_fields = ["source"]
 
 
 @admin.register(models.SystemType)
-class SystemTypeAdmin(SimpleHistoryAdmin):
+class SystemTypeAdmin(Admin):
     list_display = ["position", "name", "slug", "is_survey_category"]
+    list_display_links = ["name"]
+    search_fields = ["name", "slug"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = models.Answer
+    extra = 0
+    fields = ["system_type", "operates", "aware_of_concerns", "intent", "source", "notes"]
+    autocomplete_fields = ["source"]
+    show_change_link = True
+    formfield_overrides = {
+        models.models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("system_type", "source")
 
 
 @admin.register(models.Return)
-class ReturnAdmin(SimpleHistoryAdmin):
+class ReturnAdmin(Admin):
     list_display = ["body", "survey_round", "status", "source"]
     list_filter = ["survey_round", "status"]
     list_select_related = ["body", "survey_round", "source"]
-    search_fields = ["body__name"]
+    search_fields = ["body__name", "body__short_name"]
+    autocomplete_fields = ["body", "source"]
+    inlines = [AnswerInline]
+    export_fields = [
+        ("Body", "body__name"),
+        ("Round", "survey_round__year"),
+        ("Status", "get_status_display"),
+        ("Source", "source__code"),
+    ]
+
+
+class AnswerVendorInline(admin.TabularInline):
+    model = models.AnswerVendor
+    extra = 0
+    autocomplete_fields = ["vendor"]
 
 
 @admin.register(models.Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(ImportAnswersMixin, Admin):
     list_display = ["__str__", "operates", "aware_of_concerns", "intent", "source"]
-    list_filter = ["survey_return__survey_round", "system_type", "operates"]
+    list_filter = ["survey_return__survey_round", "system_type", "operates", "aware_of_concerns"]
     list_select_related = [
         "survey_return__body",
         "survey_return__survey_round",
         "system_type",
         "source",
     ]
-    search_fields = ["survey_return__body__name"]
+    search_fields = ["survey_return__body__name", "system_type__name", "notes"]
+    autocomplete_fields = ["survey_return", "source"]
+    inlines = [AnswerVendorInline]
+    change_list_template = "admin/surveys/answer/change_list.html"
+    export_fields = [
+        ("Body", "survey_return__body__name"),
+        ("Round", "survey_return__survey_round__year"),
+        ("System type", "system_type__name"),
+        ("Operates", "operates"),
+        ("Aware of concerns", "aware_of_concerns"),
+        ("Intent", "intent"),
+        ("Notes", "notes"),
+        ("Source", "source__code"),
+    ]
 
 
 @admin.register(models.PublishedFinding)
-class PublishedFindingAdmin(SimpleHistoryAdmin):
-    list_display = ["key", "publication", "metric", "system_type", "qualifier", "value"]
+class PublishedFindingAdmin(Admin):
+    """A figure is entered once, as published; afterwards only its notes change."""
+
+    list_display = ["key", "publication", "survey_round", "metric", "system_type", "published"]
     list_filter = ["survey_round", "publication", "metric", "system_type"]
-    list_select_related = ["publication", "system_type"]
+    list_select_related = ["publication", "survey_round", "system_type", "vendor"]
     search_fields = ["key", "wording"]
+    autocomplete_fields = ["publication", "system_type", "vendor"]
+    export_fields = [
+        ("Key", "key"),
+        ("Publication", "publication__code"),
+        ("Round", "survey_round__year"),
+        ("Metric", "get_metric_display"),
+        ("System type", "system_type__name"),
+        ("Published", "format_value"),
+        ("Wording", "wording"),
+    ]
+
+    @admin.display(description="As published")
+    def published(self, obj):
+        return obj.format_value()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [f.name for f in obj._meta.fields if f.name not in ("id", "notes")]
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = models.Correction
+        fields = [
+            "finding",
+            "answer",
+            "answer_field",
+            "new_value",
+            "new_qualifier",
+            "reason",
+            "announced_on",
+            "source",
+        ]
+        help_texts = {
+            "new_value": "For a figure: the corrected number. For an answer: yes, no or blank "
+            "(not known), or for future use: intends, no_intention, unsure.",
+            "reason": "Why the value changes, as the announcement gives it. Shown to the public.",
+            "source": "The publication that announced the correction.",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                corrections.check_correction(self.instance.__class__(**_instance_fields(cleaned)))
+            except ValidationError as exc:
+                self._update_errors(exc)
+        return cleaned
+
+
+def _instance_fields(cleaned: dict) -> dict:
+    return {
+        k: v for k, v in cleaned.items() if k in {f.name for f in models.Correction._meta.fields}
+    }
+
+
+class WithdrawalForm(forms.ModelForm):
+    class Meta:
+        model = models.Correction
+        fields = ["withdrawn_on", "withdrawal_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.withdrawn_on is not None and self.has_changed():
+            raise ValidationError("A withdrawn correction stays as it is.")
+        if cleaned.get("withdrawn_on") and not (cleaned.get("withdrawal_reason") or "").strip():
+            self.add_error("withdrawal_reason", "Say why the correction is withdrawn.")
+        if cleaned.get("withdrawal_reason") and not cleaned.get("withdrawn_on"):
+            self.add_error("withdrawn_on", "Give the date the correction was withdrawn.")
+        return cleaned
 
 
 @admin.register(models.Correction)
-class CorrectionAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "announced_on", "source", "withdrawn_on"]
-    list_select_related = ["finding__publication", "source"]
+class CorrectionAdmin(Admin):
+    """Enter a correction to a published figure or an answer; later, withdraw it if needed."""
+
+    list_display = ["__str__", "announced_on", "source", "state", "recorded_at"]
+    list_filter = ["withdrawn_on", "source"]
+    list_select_related = [
+        "finding__publication",
+        "answer__survey_return__body",
+        "answer__survey_return__survey_round",
+        "answer__system_type",
+        "source",
+    ]
+    search_fields = ["reason", "finding__wording", "answer__survey_return__body__name"]
+    autocomplete_fields = ["finding", "answer", "source"]
+    export_fields = [
+        ("Correction", "__str__"),
+        ("Old value", "old_value"),
+        ("New value", "new_value"),
+        ("Reason", "reason"),
+        ("Announced", "announced_on"),
+        ("Source", "source__code"),
+        ("Withdrawn", "withdrawn_on"),
+    ]
+
+    @admin.display(description="State")
+    def state(self, obj):
+        if obj.withdrawn_on:
+            return format_html("<strong>Withdrawn</strong> {}", obj.withdrawn_on)
+        return "In force"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = WithdrawalForm if obj is not None else CorrectionForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return CorrectionForm.Meta.fields
+        return [
+            "target",
+            "old_value",
+            "new_value",
+            "reason",
+            "announced_on",
+            "source",
+            "recorded_at",
+            "withdrawn_on",
+            "withdrawal_reason",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fixed = ["target", "old_value", "new_value", "reason", "announced_on", "source"]
+        fixed.append("recorded_at")
+        if obj.withdrawn_on:
+            fixed += ["withdrawn_on", "withdrawal_reason"]
+        return fixed
+
+    @admin.display(description="Corrects")
+    def target(self, obj):
+        if obj.finding_id:
+            return f"{obj.finding.publication.code}: {obj.finding.wording}"
+        return f"{obj.answer} ({obj.get_answer_field_display()})"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            corrections.record_correction(obj)
+            return
+        if "withdrawn_on" in form.changed_data:
+            fresh = models.Correction.objects.get(pk=obj.pk)
+            corrections.withdraw_correction(
+                fresh, reason=obj.withdrawal_reason, on=obj.withdrawn_on
+            )
+            obj.refresh_from_db()
+            messages.info(request, "The correction is withdrawn; it stays on the public record.")
+
+
+@admin.register(models.VendorConcern)
+class VendorConcernAdmin(Admin):
+    list_display = ["vendor", "summary", "source", "in_force_from", "in_force_until"]
+    list_select_related = ["vendor", "source"]
+    search_fields = ["vendor__name", "summary"]
+    autocomplete_fields = ["vendor", "source"]

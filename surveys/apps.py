@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SurveysConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "surveys"
     verbose_name = "Police surveillance camera surveys"
+
+    def ready(self) -> None:
+        from surveys.roles import ensure_roles
+
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="surveys-roles")

@@ -218,7 +218,7 @@ class _Lookups:
             self.answer_vendors.setdefault(answer_id, set()).add(vendor_id)
 
 
-def _yes_no(value: str) -> bool | None:
+def parse_yes_no(value: str) -> bool | None:
     folded = value.casefold()
     if folded in YES:
         return True
@@ -229,7 +229,7 @@ def _yes_no(value: str) -> bool | None:
     raise ValueError(f"{value!r} is not yes, no or blank (blank means not known)")
 
 
-def _intent(value: str) -> str:
+def parse_intent(value: str) -> str:
     folded = value.casefold().replace(" ", "_")
     for choice, label in Answer.Intent.choices:
         if folded in (choice, label.casefold().replace(" ", "_")):
@@ -270,11 +270,11 @@ def _validate_row(
     values: dict = {"notes": row.get("notes", ""), "source": source}
     for column in ("operates", "aware_of_concerns"):
         try:
-            values[column] = _yes_no(row.get(column, ""))
+            values[column] = parse_yes_no(row.get(column, ""))
         except ValueError as exc:
             error(column, str(exc))
     try:
-        values["intent"] = _intent(row.get("intent", ""))
+        values["intent"] = parse_intent(row.get("intent", ""))
     except ValueError as exc:
         error("intent", str(exc))
 

@@ -31,6 +31,7 @@ from surveys.models import (
     VendorAlias,
     VendorConcern,
 )
+from surveys.roles import ensure_roles
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHANGE_REASON = "load_obscc: reference data files"
@@ -132,6 +133,7 @@ class Loader:
             self.load_answers()
             self.load_findings()
             self.load_corrections()
+            ensure_roles()
         return self.report
 
     def load_publications(self) -> None:

@@ -302,6 +302,7 @@ class Answer(models.Model):
 
     class Meta:
         ordering = ["survey_return__survey_round__year", "survey_return__body__name", "system_type"]
+        permissions = [("import_answers", "Can import per-body answers from a file")]
         constraints = [
             models.UniqueConstraint(
                 fields=["survey_return", "system_type"], name="one_answer_per_system"
@@ -431,8 +432,17 @@ class Correction(models.Model):
     answer = models.ForeignKey(
         Answer, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
+
+    class AnswerField(models.TextChoices):
+        OPERATES = "operates", "Operates the system"
+        AWARE = "aware_of_concerns", "Aware of concerns"
+        INTENT = "intent", "Future use"
+
     answer_field = models.CharField(
-        max_length=30, blank=True, help_text="For an answer: which field the correction changes."
+        max_length=30,
+        blank=True,
+        choices=AnswerField.choices,
+        help_text="For an answer: which field the correction changes.",
     )
     old_value = models.CharField(max_length=200)
     new_value = models.CharField(max_length=200)
@@ -450,7 +460,7 @@ class Correction(models.Model):
     objects = CorrectionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-announced_on", "-recorded_at"]
+        ordering = [models.F("announced_on").desc(nulls_last=True), "-recorded_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(finding__isnull=False, answer__isnull=True)
@@ -470,4 +480,23 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         target = self.finding or self.answer
-        return f"Correction to {target}: {self.old_value} -> {self.new_value}"
+        return f"Correction to {target}: {self.old_value} → {self.new_value}"
+
+    @property
+    def target_label(self) -> str:
+        if self.finding_id:
+            f = self.finding
+            what = f.get_metric_display()
+            if f.system_type_id:
+                what += f", {f.system_type.name}"
+            if f.vendor_id:
+                what += f" ({f.vendor.name})"
+            return f"{f.publication.code}, {f.survey_round.year}: {what}"
+        a = self.answer
+        r = a.survey_return
+        field = self.get_answer_field_display().lower()
+        return f"{r.body.name}, {r.survey_round.year}, {a.system_type.name}: {field}"
+
+    @property
+    def announced_display(self) -> str:
+        return self.announced_on.strftime("%-d %B %Y") if self.announced_on else "date not stated"

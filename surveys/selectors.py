@@ -485,6 +485,27 @@ def vendor_detail(slug: str, *, as_published: bool = False):
     }
 
 
+# --- Corrections ------------------------------------------------------------------------------
+
+
+def corrections_list() -> QuerySet[Correction]:
+    """Every correction, newest first, with what it corrects."""
+    return Correction.objects.select_related(
+        "source",
+        "finding__publication",
+        "finding__survey_round",
+        "finding__system_type",
+        "finding__vendor",
+        "answer__survey_return__body",
+        "answer__survey_return__survey_round",
+        "answer__system_type",
+    )
+
+
+def correction_detail(pk: int) -> Correction:
+    return get_object_or_404(corrections_list(), pk=pk)
+
+
 # --- About ------------------------------------------------------------------------------------
 
 

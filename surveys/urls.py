@@ -1,6 +1,7 @@
 from django.urls import path
 
 from surveys import views
+from surveys.feeds import CorrectionsFeed
 
 app_name = "surveys"
 
@@ -18,5 +19,8 @@ urlpatterns = [
     path("vendors/", views.vendors, name="vendors"),
     path("vendors/<slug:slug>/", views.vendor, name="vendor"),
     path("findings/", views.findings, name="findings"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
+    path("corrections/<int:pk>/", views.correction, name="correction"),
     path("about/", views.about, name="about"),
 ]

@@ -194,3 +194,15 @@ def findings(request):
 @require_safe
 def about(request):
     return render(request, "surveys/about.html", selectors.about())
+
+
+@require_safe
+def corrections(request):
+    return render(
+        request, "surveys/corrections.html", {"corrections": selectors.corrections_list()}
+    )
+
+
+@require_safe
+def correction(request, pk: int):
+    return render(request, "surveys/correction.html", {"c": selectors.correction_detail(pk)})

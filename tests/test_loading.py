@@ -162,7 +162,7 @@ def test_vendors_and_concerns(real_data):
 def test_hikvision_body_worn_correction(real_data):
     correction = Correction.objects.get()
     assert correction.finding.key == "pr2023-bwv-hikvision"
-    assert (correction.old_value, correction.new_value) == ("2", "0")
+    assert (correction.old_value, correction.new_value) == ("at least 2", "0")
     assert correction.source.code == "PR2023-UPDATE"
     assert correction.withdrawn_on is None
     # the published figure itself is kept as published

@@ -23,6 +23,7 @@ PAGES = [
     "/vendors/hikvision/",
     "/findings/",
     "/about/",
+    "/corrections/",
     "/forces/no-such-body/",
 ]
 

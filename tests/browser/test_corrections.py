@@ -1,0 +1,53 @@
+"""An editor enters a correction in the admin; the public sees it at once."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from surveys.roles import EDITORS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-editor-password-2024"
+
+
+def test_editor_enters_a_correction_and_the_public_sees_it(site, page):
+    editor = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#editor-tools")).to_be_visible()
+
+    page.get_by_role("link", name="Enter a correction").click()
+    # The finding is picked through the autocomplete widget.
+    page.locator("#id_finding + .select2").click()
+    page.locator(".select2-search__field").fill("ANPR systems")
+    page.locator(".select2-results__option", has_text="pr2023").first.click()
+    page.get_by_label("New value").fill("14")
+    page.get_by_label("New qualifier").select_option("exact")
+    page.get_by_label("Reason").fill("Synthetic browser test: a later count found 14")
+    page.get_by_label("Announced on").fill("2024-05-06")
+    page.locator("#id_source + .select2").click()
+    page.locator(".select2-search__field").fill("REP2023")
+    page.locator(".select2-results__option", has_text="REP2023").first.click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    page.goto(site + "/")
+    card = page.locator(".card", has=page.get_by_role("link", name="ANPR"))
+    expect(card.locator(".finding-number")).to_have_text("14")
+    expect(card).to_contain_text("Published: at least 11; corrected to 14 on 6 May 2024")
+    card.get_by_role("link", name=re.compile("Corrected")).click()
+    expect(page.locator("h1")).to_have_text("Correction")
+    expect(page.locator("main")).to_contain_text("a later count found 14")
+
+    page.goto(site + "/corrections/")
+    first = page.locator("article.correction").first
+    expect(first).to_contain_text("at least 11 → 14")
+    feed = page.request.get(site + "/corrections/feed/")
+    assert feed.ok and "a later count found 14" in feed.text()

@@ -1,0 +1,205 @@
+"""The correction workflow: recording, history, withdrawal, and the public side."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from surveys.corrections import record_correction, withdraw_correction
+from surveys.models import Answer, Correction, PublishedFinding
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def finding(world):
+    return PublishedFinding.objects.create(
+        key="t-concern",
+        publication=world.report,
+        survey_round=world.round_2020,
+        metric="concern_users",
+        system_type=world.external,
+        value=5,
+        qualifier="at_least",
+        wording="at least 5 synthetic respondents",
+    )
+
+
+def correct(finding, world, **fields):
+    values = dict(finding=finding, new_value="3", reason="Re-counted", source=world.report)
+    values.update(fields)
+    return record_correction(Correction(**values))
+
+
+def test_recording_a_correction_keeps_the_published_value(world, finding):
+    c = correct(finding, world, new_qualifier="exact", announced_on=datetime.date(2021, 2, 1))
+    assert (c.old_value, c.new_value) == ("at least 5", "3")
+    finding.refresh_from_db()
+    assert finding.value == 5  # as published, for ever
+    record = c.history.get()
+    assert record.history_change_reason == "Re-counted"
+    assert (record.old_value, record.new_value, record.reason) == ("at least 5", "3", "Re-counted")
+
+
+def test_a_second_correction_starts_from_the_current_value(world, finding):
+    correct(finding, world)
+    second = correct(finding, world, new_value="4", reason="Second look")
+    assert second.old_value == "at least 3"
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"reason": "  "}, "reason"),
+        ({"source": None}, "source"),
+        ({"new_value": "many"}, "new_value"),
+        ({"new_value": "-1"}, "new_value"),
+        ({"new_value": "2.5"}, "new_value"),
+    ],
+)
+def test_bad_corrections_are_refused_and_nothing_is_written(world, finding, fields, field):
+    with pytest.raises(ValidationError) as info:
+        correct(finding, world, **fields)
+    assert field in info.value.message_dict
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_needs_exactly_one_target(world, finding):
+    answer = f.answer(world.northshire.returns.get(survey_round=world.round_2020), world.drones)
+    with pytest.raises(ValidationError):
+        correct(finding, world, answer=answer, answer_field="operates")
+    with pytest.raises(ValidationError):
+        correct(None, world)
+
+
+def test_correcting_an_answer_changes_it_and_withdrawal_restores_it(world):
+    answer = f.answer(
+        world.northshire.returns.get(survey_round=world.round_2020), world.drones, operates=True
+    )
+    c = record_correction(
+        Correction(
+            answer=answer,
+            answer_field="operates",
+            new_value="no",
+            reason="The force never flew drones",
+            source=world.report,
+        )
+    )
+    answer.refresh_from_db()
+    assert answer.operates is False
+    assert (c.old_value, c.new_value) == ("yes", "no")
+    assert answer.history.first().history_change_reason == "Correction: The force never flew drones"
+    withdraw_correction(c, reason="The force did fly drones after all")
+    answer.refresh_from_db()
+    assert answer.operates is True
+    c.refresh_from_db()
+    assert c.withdrawn_on == datetime.date.today()
+    assert c.history.first().history_change_reason.startswith("Withdrawn: ")
+
+
+def test_withdrawal_needs_a_reason_and_happens_once(world, finding):
+    c = correct(finding, world)
+    with pytest.raises(ValidationError):
+        withdraw_correction(c, reason="")
+    withdraw_correction(c, reason="Announced in error")
+    with pytest.raises(ValidationError):
+        withdraw_correction(c, reason="again")
+
+
+def test_every_published_value_is_recoverable_from_history(world, finding):
+    correct(finding, world, new_value="3")
+    c2 = correct(finding, world, new_value="7", reason="Later count")
+    withdraw_correction(c2, reason="Wrong")
+    values = {h.new_value for h in Correction.history.all()}
+    assert values == {"3", "7"}
+    assert PublishedFinding.history.filter(key="t-concern").first().value == 5
+
+
+# --- Public side --------------------------------------------------------------------------------
+
+
+def test_overview_marks_the_real_hikvision_correction(real_data, client):
+    html = client.get("/").content.decode()
+    c = Correction.objects.get()
+    assert f'href="/corrections/{c.pk}/"' in html
+    assert "Published: at least 2; corrected to 0" in html
+
+
+def test_withdrawn_correction_no_longer_applies(real_data, client):
+    c = Correction.objects.get()
+    withdraw_correction(c, reason="Synthetic test withdrawal")
+    html = client.get("/systems/body-worn-video/").content.decode()
+    assert "corrected to 0" not in html
+    assert '<span class="finding-number">at least 2</span>' in html
+    page = client.get("/corrections/").content.decode()
+    assert "Withdrawn" in page and "Synthetic test withdrawal" in page
+
+
+def test_corrections_page_newest_first(real_data, client):
+    first = Correction.objects.get()
+    finding = PublishedFinding.objects.get(key="pr2023-anpr-concern")
+    newer = record_correction(
+        Correction(
+            finding=finding,
+            new_value="12",
+            reason="Synthetic newer correction",
+            source=finding.publication,
+            announced_on=datetime.date(2024, 1, 1),
+        )
+    )
+    html = client.get("/corrections/").content.decode()
+    assert html.index(f'id="correction-{newer.pk}"') < html.index(f'id="correction-{first.pk}"')
+    detail = client.get(f"/corrections/{first.pk}/")
+    assert detail.status_code == 200
+    assert "none of the forces who replied" in detail.content.decode()
+    assert client.get("/corrections/99999/").status_code == 404
+
+
+def test_feed_is_valid_atom(real_data, client):
+    response = client.get("/corrections/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert root.find(f"{ATOM}{required}") is not None
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    entry = entries[0]
+    for required in ("id", "title", "updated", "link"):
+        assert entry.find(f"{ATOM}{required}") is not None
+    assert "Hikvision" in entry.find(f"{ATOM}title").text
+    assert (
+        entry.find(f"{ATOM}link")
+        .get("href")
+        .endswith(f"/corrections/{Correction.objects.get().pk}/")
+    )
+
+
+def test_findings_as_published(real_data, client):
+    current = client.get("/findings/?system_type=body-worn-video").content.decode()
+    original = client.get("/findings/?system_type=body-worn-video&as_published=1").content.decode()
+    assert "Corrected" in current
+    assert "Corrected" not in original.split("<tbody>")[1]
+    assert "Showing values as first published" in original
+
+
+def test_answer_corrections_show_on_the_body_page(real_data, client):
+    answer = Answer.objects.get(
+        survey_return__body__slug="kent", system_type__slug="facial-recognition"
+    )
+    record_correction(
+        Correction(
+            answer=answer,
+            answer_field="intent",
+            new_value="unsure",
+            reason="Synthetic test: force revised its answer",
+            source=answer.source,
+        )
+    )
+    html = client.get("/forces/kent/").content.decode()
+    assert "Synthetic test: force revised its answer" in html
+    assert "Unsure" in html
