@@ -12,12 +12,12 @@ RUN useradd --system --uid 10001 --home-dir /app app
 COPY pyproject.toml ./
 RUN pip install .
 COPY . .
-# collectstatic needs settings but no database or real secret.
+# collectstatic needs settings but no database or real secret: hashed, compressed files.
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
-    && chown -R app:app /app/var
+    && mkdir -p /app/var/imports && chown -R app:app /app/var
 
 USER app
 EXPOSE 8000
-# 2 workers per core is gunicorn's usual starting point; the page work is short SQL reads.
-CMD ["gunicorn", "obscc.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", "--timeout", "30", "--access-logfile", "-"]
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
+CMD ["gunicorn", "obscc.wsgi:application", "-c", "gunicorn.conf.py"]

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup install lint format chromium clean admin
+.PHONY: run test setup install lint format chromium clean admin loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ chromium:
 
 test: install var chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see README.
+loadtest: install var
+	scripts/loadtest.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from obscc.views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
 ]
+
+handler500 = "obscc.views.server_error"

@@ -39,6 +39,8 @@ NO = {"no", "n", "false", "0"}
 UNKNOWN = {"", "unknown", "not known", "n/a", "na"}
 VENDOR_SEPARATOR = ";"
 MAX_CELL_LENGTH = 5000
+MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
+FORMULA_PREFIXES = ("=", "@")
 
 
 class ImportFileError(Exception):
@@ -129,7 +131,8 @@ def _rows_from_xlsx(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a formula comes back as its "=..." text and is refused, not hidden.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportFileError("The file is not a readable XLSX workbook.") from exc
     try:
@@ -171,6 +174,11 @@ def read_rows(data: bytes, *, filename: str) -> list[dict[str, str]]:
         )
     rows = []
     for values in raw:
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                f"The file has more than {MAX_ROWS:,} data rows, the most one import takes: "
+                "split it into several files."
+            )
         cells = [_cell(v) for v in values]
         if not any(cells):
             rows.append({})  # keep numbering; blank lines are skipped when validating
@@ -249,6 +257,9 @@ def _validate_row(
     for column, value in row.items():
         if len(value) > MAX_CELL_LENGTH:
             error(column, f"longer than {MAX_CELL_LENGTH} characters")
+            return None, errors
+        if value.startswith(FORMULA_PREFIXES):
+            error(column, "looks like a spreadsheet formula: enter the value, not a formula")
             return None, errors
     for column in REQUIRED_COLUMNS:
         if not row.get(column):

@@ -9,7 +9,6 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from django_tables2 import RequestConfig
 
 from surveys import charts, selectors
 from surveys.exports import csv_response, xlsx_response
@@ -33,6 +32,31 @@ def _chart(chart_id: str, data, summary: str, csv_url: str, *, kind: str = "bar"
 
 def _as_published(request) -> bool:
     return request.GET.get("as_published") == "1"
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the count already, so the table does not run COUNT a second time."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
+def _page_number(request, count: int) -> int:
+    """A page number from ?page=, clamped to the pages there are (bad values: page 1)."""
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        return 1
+    last = max(1, -(-count // PER_PAGE))
+    return min(max(page, 1), last)
+
+
+def _sort_param(request, table_class) -> str | None:
+    """?sort= names a column, optionally with '-'; anything else keeps the default order."""
+    value = request.GET.get("sort", "")
+    name = value.removeprefix("-")
+    return value if name in table_class.base_columns else None
 
 
 def _no_data(request):
@@ -105,8 +129,14 @@ def bodies(request):
         if export == "csv":
             return csv_response(EXPORT_HEADER, rows, filename=f"{name}.csv")
         return xlsx_response(EXPORT_HEADER, rows, filename=f"{name}.xlsx", title=name)
-    table = BodyTable(body_filter.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table = BodyTable(body_filter.qs, order_by=_sort_param(request, BodyTable))
+    count = body_filter.qs.count()
+    table.paginate(
+        paginator_class=CountedPaginator,
+        count=count,
+        page=_page_number(request, count),
+        per_page=PER_PAGE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)

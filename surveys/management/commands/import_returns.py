@@ -27,8 +27,10 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(f"{file.name}: {exc} Nothing was written.") from exc
         if result.errors:
-            for error in result.errors:
+            for error in result.errors[:200]:
                 self.stderr.write(str(error))
+            if len(result.errors) > 200:
+                self.stderr.write(f"... and {len(result.errors) - 200} more errors.")
             raise CommandError(
                 f"{len(result.errors)} error(s) in {file.name}. Nothing was written."
             )

@@ -1,0 +1,28 @@
+"""gunicorn settings for production (docker-compose.yml and `make loadtest`).
+
+Every value can be overridden with an environment variable of the same name.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Sync workers: page work is short SQL reads and template rendering, CPU-bound per request.
+# 2 x cores + 1 is gunicorn's usual starting point; tune with WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A public page answers in well under a second; 30 s ends a stuck worker (e.g. a lost
+# database connection) without cutting off the largest CSV export on this data.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that slow memory growth cannot accumulate.
+max_requests = 2000
+max_requests_jitter = 200
+# Logs to stdout; the access log has no query strings or cookies (paths only).
+accesslog = "-"
+errorlog = "-"
+access_log_format = (
+    '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
+    '"bytes":%(B)s,"duration_us":%(D)s}'
+)
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

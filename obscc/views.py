@@ -1,0 +1,34 @@
+"""Site-wide views: health check and the error pages."""
+
+import logging
+import sys
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not (for load balancers and compose)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+def server_error(request):
+    """A failed database is a 503 with a friendly page: the site recovers by itself when the
+    database is back (connections are health-checked), so the visitor can simply retry."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)
