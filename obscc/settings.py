@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "surveys.caching.RequestVersionMiddleware",
     # Last, so that it sees failed logins after authentication has run.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "surveys.synthetic.context",
             ],
         },
     },
@@ -145,7 +147,9 @@ DATABASES = {
 if os.environ.get("DATABASE_PASSWORD_FILE"):
     DATABASES["default"]["PASSWORD"] = env_secret("DATABASE_PASSWORD")
 
-CACHES = {"default": cache_config(os.environ.get("CACHE_URL", ""))}
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
+# Computed statistics are cached, keyed by the data version (surveys/caching.py).
+STATS_CACHE = env_bool("STATS_CACHE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

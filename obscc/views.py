@@ -4,8 +4,8 @@ import logging
 import sys
 
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -27,8 +27,9 @@ def server_error(request):
     """A failed database is a 503 with a friendly page: the site recovers by itself when the
     database is back (connections are health-checked), so the visitor can simply retry."""
     exc = sys.exc_info()[1]
+    # Rendered without the request: context processors may need the database.
     if isinstance(exc, DatabaseError):
-        response = render(request, "503.html", status=503)
+        response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
-    return render(request, "500.html", status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -8,6 +8,8 @@ class SurveysConfig(AppConfig):
     verbose_name = "Police surveillance camera surveys"
 
     def ready(self) -> None:
+        from surveys.caching import connect_signals
         from surveys.roles import ensure_roles
 
+        connect_signals()
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="surveys-roles")

@@ -26,6 +26,7 @@ class Publication(models.Model):
         FOI = "foi", "FOI release"
         NEWS = "news", "News report"
         REFERENCE = "reference", "Reference list"
+        SYNTHETIC = "synthetic", "Synthetic test data (not real)"
 
     class DatePrecision(models.TextChoices):
         DAY = "day", "Day"
@@ -178,6 +179,8 @@ class Return(models.Model):
 
     class Meta:
         ordering = ["survey_round__year", "body__name"]
+        # Statistics select a round's responding returns, then join their answers.
+        indexes = [models.Index(fields=["survey_round", "status"], name="return_round_status")]
         constraints = [
             models.UniqueConstraint(fields=["body", "survey_round"], name="one_return_per_round"),
             models.CheckConstraint(
@@ -500,3 +503,17 @@ class Correction(models.Model):
     @property
     def announced_display(self) -> str:
         return self.announced_on.strftime("%-d %B %Y") if self.announced_on else "date not stated"
+
+
+class DataVersion(models.Model):
+    """One row counting changes to the survey data: the key of the statistics cache, and the
+    time the data last changed. Bumped after every save or delete of survey data."""
+
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="data_version_singleton")]
+
+    def __str__(self) -> str:
+        return f"Data version {self.version} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -19,6 +19,7 @@ from surveys.models import (
     AnswerVendor,
     Body,
     Correction,
+    DataVersion,
     Publication,
     PublishedFinding,
     Return,
@@ -509,12 +510,14 @@ def correction_detail(pk: int) -> Correction:
 # --- About ------------------------------------------------------------------------------------
 
 
+def data_last_changed():
+    """When the survey data last changed (any save, import, correction or load)."""
+    return DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+
+
 def about():
-    history_models = [Body, Return, Answer, PublishedFinding, Correction, Vendor, Publication]
-    last_changes = [m.history.aggregate(last=Max("history_date"))["last"] for m in history_models]
-    known = [d for d in last_changes if d is not None]
     return {
         "publications": list(Publication.objects.select_related("survey_round", "quotes")),
-        "last_changed": max(known) if known else None,
+        "last_changed": data_last_changed(),
         "rounds": list(SurveyRound.objects.order_by("year")),
     }

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
+from surveys.caching import cached
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -61,6 +62,10 @@ def response_by_round() -> list[RoundResponse]:
 
     A round without per-body returns (2017, 2019) has no counts, only its published rate.
     """
+    return cached("response_by_round", (), _response_by_round)
+
+
+def _response_by_round() -> list[RoundResponse]:
     rounds = SurveyRound.objects.annotate(
         n_invited=Count("returns"),
         n_responded=Count("returns", filter=Q(returns__status=RESPONDED)),
@@ -161,6 +166,12 @@ def system_type_stats_by_round(
     operate it; aware over answers stating awareness. No coverage: None, never zero.
     """
     rounds = list(rounds)
+    return cached(
+        "system_type_stats", tuple(r.pk for r in rounds), lambda: _system_type_stats(rounds)
+    )
+
+
+def _system_type_stats(rounds: list[SurveyRound]) -> dict[tuple[int, int], SystemTypeStats]:
     concern_ids = concern_vendor_ids(rounds)
 
     def count(condition: Q | None = None, target: str = "pk") -> Count:
@@ -223,6 +234,13 @@ def vendor_breakdown(
 ) -> list[VendorCount]:
     """For each round, system type and vendor: the distinct responding bodies recording it."""
     rounds = list(rounds)
+    parts = (tuple(r.pk for r in rounds), system_type.pk if system_type else None, vendor_id)
+    return cached(
+        "vendor_breakdown", parts, lambda: _vendor_breakdown(rounds, system_type, vendor_id)
+    )
+
+
+def _vendor_breakdown(rounds, system_type, vendor_id) -> list[VendorCount]:
     concern_ids = concern_vendor_ids(rounds)
     rows = AnswerVendor.objects.filter(
         answer__survey_return__survey_round__in=rounds,
@@ -264,16 +282,22 @@ def vendor_breakdown(
 
 def intent_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
     """Per (round id, system type id) and stated future intent, the bodies stating it."""
+    rounds = list(rounds)
+    return cached("intent_counts", tuple(r.pk for r in rounds), lambda: _intent_counts(rounds))
+
+
+def _intent_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
     rows = (
-        _answers_in(list(rounds))
+        _answers_in(rounds)
         .exclude(intent="")
         .values("survey_return__survey_round", "system_type", "intent")
         .annotate(n=Count("survey_return__body", distinct=True))
         .order_by()
     )
-    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    counts: dict[tuple[int, int], dict[str, int]] = {}
     for row in rows:
-        counts[(row["survey_return__survey_round"], row["system_type"])][row["intent"]] = row["n"]
+        key = (row["survey_return__survey_round"], row["system_type"])
+        counts.setdefault(key, {})[row["intent"]] = row["n"]
     return counts
 
 

@@ -28,6 +28,17 @@ class World:
     homecam: Vendor  # no concern
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The statistics cache is keyed by data version, which restarts with every test's
+    database; start each test with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     report = f.publication("TESTREP")

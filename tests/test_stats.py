@@ -4,9 +4,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from surveys import stats
-from surveys.models import PublishedFinding, SurveyRound, VendorConcern
+from surveys.models import Answer, PublishedFinding, SurveyRound, VendorConcern
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +109,13 @@ def test_vendor_breakdown(answered):
     assert stats.vendor_breakdown([answered.round_2020], system_type=answered.drones) == []
 
 
-def test_query_count_does_not_grow_with_data(answered, django_assert_num_queries):
+def count_queries(function) -> int:
+    with CaptureQueriesContext(connection) as context:
+        function()
+    return len(context.captured_queries)
+
+
+def test_query_count_does_not_grow_with_data(answered):
     def run():
         rounds = list(SurveyRound.objects.all())
         stats.response_by_round()
@@ -116,8 +124,9 @@ def test_query_count_does_not_grow_with_data(answered, django_assert_num_queries
         stats.finding_views(PublishedFinding.objects.select_related("survey_round"))
 
     _finding(answered, "x", metric="concern_users", system_type=answered.external, value=1)
-    with django_assert_num_queries(18):
-        run()
+    cold = count_queries(run)
+    warm = count_queries(run)
+    assert warm < cold  # the statistics come from the cache
     later = f.survey_round(2022)
     _finding(
         answered, "y", metric="operators", system_type=answered.drones, value=1, survey_round=later
@@ -127,10 +136,22 @@ def test_query_count_does_not_grow_with_data(answered, django_assert_num_queries
         for survey_round in (answered.round_2020, later):
             ret = f.survey_return(extra, survey_round, "responded", answered.report)
             f.answer(ret, answered.external, operates=True, vendors=[answered.redcam])
-    with django_assert_num_queries(18):
-        run()
+    assert count_queries(run) == cold  # the changes emptied the cache; same queries, more data
+    assert count_queries(run) == warm
     external = by_slug(stats.system_type_stats(survey_round=answered.round_2020))["external-cctv"]
     assert external.concern_users.value == 21
+
+
+def test_every_change_invalidates_the_cached_statistics(answered):
+    rows = by_slug(stats.system_type_stats(survey_round=answered.round_2020))
+    assert rows["external-cctv"].operators.value == 2
+    south = Answer.objects.get(
+        survey_return__body=answered.southshire, system_type=answered.external
+    )
+    south.operates = False
+    south.save()
+    rows = by_slug(stats.system_type_stats(survey_round=answered.round_2020))
+    assert rows["external-cctv"].operators.value == 1
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,117 @@
+"""A cache of computed statistics, invalidated on every change to the survey data.
+
+Keys carry the data version (a counter in the database, so every process sees a change at
+once, whatever the cache backend). Any save or delete of survey data bumps it in the same
+transaction; bulk writes that skip signals (the synthetic generator) call ``bump_version``.
+Within one request the version is read once.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+T = TypeVar("T")
+_request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "obscc_data_version", default=None
+)
+TIMEOUT = 24 * 60 * 60
+
+
+def bump_version() -> None:
+    from surveys.models import DataVersion
+
+    updated = DataVersion.objects.filter(pk=1).update(
+        version=F("version") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        DataVersion.objects.get_or_create(pk=1)
+    if _request_version.get() is not None:
+        _request_version.set(0)
+
+
+def current_version() -> int:
+    """The data version; read once per request (0 = in a request, not read yet; None = not
+    in a request, so always read)."""
+    memo = _request_version.get()
+    if memo:
+        return memo
+    from surveys.models import DataVersion
+
+    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    if memo == 0:
+        _request_version.set(version)
+    return version
+
+
+def _key(name: str, parts: tuple) -> str:
+    database = connection.settings_dict.get("NAME", "")
+    raw = repr((str(database), name, parts)).encode()
+    return f"obscc:stats:{current_version()}:{hashlib.sha256(raw).hexdigest()[:32]}"
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    if not settings.STATS_CACHE:
+        return compute()
+    key = _key(name, parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+class RequestVersionMiddleware:
+    """Read the data version at most once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set(0)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
+
+
+def _on_change(sender, **kwargs) -> None:
+    if sender in _watched():
+        bump_version()
+
+
+def _on_m2m(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        bump_version()
+
+
+_WATCHED: set = set()
+
+
+def _watched() -> set:
+    if not _WATCHED:
+        from django.apps import apps
+
+        from surveys.models import DataVersion
+
+        _WATCHED.update(
+            m
+            for m in apps.get_app_config("surveys").get_models()
+            if m is not DataVersion and not m.__name__.startswith("Historical")
+        )
+    return _WATCHED
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_change, dispatch_uid="obscc-data-changed-save")
+    post_delete.connect(_on_change, dispatch_uid="obscc-data-changed-delete")
+    m2m_changed.connect(_on_m2m, dispatch_uid="obscc-data-changed-m2m")
