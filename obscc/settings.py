@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "obscc.routers.ReplicaMiddleware",
     "obscc.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,6 +147,19 @@ DATABASES = {
 # A database password from a file (Docker secret) overrides the one in DATABASE_URL.
 if os.environ.get("DATABASE_PASSWORD_FILE"):
     DATABASES["default"]["PASSWORD"] = env_secret("DATABASE_PASSWORD")
+
+# A read replica (e.g. PostgreSQL streaming replication): public pages read from it.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if os.environ.get("DATABASE_PASSWORD_FILE"):
+        DATABASES["replica"]["PASSWORD"] = DATABASES["default"]["PASSWORD"]
+REPLICA_READS = "replica" in DATABASES
+REPLICA_MIGRATE = False  # a physical replica follows the primary's schema by itself
+DATABASE_ROUTERS = ["obscc.routers.PrimaryReplicaRouter"]
 
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
 # Computed statistics are cached, keyed by the data version (surveys/caching.py).

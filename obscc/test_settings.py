@@ -12,3 +12,16 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; the suite does not run collectstatic
 SECURE_SSL_REDIRECT = False  # the test client and live server speak plain HTTP
+
+# A second database stands in for the read replica; the router test switches reads to it.
+if "replica" not in DATABASES:  # noqa: F405
+    replica = dict(DATABASES["default"])  # noqa: F405
+    if replica["ENGINE"].endswith("sqlite3"):
+        replica["NAME"] = str(BASE_DIR / "var" / "replica.sqlite3")  # noqa: F405
+        replica["TEST"] = {"NAME": str(BASE_DIR / "var" / "test_replica.sqlite3")}  # noqa: F405
+    else:
+        replica["NAME"] = f"{replica['NAME']}_replica"
+        replica["TEST"] = {"NAME": f"test_{replica['NAME']}"}
+    DATABASES["replica"] = replica  # noqa: F405
+REPLICA_READS = False
+REPLICA_MIGRATE = True

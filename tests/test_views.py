@@ -12,8 +12,8 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-# The most SQL queries each page may make with an empty statistics cache. They do not depend on the amount of data
-# (tests/test_scale.py checks the same pages on a larger synthetic world).
+# The most SQL queries each page may make with an empty statistics cache. They do not depend
+# on the amount of data: tests/test_scale.py checks the same pages on a synthetic world.
 BUDGETS = {
     "/": 20,
     "/?round=2019": 20,

@@ -1,0 +1,100 @@
+"""The same pages on a larger synthetic world (test data, labelled synthetic): the number of
+queries per page does not grow with the data."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from surveys.models import Answer, Body, Publication, Return, SurveyRound
+from surveys.synthetic import RealDataPresent, generate
+from tests.test_views import BUDGETS
+
+pytestmark = pytest.mark.django_db
+
+SYNTHETIC_PAGES = [
+    "/",
+    "/forces/",
+    "/forces/?concern=yes&nation=wales",
+    "/forces/synthetic-body-000007/",
+    "/systems/drones/",
+    "/vendors/",
+    "/vendors/synthetic-vendor-03/",
+    "/findings/",
+    "/about/",
+    "/forces/?export=csv",
+]
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(context.captured_queries)
+
+
+def test_generator_makes_a_labelled_realistic_world(db):
+    report = generate(bodies=40, rounds=3, seed=7)
+    assert (report.bodies, report.rounds, report.returns) == (40, 3, 120)
+    assert Body.objects.count() == 40 and SurveyRound.objects.count() == 3
+    assert Publication.objects.get(code="SYNTHETIC").kind == "synthetic"
+    assert not Body.objects.exclude(source__code="SYNTHETIC").exists()
+    non_respondents = Return.objects.filter(status="did_not_respond").count()
+    assert 0 <= non_respondents < 20
+    answers = Answer.objects.count()
+    assert 0.8 * 117 * 9 < answers <= 120 * 9  # some answers are missing
+    assert Answer.objects.filter(operates=None).exists()  # and some are not known
+
+
+def test_generator_is_repeatable_with_a_seed(db):
+    first = generate(bodies=10, rounds=1, seed=3)
+    statuses = list(Return.objects.order_by("body__slug").values_list("status", flat=True))
+    Answer.objects.all().delete()
+    Return.objects.all().delete()
+    SurveyRound.objects.all().delete()
+    Body.objects.all().delete()
+    second = generate(bodies=10, rounds=1, seed=3)
+    assert first.answers == second.answers
+    assert statuses == list(Return.objects.order_by("body__slug").values_list("status", flat=True))
+
+
+def test_generator_refuses_the_real_data(real_data):
+    with pytest.raises(RealDataPresent):
+        generate(bodies=5, rounds=1)
+    with pytest.raises(CommandError, match="real survey data"):
+        call_command("generate_synthetic", "--bodies", "5", "--rounds", "1", stdout=io.StringIO())
+    call_command(
+        "generate_synthetic",
+        "--bodies",
+        "5",
+        "--rounds",
+        "1",
+        "--allow-real-data",
+        stdout=io.StringIO(),
+    )
+    assert Body.objects.count() == 52
+
+
+def test_pages_say_the_data_is_synthetic(db, client):
+    generate(bodies=5, rounds=1)
+    assert "Synthetic test data." in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("url", SYNTHETIC_PAGES)
+def test_query_count_is_the_same_at_two_sizes(db, client, url):
+    from django.core.cache import cache
+
+    generate(bodies=30, rounds=2, seed=1)
+    cache.clear()
+    small = count(client, url)
+    generate(bodies=300, rounds=2, seed=2)  # ten times the bodies, two more rounds
+    cache.clear()
+    large = count(client, url)
+    assert large == small, (url, small, large)
+    budget = BUDGETS.get(url)
+    if budget is not None:
+        assert large <= budget + 2
