@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup install lint format chromium clean admin loadtest
+.PHONY: run test setup install lint format chromium clean admin loadtest bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: install var chromium
 # 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see README.
 loadtest: install var
 	scripts/loadtest.sh
+
+# Pages and exports on PostgreSQL at 127.0.0.1: the real data and 10,000 bodies x 10 rounds.
+bench: install var
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	$(PY) scripts/bench.py
 
 lint: install
 	$(VENV)/bin/ruff check .

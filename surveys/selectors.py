@@ -29,6 +29,7 @@ from surveys.models import (
 )
 
 Metric = PublishedFinding.Metric
+LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
 CONCERN_METRICS = (Metric.CONCERN_USERS, Metric.VENDOR_USERS)
 
 
@@ -356,11 +357,11 @@ def system_type_detail(slug: str, *, as_published: bool = False):
     per_round = [(r, by_key[(r.pk, system_type.pk)]) for r in rounds]
     breakdown = stats.vendor_breakdown(rounds, system_type=system_type)
     year_of = {r.pk: r.year for r in rounds}
-    answers = list(
-        Answer.objects.filter(system_type=system_type)
-        .select_related("survey_return__body", "survey_return__survey_round", "source")
+    answers = Answer.objects.filter(system_type=system_type)
+    answers_shown = list(
+        answers.select_related("survey_return__body", "survey_return__survey_round", "source")
         .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
-        .order_by("-survey_return__survey_round__year", "survey_return__body__name")
+        .order_by("-survey_return__survey_round__year", "survey_return__body__name")[:LIST_LIMIT]
     )
     chart = system_type_chart(system_type, views, [str(r.year) for r in rounds])
     return {
@@ -368,7 +369,11 @@ def system_type_detail(slug: str, *, as_published: bool = False):
         "views": views,
         "per_round": per_round,
         "breakdown": [(year_of[v.round_id], v) for v in breakdown],
-        "answers": answers,
+        "answers": answers_shown,
+        "answers_total": answers.count()
+        if len(answers_shown) == LIST_LIMIT
+        else len(answers_shown),
+        "latest_year": rounds[-1].year if rounds else None,
         "chart": chart,
         "chart_summary": _system_summary(system_type, views),
     }
@@ -473,6 +478,7 @@ def vendor_detail(slug: str, *, as_published: bool = False):
             findings_for_display().filter(vendor=vendor).order_by("survey_round__year", "pk"),
             as_published=as_published,
         ),
+        "links_total": AnswerVendor.objects.filter(vendor=vendor).count(),
         "links": list(
             AnswerVendor.objects.filter(vendor=vendor)
             .select_related(
@@ -481,7 +487,9 @@ def vendor_detail(slug: str, *, as_published: bool = False):
                 "answer__system_type",
                 "answer__source",
             )
-            .order_by("-answer__survey_return__survey_round__year", "answer__survey_return__body")
+            .order_by("-answer__survey_return__survey_round__year", "answer__survey_return__body")[
+                :LIST_LIMIT
+            ]
         ),
     }
 
@@ -521,3 +529,53 @@ def about():
         "last_changed": data_last_changed(),
         "rounds": list(SurveyRound.objects.order_by("year")),
     }
+
+
+# --- Downloads --------------------------------------------------------------------------------
+
+
+def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
+    """Per-body answers as rows, one chunk of answers at a time (constant memory)."""
+    answers = Answer.objects.order_by("pk")
+    if year:
+        answers = answers.filter(survey_return__survey_round__year=year)
+    fields = (
+        "pk",
+        "survey_return__survey_round__year",
+        "survey_return__body__name",
+        "survey_return__body__slug",
+        "system_type__slug",
+        "operates",
+        "aware_of_concerns",
+        "intent",
+        "source__code",
+    )
+    last_pk = 0
+    while True:  # keyset pagination: each chunk is one indexed query, whatever the size
+        chunk = list(answers.filter(pk__gt=last_pk).values_list(*fields)[:chunk_size])
+        if not chunk:
+            return
+        vendors: dict[int, list[str]] = {}
+        for answer_id, name in (
+            AnswerVendor.objects.filter(answer_id__in=[row[0] for row in chunk])
+            .order_by("vendor__name")
+            .values_list("answer_id", "vendor__name")
+        ):
+            vendors.setdefault(answer_id, []).append(name)
+        for pk, year_, body, slug, system, operates, aware, intent, source in chunk:
+            yield [
+                year_,
+                body,
+                slug,
+                system,
+                _yes_no_blank(operates),
+                "; ".join(vendors.get(pk, [])),
+                _yes_no_blank(aware),
+                intent,
+                source,
+            ]
+        last_pk = chunk[-1][0]
+
+
+def _yes_no_blank(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"

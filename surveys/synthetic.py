@@ -79,8 +79,8 @@ def _copy(model: type[models.Model], columns: list[str], rows: Iterable[tuple]) 
         table = model._meta.db_table
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+            # Text format built in one go: much faster than a write_row call per row.
+            copy.write("".join("\t".join(map(_copy_text, row)) + "\n" for row in rows))
     else:
         fields = [model._meta.get_field(c.removesuffix("_id")).attname for c in columns]
         model.objects.bulk_create(
@@ -99,6 +99,18 @@ def _skip_foreign_key_triggers() -> None:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if cursor.fetchone()[0]:
             cursor.execute("SET LOCAL session_replication_role = replica")
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return str(value)
 
 
 def _next_id(model: type[models.Model]) -> int:

@@ -23,4 +23,5 @@ urlpatterns = [
     path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
     path("corrections/<int:pk>/", views.correction, name="correction"),
     path("about/", views.about, name="about"),
+    path("data/answers.csv", views.answers_csv, name="answers_csv"),
 ]

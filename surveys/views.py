@@ -236,3 +236,28 @@ def corrections(request):
 @require_safe
 def correction(request, pk: int):
     return render(request, "surveys/correction.html", {"c": selectors.correction_detail(pk)})
+
+
+ANSWER_EXPORT_HEADER = [
+    "round",
+    "body",
+    "body_slug",
+    "system_type",
+    "operates",
+    "vendors",
+    "aware_of_concerns",
+    "intent",
+    "source",
+]
+
+
+@require_safe
+def answers_csv(request):
+    """Every per-body answer (optionally one round), streamed in constant memory."""
+    survey_round, _, error = selectors.round_from_param(request.GET.get("round"))
+    if error:
+        return HttpResponseBadRequest(error, content_type="text/plain")
+    year = request.GET.get("round") and survey_round.year
+    rows = selectors.answer_rows(year=year)
+    name = f"answers-{year}.csv" if year else "answers.csv"
+    return csv_response(ANSWER_EXPORT_HEADER, rows, filename=name)

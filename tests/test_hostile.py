@@ -32,6 +32,7 @@ PUBLIC_URLS = [
     "/charts/figures-by-round.csv",
     "/systems/drones/figures.csv",
     "/healthz",
+    "/data/answers.csv",
 ]
 KNOWN_PARAMS = [
     "round",

@@ -26,13 +26,14 @@ BUDGETS = {
     "/systems/": 7,
     "/systems/facial-recognition/": 22,
     "/vendors/": 3,
-    "/vendors/hikvision/": 20,
+    "/vendors/hikvision/": 21,
     "/findings/": 16,
     "/findings/?as_published=1&round=2022": 16,
     "/about/": 12,
     "/charts/concern-by-system-type.csv?round=2022": 20,
     "/charts/figures-by-round.csv": 8,
     "/systems/drones/figures.csv": 20,
+    "/data/answers.csv": 8,
 }
 
 
@@ -321,3 +322,20 @@ def test_pages_with_no_data_loaded(client, db):
 
 def test_post_is_not_allowed(real_data, client):
     assert client.post(reverse("surveys:overview")).status_code == 405
+
+
+def test_answers_csv_streams_every_answer(real_data, client):
+    response = client.get("/data/answers.csv?round=2022")
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(text(response))))
+    assert rows[0][:3] == ["round", "body", "body_slug"]
+    assert len(rows) == 1 + 25
+    met = [r for r in rows if r[2] == "metropolitan-police" and r[3] == "cctv-unspecified"]
+    assert met[0][5] == "Hikvision" and met[0][4] == "yes" and met[0][6] == ""
+    assert client.get("/data/answers.csv?round=1850").status_code == 400
+
+
+def test_answers_csv_in_chunks_matches_one_query(real_data):
+    from surveys.selectors import answer_rows
+
+    assert list(answer_rows(chunk_size=3)) == list(answer_rows(chunk_size=1000))
