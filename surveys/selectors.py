@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from surveys import stats
+from surveys.caching import cached
 from surveys.charts import ChartData, Series
 from surveys.models import (
     Answer,
@@ -353,7 +354,7 @@ def system_type_detail(slug: str, *, as_published: bool = False):
         .order_by("survey_round__year", "publication__published_on", "pk"),
         as_published=as_published,
     )
-    by_key = stats.system_type_stats_by_round(rounds)
+    by_key = stats.system_type_stats_by_round(rounds, system_type_ids=[system_type.pk])
     per_round = [(r, by_key[(r.pk, system_type.pk)]) for r in rounds]
     breakdown = stats.vendor_breakdown(rounds, system_type=system_type)
     year_of = {r.pk: r.year for r in rounds}
@@ -450,7 +451,11 @@ def system_types_index():
 # --- Vendors ----------------------------------------------------------------------------------
 
 
-def vendors_index():
+def vendors_index() -> list[Vendor]:
+    return cached("vendors_index", (), lambda: list(_vendors_index()))
+
+
+def _vendors_index():
     return Vendor.objects.select_related("country_source").annotate(
         n_concerns=Count("concerns", distinct=True),
         n_bodies=Count(

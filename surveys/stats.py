@@ -156,7 +156,7 @@ def _answers_in(rounds: list[SurveyRound]):
 
 
 def system_type_stats_by_round(
-    rounds: Iterable[SurveyRound],
+    rounds: Iterable[SurveyRound], *, system_type_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, int], SystemTypeStats]:
     """Per (round id, system type id), over responding bodies' answers (three queries).
 
@@ -164,22 +164,32 @@ def system_type_stats_by_round(
     are (its coverage): operators over answers stating whether they operate it; bodies using
     equipment of concern (distinct bodies) over answers listing vendors or saying they do not
     operate it; aware over answers stating awareness. No coverage: None, never zero.
+    ``system_type_ids`` limits the work to those system types.
     """
     rounds = list(rounds)
+    types = tuple(sorted(system_type_ids)) if system_type_ids is not None else None
     return cached(
-        "system_type_stats", tuple(r.pk for r in rounds), lambda: _system_type_stats(rounds)
+        "system_type_stats",
+        (tuple(r.pk for r in rounds), types),
+        lambda: _system_type_stats(rounds, types),
     )
 
 
-def _system_type_stats(rounds: list[SurveyRound]) -> dict[tuple[int, int], SystemTypeStats]:
+def _system_type_stats(
+    rounds: list[SurveyRound], types: tuple[int, ...] | None
+) -> dict[tuple[int, int], SystemTypeStats]:
     concern_ids = concern_vendor_ids(rounds)
+    answers = _answers_in(rounds)
+    system_types = SystemType.objects.all()
+    if types is not None:
+        answers = answers.filter(system_type__in=types)
+        system_types = system_types.filter(pk__in=types)
 
     def count(condition: Q | None = None, target: str = "pk") -> Count:
         return Count(target, filter=condition, distinct=True)
 
     rows = (
-        _answers_in(rounds)
-        .values("survey_return__survey_round", "system_type")
+        answers.values("survey_return__survey_round", "system_type")
         .annotate(
             answered=count(),
             operates_known=count(Q(operates__isnull=False)),
@@ -194,7 +204,7 @@ def _system_type_stats(rounds: list[SurveyRound]) -> dict[tuple[int, int], Syste
     counts = {(row["survey_return__survey_round"], row["system_type"]): row for row in rows}
     empty = defaultdict(int)
     result = {}
-    for system_type in SystemType.objects.all():
+    for system_type in system_types:
         for survey_round in rounds:
             key = (survey_round.pk, system_type.pk)
             row = counts.get(key, empty)
@@ -230,24 +240,24 @@ def vendor_breakdown(
     rounds: Iterable[SurveyRound],
     *,
     system_type: SystemType | None = None,
+    system_type_id: int | None = None,
     vendor_id: int | None = None,
 ) -> list[VendorCount]:
     """For each round, system type and vendor: the distinct responding bodies recording it."""
     rounds = list(rounds)
-    parts = (tuple(r.pk for r in rounds), system_type.pk if system_type else None, vendor_id)
-    return cached(
-        "vendor_breakdown", parts, lambda: _vendor_breakdown(rounds, system_type, vendor_id)
-    )
+    type_id = system_type.pk if system_type is not None else system_type_id
+    parts = (tuple(r.pk for r in rounds), type_id, vendor_id)
+    return cached("vendor_breakdown", parts, lambda: _vendor_breakdown(rounds, type_id, vendor_id))
 
 
-def _vendor_breakdown(rounds, system_type, vendor_id) -> list[VendorCount]:
+def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
     concern_ids = concern_vendor_ids(rounds)
     rows = AnswerVendor.objects.filter(
         answer__survey_return__survey_round__in=rounds,
         answer__survey_return__status=RESPONDED,
     )
-    if system_type is not None:
-        rows = rows.filter(answer__system_type=system_type)
+    if type_id is not None:
+        rows = rows.filter(answer__system_type_id=type_id)
     if vendor_id is not None:
         rows = rows.filter(vendor_id=vendor_id)
     rows = (
@@ -398,15 +408,17 @@ class _Computed:
     intents: dict[tuple[int, int], dict[str, int]]
 
     @classmethod
-    def for_rounds(cls, rounds: list[SurveyRound]) -> _Computed:
+    def for_findings(cls, findings: list[PublishedFinding]) -> _Computed:
+        """Only the rounds and system types the findings are about are computed."""
+        rounds = list({f.survey_round_id: f.survey_round for f in findings}.values())
+        type_ids = {f.system_type_id for f in findings if f.system_type_id}
+        single_type = next(iter(type_ids)) if len(type_ids) == 1 else None
+        breakdown = vendor_breakdown(rounds, system_type_id=single_type) if type_ids else []
         return cls(
             responses={r.year: r for r in response_by_round()},
-            by_type=system_type_stats_by_round(rounds),
-            by_vendor={
-                (v.round_id, v.system_type_id, v.vendor_id): v.bodies
-                for v in vendor_breakdown(rounds)
-            },
-            intents=intent_counts(rounds),
+            by_type=system_type_stats_by_round(rounds, system_type_ids=type_ids),
+            by_vendor={(v.round_id, v.system_type_id, v.vendor_id): v.bodies for v in breakdown},
+            intents=intent_counts(rounds) if type_ids else {},
         )
 
     def figure_for(self, finding: PublishedFinding) -> tuple[Figure | None, bool]:
@@ -453,7 +465,6 @@ def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
     shown exactly as first published.
     """
     findings = list(findings)
-    rounds = list({f.survey_round_id: f.survey_round for f in findings}.values())
     corrections: dict[int, Correction] = {}
     if not as_published and findings:
         for c in (
@@ -463,7 +474,7 @@ def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
             .order_by("announced_on", "recorded_at")
         ):
             corrections[c.finding_id] = c  # the latest correction in force wins
-    computed = _Computed.for_rounds(rounds) if rounds else None
+    computed = _Computed.for_findings(findings) if findings else None
     views = []
     for finding in findings:
         figure, complete = computed.figure_for(finding)
