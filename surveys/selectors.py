@@ -358,11 +358,14 @@ def system_type_detail(slug: str, *, as_published: bool = False):
     per_round = [(r, by_key[(r.pk, system_type.pk)]) for r in rounds]
     breakdown = stats.vendor_breakdown(rounds, system_type=system_type)
     year_of = {r.pk: r.year for r in rounds}
-    answers = Answer.objects.filter(system_type=system_type)
+    # The latest round's answers; every round's are in the bodies table and the downloads.
+    answers = Answer.objects.filter(
+        system_type=system_type, survey_return__survey_round=rounds[-1] if rounds else None
+    )
     answers_shown = list(
         answers.select_related("survey_return__body", "survey_return__survey_round", "source")
         .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
-        .order_by("-survey_return__survey_round__year", "survey_return__body__name")[:LIST_LIMIT]
+        .order_by("survey_return__body__name")[:LIST_LIMIT]
     )
     chart = system_type_chart(system_type, views, [str(r.year) for r in rounds])
     return {
