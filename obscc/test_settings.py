@@ -25,3 +25,4 @@ if "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = replica  # noqa: F405
 REPLICA_READS = False
 REPLICA_MIGRATE = True
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute"}}  # noqa: F405

@@ -6,6 +6,7 @@ from obscc.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("surveys.api_urls")),
     path("", include("surveys.urls")),
 ]
 

@@ -1,0 +1,409 @@
+"""Read-only JSON API under /api/v1/: the same records and statistics as the pages.
+
+Django REST framework with drf-spectacular for the OpenAPI schema. Every object is addressed
+by a stable identifier (slug, year or code) and every figure carries its source.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from surveys import selectors, stats
+from surveys.models import (
+    Answer,
+    Body,
+    Correction,
+    Publication,
+    PublishedFinding,
+    Return,
+    SurveyRound,
+    SystemType,
+    Vendor,
+)
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 500
+
+
+class PublicationRef(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", read_only=True, **kwargs)
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "survey_round",
+            "published_on",
+            "date_precision",
+            "url",
+            "is_secondary",
+            "notes",
+        ]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    source = PublicationRef(allow_null=True)
+
+    class Meta:
+        model = SurveyRound
+        fields = ["year", "invitations_sent_on", "question_count", "scope", "notes", "source"]
+
+
+class BodySerializer(serializers.ModelSerializer):
+    source = PublicationRef()
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Body
+        fields = [
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "nation",
+            "region",
+            "aliases",
+            "notes",
+            "source",
+        ]
+
+
+class SystemTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SystemType
+        fields = ["slug", "name", "position", "description", "is_survey_category"]
+
+
+class ConcernSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    source = serializers.CharField(source="source.code")
+    in_force_from = serializers.DateField(allow_null=True)
+    in_force_until = serializers.DateField(allow_null=True)
+
+
+class VendorSerializer(serializers.ModelSerializer):
+    country_source = PublicationRef(allow_null=True)
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    concerns = ConcernSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Vendor
+        fields = ["slug", "name", "country", "country_source", "aliases", "concerns"]
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
+    source = PublicationRef()
+
+    class Meta:
+        model = Return
+        fields = ["id", "body", "survey_round", "status", "source"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(source="survey_return.body.slug", read_only=True)
+    survey_round = serializers.IntegerField(source="survey_return.survey_round.year")
+    system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    vendors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    source = PublicationRef()
+
+    class Meta:
+        model = Answer
+        fields = [
+            "id",
+            "body",
+            "survey_round",
+            "system_type",
+            "operates",
+            "vendors",
+            "aware_of_concerns",
+            "intent",
+            "notes",
+            "source",
+        ]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    """``value`` is the figure as first published; ``current_value`` after corrections."""
+
+    survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
+    publication = PublicationRef()
+    system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # Filled in by FindingViewSet from stats.finding_views (one set of queries per page).
+    current_value = serializers.SerializerMethodField()
+    current_qualifier = serializers.SerializerMethodField()
+    computed = serializers.SerializerMethodField()
+    coverage = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    correction = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublishedFinding
+        fields = [
+            "key",
+            "survey_round",
+            "publication",
+            "metric",
+            "system_type",
+            "vendor",
+            "value",
+            "unit",
+            "qualifier",
+            "numerator",
+            "denominator",
+            "denominator_is_derived",
+            "published_percent",
+            "wording",
+            "notes",
+            "current_value",
+            "current_qualifier",
+            "computed",
+            "coverage",
+            "status",
+            "correction",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)  # a decimal as a string, like "value"
+    def get_current_value(self, obj) -> str | None:
+        return None
+
+    def get_current_qualifier(self, obj) -> str | None:
+        return None
+
+    def get_computed(self, obj) -> int | None:
+        return None
+
+    def get_coverage(self, obj) -> int | None:
+        return None
+
+    def get_status(self, obj) -> str | None:
+        return None
+
+    def get_correction(self, obj) -> int | None:
+        return None
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    finding = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
+    source = PublicationRef()
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "finding",
+            "answer_field",
+            "old_value",
+            "new_value",
+            "new_qualifier",
+            "reason",
+            "announced_on",
+            "source",
+            "withdrawn_on",
+            "withdrawal_reason",
+            "recorded_at",
+        ]
+
+
+class BodyFilter(django_filters.FilterSet):
+    nation = django_filters.ChoiceFilter(choices=Body.Nation.choices)
+    region = django_filters.CharFilter()
+    kind = django_filters.ChoiceFilter(choices=Body.Kind.choices)
+
+    class Meta:
+        model = Body
+        fields = ["nation", "region", "kind"]
+
+
+class AnswerFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(field_name="survey_return__survey_round__year")
+    body = django_filters.CharFilter(field_name="survey_return__body__slug")
+    nation = django_filters.ChoiceFilter(
+        field_name="survey_return__body__nation", choices=Body.Nation.choices
+    )
+    region = django_filters.CharFilter(field_name="survey_return__body__region")
+    system_type = django_filters.CharFilter(field_name="system_type__slug")
+    vendor = django_filters.CharFilter(field_name="vendors__slug", distinct=True)
+
+    class Meta:
+        model = Answer
+        fields = ["round", "body", "nation", "region", "system_type", "vendor"]
+
+
+class ReturnFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(field_name="survey_round__year")
+    body = django_filters.CharFilter(field_name="body__slug")
+    nation = django_filters.ChoiceFilter(field_name="body__nation", choices=Body.Nation.choices)
+    status = django_filters.ChoiceFilter(choices=Return.Status.choices)
+
+    class Meta:
+        model = Return
+        fields = ["round", "body", "nation", "status"]
+
+
+class FindingFilter(django_filters.FilterSet):
+    round = django_filters.NumberFilter(field_name="survey_round__year")
+    system_type = django_filters.CharFilter(field_name="system_type__slug")
+    vendor = django_filters.CharFilter(field_name="vendor__slug")
+    publication = django_filters.CharFilter(field_name="publication__code")
+
+    class Meta:
+        model = PublishedFinding
+        fields = ["round", "system_type", "vendor", "publication", "metric"]
+
+
+class ReadOnly(viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+
+
+class BodyViewSet(ReadOnly):
+    queryset = Body.objects.select_related("source").prefetch_related("aliases").order_by("name")
+    serializer_class = BodySerializer
+    lookup_field = "slug"
+    filterset_class = BodyFilter
+
+
+class RoundViewSet(ReadOnly):
+    queryset = SurveyRound.objects.select_related("source").order_by("year")
+    serializer_class = RoundSerializer
+    lookup_field = "year"
+
+
+class PublicationViewSet(ReadOnly):
+    queryset = Publication.objects.select_related("survey_round").order_by("code")
+    serializer_class = PublicationSerializer
+    lookup_field = "code"
+
+
+class SystemTypeViewSet(ReadOnly):
+    queryset = SystemType.objects.order_by("position")
+    serializer_class = SystemTypeSerializer
+    lookup_field = "slug"
+
+
+class VendorViewSet(ReadOnly):
+    queryset = (
+        Vendor.objects.select_related("country_source")
+        .prefetch_related("aliases", "concerns__source")
+        .order_by("name")
+    )
+    serializer_class = VendorSerializer
+    lookup_field = "slug"
+
+
+class ReturnViewSet(ReadOnly):
+    queryset = Return.objects.select_related("body", "survey_round", "source").order_by("pk")
+    serializer_class = ReturnSerializer
+    filterset_class = ReturnFilter
+
+
+class AnswerViewSet(ReadOnly):
+    queryset = (
+        Answer.objects.select_related(
+            "survey_return__body", "survey_return__survey_round", "system_type", "source"
+        )
+        .prefetch_related("vendors")
+        .order_by("pk")
+    )
+    serializer_class = AnswerSerializer
+    filterset_class = AnswerFilter
+
+
+class FindingViewSet(ReadOnly):
+    """Each figure as published, with its current value after any correction in force."""
+
+    queryset = selectors.findings_for_display().order_by("survey_round__year", "key")
+    serializer_class = FindingSerializer
+    lookup_field = "key"
+    filterset_class = FindingFilter
+
+    def _with_status(self, findings, data):
+        views = {v.finding.pk: v for v in stats.finding_views(findings)}
+        for finding, item in zip(findings, data, strict=True):
+            view = views[finding.pk]
+            item["current_value"] = str(view.current_value)
+            item["current_qualifier"] = view.current_qualifier
+            item["computed"] = view.computed
+            item["coverage"] = view.coverage
+            item["status"] = view.status
+            item["correction"] = view.correction.pk if view.correction else None
+        return data
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        data = self._with_status(page, self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        finding = self.get_object()
+        return Response(self._with_status([finding], [self.get_serializer(finding).data])[0])
+
+
+class CorrectionViewSet(ReadOnly):
+    queryset = selectors.corrections_list()
+    serializer_class = CorrectionSerializer
+
+
+class RoundStatisticsView(APIView):
+    """Per round: bodies invited, returns received, the computed and published rate."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        rows = [
+            {
+                "round": r.year,
+                "invited": r.invited,
+                "responded": r.responded,
+                "rate_percent": r.rate,
+                "published_rate_percent": r.published_rate,
+                "has_per_body_returns": r.has_per_body_returns,
+            }
+            for r in stats.response_by_round()
+        ]
+        return Response({"results": rows, "definitions": "See METRICS in the README."})
+
+
+class SystemTypeStatisticsView(APIView):
+    """Per system type for one round: operators, bodies using equipment of concern, aware,
+    each with its coverage, and the vendor breakdown."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("round", int, required=True)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        survey_round, _, error = selectors.round_from_param(request.query_params.get("round"))
+        if error or "round" not in request.query_params or survey_round is None:
+            raise ValidationError({"round": error or "Give a survey round, e.g. ?round=2022."})
+        breakdown = stats.vendor_breakdown([survey_round])
+        rows = []
+        for row in stats.system_type_stats(survey_round=survey_round):
+            figures = {
+                name: {"value": getattr(row, name).value, "coverage": getattr(row, name).coverage}
+                for name in ("operators", "concern_users", "aware")
+            }
+            vendors = [
+                {"vendor": v.vendor_slug, "bodies": v.bodies, "of_concern": v.of_concern}
+                for v in breakdown
+                if v.system_type_id == row.system_type.pk
+            ]
+            rows.append({"system_type": row.system_type.slug, **figures, "vendors": vendors})
+        return Response({"round": survey_round.year, "results": rows})

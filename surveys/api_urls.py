@@ -1,0 +1,28 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from surveys import api
+
+router = DefaultRouter()
+router.register("bodies", api.BodyViewSet)
+router.register("rounds", api.RoundViewSet)
+router.register("publications", api.PublicationViewSet)
+router.register("system-types", api.SystemTypeViewSet)
+router.register("vendors", api.VendorViewSet)
+router.register("returns", api.ReturnViewSet)
+router.register("answers", api.AnswerViewSet)
+router.register("findings", api.FindingViewSet)
+router.register("corrections", api.CorrectionViewSet)
+
+urlpatterns = [
+    path("v1/statistics/rounds/", api.RoundStatisticsView.as_view(), name="api-round-stats"),
+    path(
+        "v1/statistics/system-types/",
+        api.SystemTypeStatisticsView.as_view(),
+        name="api-system-type-stats",
+    ),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
