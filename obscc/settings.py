@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A finding's qualifier and a correction's new qualifier are the same choice set.
+    "ENUM_NAME_OVERRIDES": {"QualifierEnum": "surveys.models.PublishedFinding.Qualifier"},
 }
 
 # Admin imports of per-body answers: size limit and where a previewed file waits.
