@@ -21,13 +21,17 @@ class OpenDataMiddleware:
     """The API and downloads: open CORS for GET, and ETag/Last-Modified from the data version,
     so a client revalidates with a 304 without the page being built again."""
 
-    prefixes = ("/api/",)
+    prefixes = ("/api/", "/data/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(self.prefixes):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not request.path.startswith(self.prefixes)
+            or request.path == "/data/"  # an HTML page: its template can change on deploy
+        ):
             return self.get_response(request)
         from surveys.selectors import data_last_changed
 

@@ -23,5 +23,8 @@ urlpatterns = [
     path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
     path("corrections/<int:pk>/", views.correction, name="correction"),
     path("about/", views.about, name="about"),
+    path("data/", views.data, name="data"),
+    path("data/obscc-data.zip", views.data_zip, name="data_zip"),
+    path("data/obscc-data.json", views.data_json, name="data_json"),
     path("data/answers.csv", views.answers_csv, name="answers_csv"),
 ]

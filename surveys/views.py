@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from surveys import charts, selectors
+from surveys import charts, opendata, selectors
 from surveys.exports import csv_response, xlsx_response
 from surveys.filters import BodyFilter, FindingFilter
 from surveys.tables import EXPORT_HEADER, BodyTable, export_rows
@@ -261,3 +261,32 @@ def answers_csv(request):
     rows = selectors.answer_rows(year=year)
     name = f"answers-{year}.csv" if year else "answers.csv"
     return csv_response(ANSWER_EXPORT_HEADER, rows, filename=name)
+
+
+@require_safe
+def data(request):
+    """The open-data page: downloads, licence, when the data last changed, data dictionary."""
+    return render(request, "surveys/data.html", opendata.page())
+
+
+def _download_name(suffix: str) -> str:
+    changed = selectors.data_last_changed()
+    return f"obscc-data-{changed:%Y-%m-%d}.{suffix}" if changed else f"obscc-data.{suffix}"
+
+
+@require_safe
+def data_zip(request):
+    """Every table as CSV, with the data dictionary and a README, zipped as it streams."""
+    response = StreamingHttpResponse(opendata.zip_chunks(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("zip")}"'
+    return response
+
+
+@require_safe
+def data_json(request):
+    """Every table, the data dictionary and the licence as one JSON document."""
+    response = StreamingHttpResponse(
+        opendata.json_chunks(), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
+    return response

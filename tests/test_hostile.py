@@ -33,6 +33,9 @@ PUBLIC_URLS = [
     "/systems/drones/figures.csv",
     "/healthz",
     "/data/answers.csv",
+    "/data/",
+    "/data/obscc-data.zip",
+    "/data/obscc-data.json",
 ]
 KNOWN_PARAMS = [
     "round",

@@ -24,6 +24,7 @@ SYNTHETIC_PAGES = [
     "/vendors/synthetic-vendor-03/",
     "/findings/",
     "/about/",
+    "/data/",
     "/forces/?export=csv",
 ]
 

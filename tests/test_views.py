@@ -35,6 +35,9 @@ BUDGETS = {
     "/charts/figures-by-round.csv": 8,
     "/systems/drones/figures.csv": 20,
     "/data/answers.csv": 8,
+    "/data/": 17,
+    "/data/obscc-data.zip": 31,
+    "/data/obscc-data.json": 31,
 }
 
 

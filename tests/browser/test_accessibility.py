@@ -23,6 +23,7 @@ PAGES = [
     "/vendors/hikvision/",
     "/findings/",
     "/about/",
+    "/data/",
     "/corrections/",
     "/forces/no-such-body/",
 ]

@@ -1,0 +1,392 @@
+"""Bulk downloads at /data/: contents, dictionary, licence, revalidation, and the round trip
+(download, load into an empty database with load_dump, same statistics)."""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.urls import reverse
+
+from surveys import opendata
+from surveys.caching import bump_version
+from surveys.corrections import record_correction
+from surveys.models import Answer, Body, Correction, Publication, SurveyRound
+from tests.test_views import content
+
+ZIP, JSON = "/data/obscc-data.zip", "/data/obscc-data.json"
+
+
+def download(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    return content(response)
+
+
+def zip_members(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        return {
+            name.removeprefix("obscc-data/"): archive.read(name).decode("utf-8-sig")
+            for name in archive.namelist()
+        }
+
+
+def survey_counts() -> dict[str, int]:
+    return opendata.table_counts()
+
+
+# --- What the download holds ------------------------------------------------------------------
+
+
+def test_every_survey_table_is_downloaded():
+    survey_models = {
+        model
+        for model in apps.get_app_config("surveys").get_models()
+        if not model.__name__.startswith("Historical") and model.__name__ != "DataVersion"
+    }
+    assert survey_models == set(opendata.TABLES.values())
+
+
+def test_every_column_is_described_and_no_description_is_stale():
+    known = set()
+    for table in opendata.dictionary():
+        assert table["description"]
+        for column in table["columns"]:
+            known.add(f"{table['table']}.{column['name']}")
+            known.add(column["name"])
+            assert len(column["description"]) > 8, (table["table"], column)
+    assert set(opendata.COLUMN_DESCRIPTIONS) <= known
+
+
+def test_references_and_choices_are_spelt_out():
+    answers = {c["name"]: c for c in opendata.dictionary()[9]["columns"]}
+    assert "Refers to returns.id." in answers["survey_return_id"]["description"]
+    assert "intends = Intends to use" in answers["intent"]["description"]
+    assert answers["operates"] == {
+        "name": "operates",
+        "type": "boolean",
+        "nullable": True,
+        "description": "Empty: not known. Empty means not known or not applicable.",
+    }
+
+
+def test_zip_holds_one_csv_per_table_with_dictionary_and_readme(real_data, client):
+    response = client.get(ZIP)
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith('attachment; filename="obscc-data-20')
+    members = zip_members(content(response))
+    assert set(members) == {"README.txt", "data-dictionary.csv"} | {
+        f"{t}.csv" for t in opendata.TABLES
+    }
+    bodies = list(csv.DictReader(io.StringIO(members["bodies.csv"])))
+    assert len(bodies) == Body.objects.count() == 47
+    assert {"id", "name", "slug", "nation", "region", "source_id"} <= set(bodies[0])
+    dictionary = list(csv.DictReader(io.StringIO(members["data-dictionary.csv"])))
+    assert len(dictionary) == sum(len(opendata.columns(t)) for t in opendata.TABLES)
+    assert "Open Government Licence v3.0" in members["README.txt"]
+    assert "load_dump" in members["README.txt"]
+
+
+def test_json_document_holds_metadata_dictionary_and_every_row(real_data, client):
+    document = json.loads(download(client, JSON))
+    assert document["format"] == "obscc-open-data"
+    assert document["licence"]["name"] == "Open Government Licence v3.0"
+    assert document["synthetic"] is False
+    changed = datetime.datetime.fromisoformat(document["data_last_changed"])
+    assert abs(changed - opendata.data_last_changed()) < datetime.timedelta(seconds=1)
+    assert {t: len(rows) for t, rows in document["tables"].items()} == survey_counts()
+    finding = next(f for f in document["tables"]["findings"] if f["unit"] == "percent")
+    assert isinstance(finding["value"], float)
+    assert [t["table"] for t in document["dictionary"]] == list(opendata.TABLES)
+
+
+def test_csv_cells_that_look_like_formulas_are_escaped(real_data, client):
+    Body.objects.filter(slug="gwent").update(notes='=HYPERLINK("http://x")')
+    bodies = csv.DictReader(io.StringIO(zip_members(download(client, ZIP))["bodies.csv"]))
+    gwent = next(b for b in bodies if b["slug"] == "gwent")
+    assert gwent["notes"] == '\'=HYPERLINK("http://x")'
+
+
+def test_equal_data_gives_equal_zip_bytes(real_data, client):
+    assert download(client, ZIP) == download(client, ZIP)
+
+
+def test_downloads_revalidate_with_304_until_the_data_changes(real_data, client):
+    first = client.get(ZIP)
+    content(first)
+    etag = first["ETag"]
+    assert first["Last-Modified"]
+    again = client.get(ZIP, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert client.get(JSON, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    bump_version()
+    changed = client.get(ZIP, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_data_page_shows_licence_last_change_and_every_column(
+    real_data, client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(17):
+        html = client.get(reverse("surveys:data")).content.decode()
+    assert "Open Government Licence v3.0" in html
+    assert opendata.data_last_changed().strftime("%-d %B %Y") in html
+    for table in opendata.TABLES:
+        assert f'id="table-{table}"' in html
+        for column in opendata.columns(table):
+            assert f"<code>{column.name}</code>" in html
+    assert "47 rows" in html
+    for url in (ZIP, JSON, "/data/answers.csv?round=2022", "/api/docs/"):
+        assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize("url", ["/", "/forces/", "/systems/drones/"])
+def test_dashboard_downloads_link_to_the_data_page(real_data, client, url):
+    assert 'href="/data/">All the data behind the dashboard' in client.get(url).content.decode()
+
+
+def test_the_page_itself_is_not_given_a_data_etag(real_data, client):
+    assert "ETag" not in client.get("/data/")
+
+
+# --- The round trip -------------------------------------------------------------------------
+
+
+def statistics(client) -> dict:
+    """Every statistic the API and the dashboard's downloads give, as text."""
+    urls = ["/api/v1/statistics/rounds/", "/api/v1/findings/?limit=500", "/data/answers.csv"]
+    for year in SurveyRound.objects.values_list("year", flat=True):
+        urls += [
+            f"/api/v1/statistics/system-types/?round={year}",
+            f"/charts/concern-by-system-type.csv?round={year}",
+        ]
+    urls += ["/charts/figures-by-round.csv", "/forces/?export=csv&round=2022"]
+    return {url: content(client.get(url)).decode() for url in urls}
+
+
+def recorded() -> dict:
+    return dict(Correction.objects.values_list("pk", "recorded_at"))
+
+
+@pytest.mark.parametrize("url", [JSON, ZIP])
+def test_a_download_loads_into_an_empty_database_with_identical_statistics(
+    transactional_db, client, tmp_path, url
+):
+    from django.core.cache import cache
+
+    call_command("load_obscc", stdout=io.StringIO())
+    answer = Answer.objects.filter(operates=True).first()
+    record_correction(
+        Correction(
+            answer=answer,
+            answer_field="operates",
+            new_value="no",
+            reason="Test: the body withdrew this answer.",
+            source=Publication.objects.first(),
+            announced_on=datetime.date(2023, 3, 1),
+        )
+    )
+    Body.objects.filter(slug="gwent").update(notes="-1 ' = Heddlu Gwent, ü")
+    before = statistics(client)
+    recorded_before = recorded()
+    dump = tmp_path / url.rsplit("/", 1)[1]
+    dump.write_bytes(download(client, url))
+    counts = survey_counts()
+
+    call_command("flush", interactive=False, verbosity=0)
+    cache.clear()
+    assert set(survey_counts().values()) == {0}
+    out = io.StringIO()
+    call_command("load_dump", str(dump), stdout=out)
+    cache.clear()
+
+    assert f"{counts['answers']} answers" in out.getvalue()
+    assert survey_counts() == counts
+    after = statistics(client)
+    for key in before:
+        assert after[key] == before[key], key
+    assert Body.objects.get(slug="gwent").notes == "-1 ' = Heddlu Gwent, ü"
+    assert recorded() == recorded_before  # not the time of the load
+    assert Body.history.filter(history_change_reason=opendata.LOADED_REASON).count() == 47
+    # Identifiers continue after the loaded ones: the next row is accepted.
+    Body.objects.create(
+        name="New Force",
+        short_name="New",
+        slug="new",
+        kind="territorial",
+        nation="england",
+        region="North West",
+        source=Publication.objects.first(),
+    )
+
+
+def test_loading_into_a_database_that_holds_data_refuses_and_writes_nothing(
+    real_data, client, tmp_path
+):
+    dump = tmp_path / "d.json"
+    dump.write_bytes(download(client, JSON))
+    counts = survey_counts()
+    with pytest.raises(CommandError, match="already holds survey data .*47 bodies"):
+        call_command("load_dump", str(dump))
+    assert survey_counts() == counts
+
+
+# --- Bad files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_downloads(django_db_setup, django_db_blocker) -> tuple[str, bytes]:
+    """The real data's JSON document and zip, made in a transaction that is rolled back, so
+    the tests below load them into an empty database."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_obscc", stdout=io.StringIO())
+        downloads = "".join(opendata.json_chunks()), b"".join(opendata.zip_chunks())
+        transaction.set_rollback(True)
+    return downloads
+
+
+@pytest.fixture
+def dump_document(db, real_downloads) -> dict:
+    return json.loads(real_downloads[0])
+
+
+def spoil(document: dict, table: str, **changes) -> dict:
+    document["tables"][table][0].update(changes)
+    return document
+
+
+BAD_DOCUMENTS = {
+    "wrong format": (lambda d: {**d, "format": "something-else"}, "not an open-data download"),
+    "newer version": (lambda d: {**d, "format_version": 99}, "format version 99"),
+    "no tables": (lambda d: {k: v for k, v in d.items() if k != "tables"}, 'no "tables"'),
+    "missing table": (
+        lambda d: {**d, "tables": {k: v for k, v in d["tables"].items() if k != "returns"}},
+        "no table returns",
+    ),
+    "unknown column": (
+        lambda d: spoil(d, "bodies", colour="blue"),
+        "bodies, row 1: unknown column colour",
+    ),
+    "bad choice": (
+        lambda d: spoil(d, "returns", status="maybe"),
+        "returns, row 1, column status: 'maybe' is not one of the allowed values",
+    ),
+    "text as number": (lambda d: spoil(d, "rounds", year="twenty"), "rounds, row 1, column year"),
+    "number as boolean": (
+        lambda d: spoil(d, "answers", operates=1),
+        "answers, row 1, column operates: 1 is not boolean",
+    ),
+    "missing required": (
+        lambda d: spoil(d, "bodies", name=None),
+        "bodies, row 1, column name: cannot be empty",
+    ),
+    "bad date": (
+        lambda d: spoil(d, "publications", published_on="31/02/2023"),
+        "publications, row 1, column published_on",
+    ),
+    "dangling reference": (
+        lambda d: spoil(d, "returns", body_id=99999),
+        "do not fit together",
+    ),
+    "duplicate": (
+        lambda d: spoil(d, "bodies", slug=d["tables"]["bodies"][1]["slug"]),
+        "do not fit together",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_DOCUMENTS)
+def test_a_bad_document_is_refused_with_a_clear_message_and_nothing_written(
+    dump_document, tmp_path, case
+):
+    change, message = BAD_DOCUMENTS[case]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(change(dump_document)))
+    with pytest.raises(CommandError) as error:
+        call_command("load_dump", str(path))
+    assert message in str(error.value)
+    assert "Nothing was written." in str(error.value)
+    assert set(survey_counts().values()) == {0}
+
+
+def rezip(data: bytes, table: str, edit) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            text = source.read(name).decode("utf-8-sig")
+            target.writestr(name, edit(text) if name.endswith(f"/{table}.csv") else text)
+    return out.getvalue()
+
+
+BAD_ZIPS = {
+    "boolean": (
+        "answers",
+        lambda text: text.replace(",true,", ",maybe,", 1),
+        "column operates: 'maybe' is not true, false or empty",
+    ),
+    "short row": (
+        "bodies",
+        lambda text: text.replace("\r\n", "\r\n1,2\r\n", 1),
+        "short of this column",
+    ),
+    "long row": (
+        "vendors",
+        lambda text: text.replace("\r\n", "\r\n0,", 1),  # a cell more on the first row
+        "more cells than the header row",
+    ),
+    "missing column": (
+        "rounds",
+        lambda text: text.replace("question_count", "questions", 1),
+        "unknown column questions",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ZIPS)
+def test_a_bad_zip_is_refused_with_a_clear_message_and_nothing_written(
+    db, real_downloads, tmp_path, case
+):
+    table, edit, message = BAD_ZIPS[case]
+    data = rezip(real_downloads[1], table, edit)
+    path = tmp_path / "bad.zip"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="Nothing was written") as error:
+        call_command("load_dump", str(path))
+    assert message in str(error.value)
+    assert set(survey_counts().values()) == {0}
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "neither a zip nor a JSON document"),
+        (b"\xff\xfe\x00binary", "neither a zip nor a JSON document"),
+        (b"[1, 2]", "not an open-data download"),
+        (b"PK\x03\x04 truncated", "zip file cannot be read"),
+    ],
+)
+def test_files_that_are_not_downloads_are_refused(db, tmp_path, data, message):
+    path = tmp_path / "file.json"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=message):
+        call_command("load_dump", str(path))
+
+
+def test_a_missing_file_is_named(db, tmp_path):
+    with pytest.raises(CommandError, match="Cannot read .*nowhere.json"):
+        call_command("load_dump", str(tmp_path / "nowhere.json"))
+
+
+def test_dump_data_writes_what_the_site_serves(real_data, client, tmp_path):
+    path = tmp_path / "obscc.zip"
+    call_command("dump_data", str(path), stdout=io.StringIO())
+    assert path.read_bytes() == download(client, ZIP)
+    with pytest.raises(CommandError, match="must end in .zip or .json"):
+        call_command("dump_data", str(tmp_path / "obscc.txt"))
