@@ -177,20 +177,27 @@ def measure(name: str, database: str) -> list[dict]:
                 "sql_floor_median_ms": median_ms(floor),
             }
         )
-    results.append(export_memory(database))
+    results += [export_memory(database, label) for label in STREAMED]
     return results
 
 
-def export_memory(database: str) -> dict:
-    """Peak memory of streaming every answer as CSV, measured in a fresh process."""
+STREAMED = {
+    "answers CSV (all)": "/data/answers.csv",
+    "whole data set, zip": "/data/obscc-data.zip",
+    "whole data set, JSON": "/data/obscc-data.json",
+}
+
+
+def export_memory(database: str, label: str) -> dict:
+    """Time, size and peak memory of one streamed download, measured in a fresh process."""
     code = (
         "import os, resource, time, django; django.setup();"
         "from django.test import Client; from django.test.utils import setup_test_environment;"
         "setup_test_environment(); base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-        "t = time.perf_counter(); r = Client().get('/data/answers.csv'); n = 0\n"
-        "for chunk in r.streaming_content: n += chunk.count(b'\\n')\n"
+        f"t = time.perf_counter(); r = Client().get({STREAMED[label]!r}); n = 0\n"
+        "for chunk in r.streaming_content: n += len(chunk)\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(n - 1, round(time.perf_counter() - t, 1), peak // 1024, base // 1024)"
+        "print(n, round(time.perf_counter() - t, 1), peak // 1024, base // 1024)"
     )
     env = {
         **os.environ,
@@ -200,11 +207,11 @@ def export_memory(database: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    rows, seconds, peak_mb, base_mb = out.stdout.split()
+    size, seconds, peak_mb, base_mb = out.stdout.split()
     return {
         "dataset": database,
-        "page": "answers CSV (all)",
-        "rows": int(rows),
+        "page": label,
+        "megabytes": round(int(size) / 1e6, 1),
         "seconds": float(seconds),
         "peak_rss_mb": int(peak_mb),
         "rss_before_mb": int(base_mb),
@@ -262,11 +269,11 @@ def report(results: list[dict]) -> None:
     for r in results:
         if "peak_rss_mb" in r:
             print(
-                f"answers CSV, {r['dataset']}: {r['rows']:,} rows in {r['seconds']} s, "
+                f"{r['page']}, {r['dataset']}: {r['megabytes']} MB in {r['seconds']} s, "
                 f"peak RSS {r['peak_rss_mb']} MB (before the request: {r['rss_before_mb']} MB)"
             )
             if r["peak_rss_mb"] > 200:
-                misses.append(f"answers CSV on {r['dataset']}: peak {r['peak_rss_mb']} MB > 200 MB")
+                misses.append(f"{r['page']} on {r['dataset']}: peak {r['peak_rss_mb']} MB > 200 MB")
     out = ROOT / "var" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": f"{os.cpu_count()} cores", "results": results}, indent=2))

@@ -298,6 +298,8 @@ def table_rows(table: str) -> Iterator[tuple]:
     last = 0
     while chunk := list(rows.filter(pk__gt=last)[:CHUNK]):
         yield from chunk
+        if len(chunk) < CHUNK:
+            return
         last = chunk[-1][0]
 
 

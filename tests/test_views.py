@@ -36,8 +36,8 @@ BUDGETS = {
     "/systems/drones/figures.csv": 20,
     "/data/answers.csv": 8,
     "/data/": 17,
-    "/data/obscc-data.zip": 31,
-    "/data/obscc-data.json": 31,
+    "/data/obscc-data.zip": 21,
+    "/data/obscc-data.json": 20,
 }
 
 
