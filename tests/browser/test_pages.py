@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,18 @@ def test_overview_at_320px_has_no_horizontal_scroll(site, browser):
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     context.close()
+
+
+def test_from_a_chart_to_the_whole_data_set(site, page):
+    page.goto(site + "/")
+    chart = page.locator("#concern-chart")
+    chart.get_by_role("link", name="All the data behind the dashboard").click()
+    expect(page).to_have_url(site + "/data/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Download the data")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Whole data set as CSV files (zip)").click()
+    download = info.value
+    assert re.fullmatch(r"obscc-data-\d{4}-\d\d-\d\d\.zip", download.suggested_filename)
+    with zipfile.ZipFile(download.path()) as archive:
+        bodies = archive.read("obscc-data/bodies.csv").decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(bodies)))) == 47
