@@ -14,13 +14,14 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, connections, models, router, transaction
 from simple_history.utils import bulk_create_with_history
 
 from surveys.caching import bump_version, current_version
@@ -306,6 +307,22 @@ def table_rows(table: str) -> Iterator[tuple]:
 # --- Writing ------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _snapshot():
+    """One consistent view of every table while a download streams, so a correction saved
+    meanwhile is either wholly in the file or not at all (PostgreSQL: a read-only
+    repeatable-read transaction). SQLite, for development only, reads as it goes."""
+    alias = router.db_for_read(Body)
+    database = connections[alias]
+    if database.vendor != "postgresql" or database.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with database.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def _buffered(parts: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
     buffer, length = [], 0
     for part in parts:
@@ -320,6 +337,11 @@ def _buffered(parts: Iterable[str], size: int = 64 * 1024) -> Iterator[str]:
 
 def json_chunks() -> Iterator[str]:
     """The whole data set as one JSON document: metadata, dictionary, then every table."""
+    with _snapshot():
+        yield from _json_chunks()
+
+
+def _json_chunks() -> Iterator[str]:
     head = {**metadata(), "dictionary": dictionary()}
     yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {'
     for index, table in enumerate(TABLES):
@@ -424,6 +446,11 @@ class _Sink:
 def zip_chunks() -> Iterator[bytes]:
     """The README, the data dictionary and one CSV per table, as a zip, written as it goes.
     Member times are the time the data last changed, so equal data gives equal bytes."""
+    with _snapshot():
+        yield from _zip_chunks()
+
+
+def _zip_chunks() -> Iterator[bytes]:
     changed = data_last_changed() or datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
     stamp = changed.astimezone(datetime.UTC).timetuple()[:6]
     members: list[tuple[str, Iterable[str]]] = [

@@ -5,12 +5,13 @@ import csv
 import datetime
 import io
 import json
+import threading
 import zipfile
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from surveys import opendata
@@ -225,6 +226,33 @@ def test_a_download_loads_into_an_empty_database_with_identical_statistics(
         region="North West",
         source=Publication.objects.first(),
     )
+
+
+def test_a_download_is_one_snapshot_while_others_write(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("snapshot reads are PostgreSQL's (CI's second run); SQLite is for development")
+    call_command("load_obscc", stdout=io.StringIO())
+    chunks = opendata.json_chunks()
+    head = next(chunks)  # the download has begun
+
+    def another_editor_adds_a_body():
+        Body.objects.create(
+            name="Late Force",
+            short_name="Late",
+            slug="late",
+            kind="territorial",
+            nation="england",
+            region="North West",
+            source=Publication.objects.first(),
+        )
+        connection.close()
+
+    editor = threading.Thread(target=another_editor_adds_a_body)
+    editor.start()
+    editor.join()
+    document = json.loads(head + "".join(chunks))
+    assert len(document["tables"]["bodies"]) == 47  # as when the download began
+    assert Body.objects.filter(slug="late").exists()  # the other write did commit
 
 
 def test_loading_into_a_database_that_holds_data_refuses_and_writes_nothing(
