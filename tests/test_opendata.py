@@ -18,6 +18,7 @@ from surveys import opendata
 from surveys.caching import bump_version
 from surveys.corrections import record_correction
 from surveys.models import Answer, Body, Correction, Publication, SurveyRound
+from tests import factories as f
 from tests.test_views import content
 
 ZIP, JSON = "/data/obscc-data.zip", "/data/obscc-data.json"
@@ -197,6 +198,7 @@ def test_a_download_loads_into_an_empty_database_with_identical_statistics(
     Body.objects.filter(slug="gwent").update(notes="-1 ' = Heddlu Gwent, ü")
     before = statistics(client)
     recorded_before = recorded()
+    before_ids = list(Body.objects.values_list("pk", flat=True))
     dump = tmp_path / url.rsplit("/", 1)[1]
     dump.write_bytes(download(client, url))
     counts = survey_counts()
@@ -217,15 +219,7 @@ def test_a_download_loads_into_an_empty_database_with_identical_statistics(
     assert recorded() == recorded_before  # not the time of the load
     assert Body.history.filter(history_change_reason=opendata.LOADED_REASON).count() == 47
     # Identifiers continue after the loaded ones: the next row is accepted.
-    Body.objects.create(
-        name="New Force",
-        short_name="New",
-        slug="new",
-        kind="territorial",
-        nation="england",
-        region="North West",
-        source=Publication.objects.first(),
-    )
+    assert f.body("New Force", source=Publication.objects.first()).pk > max(before_ids)
 
 
 def test_a_download_is_one_snapshot_while_others_write(transactional_db):
@@ -236,15 +230,7 @@ def test_a_download_is_one_snapshot_while_others_write(transactional_db):
     head = next(chunks)  # the download has begun
 
     def another_editor_adds_a_body():
-        Body.objects.create(
-            name="Late Force",
-            short_name="Late",
-            slug="late",
-            kind="territorial",
-            nation="england",
-            region="North West",
-            source=Publication.objects.first(),
-        )
+        f.body("Late Force", source=Publication.objects.first())
         connection.close()
 
     editor = threading.Thread(target=another_editor_adds_a_body)
@@ -252,7 +238,7 @@ def test_a_download_is_one_snapshot_while_others_write(transactional_db):
     editor.join()
     document = json.loads(head + "".join(chunks))
     assert len(document["tables"]["bodies"]) == 47  # as when the download began
-    assert Body.objects.filter(slug="late").exists()  # the other write did commit
+    assert Body.objects.filter(slug="late-force").exists()  # the other write did commit
 
 
 def test_loading_into_a_database_that_holds_data_refuses_and_writes_nothing(
