@@ -12,12 +12,13 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from surveys import opendata
 from surveys.caching import bump_version
 from surveys.corrections import record_correction
-from surveys.models import Answer, Body, Correction, Publication, SurveyRound
+from surveys.models import Answer, Body, Correction, DataVersion, Publication, SurveyRound
 from tests import factories as f
 from tests.test_views import content
 
@@ -131,6 +132,20 @@ def test_downloads_revalidate_with_304_until_the_data_changes(real_data, client)
     changed = client.get(ZIP, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_downloads_revalidate_by_date_as_wget_does(real_data, client):
+    last_modified = client.get(ZIP)["Last-Modified"]
+    assert client.get(ZIP, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    older = "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert client.get(ZIP, HTTP_IF_MODIFIED_SINCE=older).status_code == 200
+    assert client.get(ZIP, HTTP_IF_MODIFIED_SINCE="not a date").status_code == 200
+    DataVersion.objects.update(changed_at=F("changed_at") + datetime.timedelta(hours=1))
+    assert client.get(ZIP, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 200
+    # An ETag that does not match wins over a date that would.
+    current = client.get(ZIP)["Last-Modified"]
+    stale = client.get(ZIP, HTTP_IF_NONE_MATCH='W/"data-0"', HTTP_IF_MODIFIED_SINCE=current)
+    assert stale.status_code == 200
 
 
 def test_data_page_shows_licence_last_change_and_every_column(
