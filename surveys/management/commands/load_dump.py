@@ -22,5 +22,5 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         except DumpError as exc:
             raise CommandError(f"{file.name}: {exc} Nothing was written.") from exc
-        loaded = ", ".join(f"{n} {table}" for table, n in counts.items())
+        loaded = ", ".join(f"{n:,} {table}" for table, n in counts.items())
         self.stdout.write(f"Loaded {file.name}: {loaded}.")
