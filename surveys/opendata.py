@@ -380,6 +380,12 @@ def csv_lines(table: str) -> Iterator[str]:
         )
 
 
+def table_csv_chunks(table: str) -> Iterator[str]:
+    """One table as the zip holds it, read as one snapshot."""
+    with _snapshot():
+        yield from _buffered(csv_lines(table))
+
+
 def dictionary_lines() -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(["table", "column", "type", "nullable", "description"])

@@ -26,5 +26,7 @@ urlpatterns = [
     path("data/", views.data, name="data"),
     path("data/obscc-data.zip", views.data_zip, name="data_zip"),
     path("data/obscc-data.json", views.data_json, name="data_json"),
+    path("data/data-dictionary.csv", views.data_dictionary_csv, name="data_dictionary_csv"),
+    path("data/tables/<slug:table>.csv", views.data_table_csv, name="data_table_csv"),
     path("data/answers.csv", views.answers_csv, name="answers_csv"),
 ]

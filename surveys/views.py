@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -269,9 +269,9 @@ def data(request):
     return render(request, "surveys/data.html", opendata.page())
 
 
-def _download_name(suffix: str) -> str:
+def _download_name(suffix: str, name: str = "obscc-data") -> str:
     changed = selectors.data_last_changed()
-    return f"obscc-data-{changed:%Y-%m-%d}.{suffix}" if changed else f"obscc-data.{suffix}"
+    return f"{name}-{changed:%Y-%m-%d}.{suffix}" if changed else f"{name}.{suffix}"
 
 
 @require_safe
@@ -289,4 +289,26 @@ def data_json(request):
         opendata.json_chunks(), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
+    return response
+
+
+@require_safe
+def data_table_csv(request, table: str):
+    """One table of the whole data set as CSV, exactly as in the zip."""
+    if table not in opendata.TABLES:
+        raise Http404("No such table in the data set.")
+    response = StreamingHttpResponse(
+        opendata.table_csv_chunks(table), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name("csv", table)}"'
+    return response
+
+
+@require_safe
+def data_dictionary_csv(request):
+    """What every column of every table means, as CSV."""
+    response = HttpResponse(
+        "".join(opendata.dictionary_lines()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="data-dictionary.csv"'
     return response

@@ -36,6 +36,8 @@ PUBLIC_URLS = [
     "/data/",
     "/data/obscc-data.zip",
     "/data/obscc-data.json",
+    "/data/tables/bodies.csv",
+    "/data/data-dictionary.csv",
 ]
 KNOWN_PARAMS = [
     "round",

@@ -116,6 +116,21 @@ def test_csv_cells_that_look_like_formulas_are_escaped(real_data, client):
     assert gwent["notes"] == '\'=HYPERLINK("http://x")'
 
 
+def test_each_table_and_the_dictionary_download_alone_as_in_the_zip(real_data, client):
+    members = zip_members(download(client, ZIP))
+    for table in opendata.TABLES:
+        response = client.get(reverse("surveys:data_table_csv", args=[table]))
+        assert response["Content-Disposition"].startswith(f'attachment; filename="{table}-20')
+        assert content(response).decode("utf-8-sig") == members[f"{table}.csv"]
+    dictionary = download(client, reverse("surveys:data_dictionary_csv"))
+    assert dictionary.decode("utf-8-sig") == members["data-dictionary.csv"]
+
+
+@pytest.mark.parametrize("table", ["users", "historicalbody", "data-dictionary", "DataVersion"])
+def test_a_table_not_in_the_data_set_is_a_404(real_data, client, table):
+    assert client.get(f"/data/tables/{table}.csv").status_code == 404
+
+
 def test_equal_data_gives_equal_zip_bytes(real_data, client):
     assert download(client, ZIP) == download(client, ZIP)
 
@@ -160,7 +175,14 @@ def test_data_page_shows_licence_last_change_and_every_column(
         for column in opendata.columns(table):
             assert f"<code>{column.name}</code>" in html
     assert "47 rows" in html
-    for url in (ZIP, JSON, "/data/answers.csv?round=2022", "/api/docs/"):
+    for url in (
+        ZIP,
+        JSON,
+        "/data/answers.csv?round=2022",
+        "/api/docs/",
+        "/data/data-dictionary.csv",
+        "/data/tables/answer_vendors.csv",
+    ):
         assert f'href="{url}"' in html
 
 

@@ -38,6 +38,8 @@ BUDGETS = {
     "/data/": 17,
     "/data/obscc-data.zip": 21,
     "/data/obscc-data.json": 20,
+    "/data/tables/answers.csv": 4,
+    "/data/data-dictionary.csv": 3,
 }
 
 
