@@ -186,6 +186,12 @@ def test_data_page_shows_licence_last_change_and_every_column(
         assert f'href="{url}"' in html
 
 
+def test_the_row_counts_follow_the_data(real_data, client):
+    assert "47 rows: <a" in client.get("/data/").content.decode()
+    f.body("New Force", source=Publication.objects.first())
+    assert "48 rows: <a" in client.get("/data/").content.decode()
+
+
 @pytest.mark.parametrize("url", ["/", "/forces/", "/systems/drones/"])
 def test_dashboard_downloads_link_to_the_data_page(real_data, client, url):
     assert 'href="/data/">All the data behind the dashboard' in client.get(url).content.decode()
