@@ -19,6 +19,7 @@ from surveys import opendata
 from surveys.caching import bump_version
 from surveys.corrections import record_correction
 from surveys.models import Answer, Body, Correction, DataVersion, Publication, SurveyRound
+from surveys.synthetic import generate
 from tests import factories as f
 from tests.test_views import content
 
@@ -107,6 +108,14 @@ def test_json_document_holds_metadata_dictionary_and_every_row(real_data, client
     finding = next(f for f in document["tables"]["findings"] if f["unit"] == "percent")
     assert isinstance(finding["value"], float)
     assert [t["table"] for t in document["dictionary"]] == list(opendata.TABLES)
+
+
+def test_synthetic_data_is_labelled_in_every_download(db, client):
+    generate(bodies=5, rounds=1)
+    assert json.loads(download(client, JSON))["synthetic"] is True
+    readme = zip_members(download(client, ZIP))["README.txt"]
+    assert "WARNING: this download holds SYNTHETIC test data" in readme
+    assert "Synthetic test data." in client.get("/data/").content.decode()
 
 
 def test_csv_cells_that_look_like_formulas_are_escaped(real_data, client):
