@@ -19,7 +19,9 @@ def escape_cell(value: object) -> object:
     return "" if value is None else value
 
 
-class _Echo:
+class Echo:
+    """A file for csv.writer that returns each row's text instead of storing it."""
+
     def write(self, value: str) -> str:
         return value
 
@@ -28,7 +30,7 @@ def csv_response(
     header: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str
 ) -> StreamingHttpResponse:
     """Stream rows as UTF-8 CSV (with a BOM so spreadsheets read it as UTF-8)."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
 
     def lines():
         yield "\ufeff" + writer.writerow(header)

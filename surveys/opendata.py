@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, connections, models, router, t
 from simple_history.utils import bulk_create_with_history
 
 from surveys.caching import bump_version, cached, current_version
-from surveys.exports import FORMULA_PREFIXES
+from surveys.exports import FORMULA_PREFIXES, Echo
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -365,13 +365,8 @@ def _json_chunks() -> Iterator[str]:
     yield "\n }\n}\n"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(table: str) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     cols = columns(table)
     yield "\ufeff" + writer.writerow([column.name for column in cols])
     for row in table_rows(table):
@@ -387,7 +382,7 @@ def table_csv_chunks(table: str) -> Iterator[str]:
 
 
 def dictionary_lines() -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow(["table", "column", "type", "nullable", "description"])
     for table in dictionary():
         for column in table["columns"]:
