@@ -261,8 +261,8 @@ def dictionary() -> list[dict]:
     ]
 
 
-def metadata() -> dict:
-    changed = data_last_changed()
+def metadata(changed: datetime.datetime | None) -> dict:
+    """What a download says about itself; ``changed`` is when the data last changed."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -342,7 +342,7 @@ def json_chunks() -> Iterator[str]:
 
 
 def _json_chunks() -> Iterator[str]:
-    head = {**metadata(), "dictionary": dictionary()}
+    head = {**metadata(data_last_changed()), "dictionary": dictionary()}
     yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "tables": {'
     for index, table in enumerate(TABLES):
         cols = columns(table)
@@ -397,8 +397,7 @@ def dictionary_lines() -> Iterator[str]:
             )
 
 
-def readme_text() -> str:
-    meta = metadata()
+def readme_text(meta: dict) -> str:
     lines = [
         meta["title"],
         "",
@@ -452,10 +451,11 @@ def zip_chunks() -> Iterator[bytes]:
 
 
 def _zip_chunks() -> Iterator[bytes]:
-    changed = data_last_changed() or datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
-    stamp = changed.astimezone(datetime.UTC).timetuple()[:6]
+    changed = data_last_changed()
+    when = changed.astimezone(datetime.UTC) if changed else datetime.datetime(1980, 1, 1)
+    stamp = when.timetuple()[:6]
     members: list[tuple[str, Iterable[str]]] = [
-        ("README.txt", [readme_text()]),
+        ("README.txt", [readme_text(metadata(changed))]),
         ("data-dictionary.csv", dictionary_lines()),
         *((f"{table}.csv", csv_lines(table)) for table in TABLES),
     ]
@@ -468,7 +468,8 @@ def _zip_chunks() -> Iterator[bytes]:
             with archive.open(info, "w", force_zip64=True) as member:
                 for text in _buffered(lines):
                     member.write(text.encode())
-                    yield sink.take()
+                    if sink.parts:  # the compressor may hold everything back for now
+                        yield sink.take()
         yield sink.take()
     yield sink.take()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -16,6 +16,7 @@ from surveys.filters import BodyFilter, FindingFilter
 from surveys.tables import EXPORT_HEADER, BodyTable, export_rows
 
 PER_PAGE = 25
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def _chart(chart_id: str, data, summary: str, csv_url: str, *, kind: str = "bar") -> dict:
@@ -269,27 +270,30 @@ def data(request):
     return render(request, "surveys/data.html", opendata.page())
 
 
-def _download_name(suffix: str, name: str = "obscc-data") -> str:
+def _dated(name: str, suffix: str) -> str:
+    """A download's file name, with the date the data last changed."""
     changed = selectors.data_last_changed()
     return f"{name}-{changed:%Y-%m-%d}.{suffix}" if changed else f"{name}.{suffix}"
+
+
+def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_safe
 def data_zip(request):
     """Every table as CSV, with the data dictionary and a README, zipped as it streams."""
-    response = StreamingHttpResponse(opendata.zip_chunks(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name("zip")}"'
-    return response
+    return _download(opendata.zip_chunks(), "application/zip", _dated("obscc-data", "zip"))
 
 
 @require_safe
 def data_json(request):
     """Every table, the data dictionary and the licence as one JSON document."""
-    response = StreamingHttpResponse(
-        opendata.json_chunks(), content_type="application/json; charset=utf-8"
+    return _download(
+        opendata.json_chunks(), "application/json; charset=utf-8", _dated("obscc-data", "json")
     )
-    response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
-    return response
 
 
 @require_safe
@@ -297,18 +301,10 @@ def data_table_csv(request, table: str):
     """One table of the whole data set as CSV, exactly as in the zip."""
     if table not in opendata.TABLES:
         raise Http404("No such table in the data set.")
-    response = StreamingHttpResponse(
-        opendata.table_csv_chunks(table), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_download_name("csv", table)}"'
-    return response
+    return _download(opendata.table_csv_chunks(table), CSV_TYPE, _dated(table, "csv"))
 
 
 @require_safe
 def data_dictionary_csv(request):
     """What every column of every table means, as CSV."""
-    response = HttpResponse(
-        "".join(opendata.dictionary_lines()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="data-dictionary.csv"'
-    return response
+    return _download(opendata.dictionary_lines(), CSV_TYPE, "data-dictionary.csv")

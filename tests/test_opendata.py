@@ -41,10 +41,6 @@ def zip_members(data: bytes) -> dict[str, str]:
         }
 
 
-def survey_counts() -> dict[str, int]:
-    return opendata.table_counts()
-
-
 # --- What the download holds ------------------------------------------------------------------
 
 
@@ -104,7 +100,7 @@ def test_json_document_holds_metadata_dictionary_and_every_row(real_data, client
     assert document["synthetic"] is False
     changed = datetime.datetime.fromisoformat(document["data_last_changed"])
     assert abs(changed - opendata.data_last_changed()) < datetime.timedelta(seconds=1)
-    assert {t: len(rows) for t, rows in document["tables"].items()} == survey_counts()
+    assert {t: len(rows) for t, rows in document["tables"].items()} == opendata.table_counts()
     finding = next(f for f in document["tables"]["findings"] if f["unit"] == "percent")
     assert isinstance(finding["value"], float)
     assert [t["table"] for t in document["dictionary"]] == list(opendata.TABLES)
@@ -253,17 +249,17 @@ def test_a_download_loads_into_an_empty_database_with_identical_statistics(
     before_ids = list(Body.objects.values_list("pk", flat=True))
     dump = tmp_path / url.rsplit("/", 1)[1]
     dump.write_bytes(download(client, url))
-    counts = survey_counts()
+    counts = opendata.table_counts()
 
     call_command("flush", interactive=False, verbosity=0)
     cache.clear()
-    assert set(survey_counts().values()) == {0}
+    assert set(opendata.table_counts().values()) == {0}
     out = io.StringIO()
     call_command("load_dump", str(dump), stdout=out)
     cache.clear()
 
     assert f"{counts['answers']} answers" in out.getvalue()
-    assert survey_counts() == counts
+    assert opendata.table_counts() == counts
     after = statistics(client)
     for key in before:
         assert after[key] == before[key], key
@@ -298,10 +294,10 @@ def test_loading_into_a_database_that_holds_data_refuses_and_writes_nothing(
 ):
     dump = tmp_path / "d.json"
     dump.write_bytes(download(client, JSON))
-    counts = survey_counts()
+    counts = opendata.table_counts()
     with pytest.raises(CommandError, match="already holds survey data .*47 bodies"):
         call_command("load_dump", str(dump))
-    assert survey_counts() == counts
+    assert opendata.table_counts() == counts
 
 
 # --- Bad files ---------------------------------------------------------------------------------
@@ -379,7 +375,7 @@ def test_a_bad_document_is_refused_with_a_clear_message_and_nothing_written(
         call_command("load_dump", str(path))
     assert message in str(error.value)
     assert "Nothing was written." in str(error.value)
-    assert set(survey_counts().values()) == {0}
+    assert set(opendata.table_counts().values()) == {0}
 
 
 def rezip(data: bytes, table: str, edit) -> bytes:
@@ -426,7 +422,7 @@ def test_a_bad_zip_is_refused_with_a_clear_message_and_nothing_written(
     with pytest.raises(CommandError, match="Nothing was written") as error:
         call_command("load_dump", str(path))
     assert message in str(error.value)
-    assert set(survey_counts().values()) == {0}
+    assert set(opendata.table_counts().values()) == {0}
 
 
 @pytest.mark.parametrize(
