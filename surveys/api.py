@@ -147,7 +147,7 @@ class FindingSerializer(serializers.ModelSerializer):
     publication = PublicationRef()
     system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    # Filled in by FindingViewSet from stats.finding_views (one set of queries per page).
+    # From stats.finding_views, computed by FindingViewSet for a whole page at once.
     current_value = serializers.SerializerMethodField()
     current_qualifier = serializers.SerializerMethodField()
     computed = serializers.SerializerMethodField()
@@ -181,24 +181,28 @@ class FindingSerializer(serializers.ModelSerializer):
             "correction",
         ]
 
+    def _view(self, obj) -> stats.FindingView:
+        return self.context["finding_views"][obj.pk]
+
     @extend_schema_field(OpenApiTypes.STR)  # a decimal as a string, like "value"
     def get_current_value(self, obj) -> str | None:
-        return None
+        return str(self._view(obj).current_value)
 
     def get_current_qualifier(self, obj) -> str | None:
-        return None
+        return self._view(obj).current_qualifier
 
     def get_computed(self, obj) -> int | None:
-        return None
+        return self._view(obj).computed
 
     def get_coverage(self, obj) -> int | None:
-        return None
+        return self._view(obj).coverage
 
     def get_status(self, obj) -> str | None:
-        return None
+        return self._view(obj).status
 
     def get_correction(self, obj) -> int | None:
-        return None
+        correction = self._view(obj).correction
+        return correction.pk if correction else None
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
@@ -335,26 +339,19 @@ class FindingViewSet(ReadOnly):
     lookup_field = "key"
     filterset_class = FindingFilter
 
-    def _with_status(self, findings, data):
+    def _serializer(self, instance, findings: list, **kwargs):
+        """A serializer told each finding's current value and status, computed together."""
         views = {v.finding.pk: v for v in stats.finding_views(findings)}
-        for finding, item in zip(findings, data, strict=True):
-            view = views[finding.pk]
-            item["current_value"] = str(view.current_value)
-            item["current_qualifier"] = view.current_qualifier
-            item["computed"] = view.computed
-            item["coverage"] = view.coverage
-            item["status"] = view.status
-            item["correction"] = view.correction.pk if view.correction else None
-        return data
+        context = {**self.get_serializer_context(), "finding_views": views}
+        return self.get_serializer(instance, context=context, **kwargs)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        data = self._with_status(page, self.get_serializer(page, many=True).data)
-        return self.get_paginated_response(data)
+        return self.get_paginated_response(self._serializer(page, page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         finding = self.get_object()
-        return Response(self._with_status([finding], [self.get_serializer(finding).data])[0])
+        return Response(self._serializer(finding, [finding]).data)
 
 
 class CorrectionViewSet(ReadOnly):
