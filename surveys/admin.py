@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,7 +37,12 @@ def export_as_csv(modeladmin, request, queryset):
 
 
 class Admin(SimpleHistoryAdmin):
-    """Shared defaults: history, CSV export, no deletion of survey records."""
+    """Shared defaults: history, CSV export, no deletion of survey records.
+
+    History is for reading: simple-history's revert form would save a POST past the change
+    form's rules (and, before this, for users who may only view), so it is refused for everyone.
+    A change goes through the record's own form, or a correction.
+    """
 
     actions = [export_as_csv]
     export_fields: list[tuple[str, str]] = [("Name", "__str__")]
@@ -45,6 +50,14 @@ class Admin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("Reverting from history is turned off.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class BodyAliasInline(admin.TabularInline):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from surveys import stats
 from surveys.roles import ADMIN_GROUPS
@@ -23,7 +24,7 @@ class ObsccAdminSite(admin.AdminSite):
         urls = [
             path(
                 "reconciliation/",
-                self.admin_view(self.reconciliation_view),
+                self.admin_view(require_safe(self.reconciliation_view)),
                 name="reconciliation",
             ),
         ]

@@ -1,0 +1,119 @@
+"""Every admin URL that accepts POST, for every model, as anonymous, Viewer and Editor.
+
+Each role posts valid form data (the record's own values) to every such URL; afterwards the
+database, history included, must be exactly as before wherever the role may not write.
+"""
+
+import hashlib
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.test import RequestFactory
+
+from surveys.roles import EDITORS, VIEWERS
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password-123"
+
+
+def fingerprint() -> str:
+    """Every row of every survey table and its history, as one hash."""
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_app_config("surveys").get_models(), key=lambda m: m.__name__):
+        if model.__name__ == "DataVersion":
+            continue
+        for row in model.objects.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def form_data(model_admin, obj, superuser) -> dict:
+    """What the record's change form would post, unchanged."""
+    request = RequestFactory().get("/")
+    request.user = superuser
+    form = model_admin.get_form(request, obj)(instance=obj)
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, list):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        else:
+            data[name] = str(getattr(value, "pk", value))
+    return data
+
+
+def post_urls(superuser) -> list[tuple[str, dict]]:
+    """Each admin URL that takes a POST, with the data a real form would send."""
+    urls = [("/admin/surveys/answer/import/", {"step": "confirm", "token": "x"})]
+    urls.append(("/admin/reconciliation/", {}))
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "surveys":
+            continue
+        obj = model.objects.order_by("pk").first()
+        assert obj is not None, f"no {model.__name__} in the real data"
+        base = f"/admin/surveys/{model._meta.model_name}/"
+        data = form_data(model_admin, obj, superuser)
+        urls.append((f"{base}add/", data))
+        urls.append((f"{base}{obj.pk}/change/", data))
+        urls.append((f"{base}{obj.pk}/delete/", {"post": "yes"}))
+        urls.append((base, {"action": "delete_selected", "_selected_action": [obj.pk]}))
+        record = obj.history.order_by("history_id").first()
+        urls.append((f"{base}{obj.pk}/history/{record.history_id}/", data))
+    return urls
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", password=PASSWORD)
+
+
+def as_role(group: str | None):
+    user = User.objects.create_user(f"u-{group}", password=PASSWORD, is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_anonymous_and_viewer_change_nothing_through_any_admin_post(real_data, client, superuser):
+    urls = post_urls(superuser)
+    assert len(urls) > 40
+    before = fingerprint()
+    for url, data in urls:
+        response = client.post(url, data)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+    client.force_login(as_role(VIEWERS))
+    for url, data in urls:
+        response = client.post(url, data)
+        assert response.status_code in (302, 403, 405), (url, response.status_code)
+    assert fingerprint() == before
+
+
+def test_nobody_reverts_from_history_or_deletes(real_data, client, superuser):
+    """Reverts would bypass the correction and withdrawal rules: refused for every role."""
+    urls = post_urls(superuser)
+    before = fingerprint()
+    for user in (as_role(EDITORS), superuser):
+        client.force_login(user)
+        for url, data in urls:
+            if "/history/" in url or url.endswith("/delete/"):
+                assert client.post(url, data).status_code == 403, url
+            elif data.get("action") == "delete_selected":
+                client.post(url, data)
+    assert fingerprint() == before
+
+
+def test_history_pages_still_show_each_version(real_data, client, superuser):
+    client.force_login(as_role(VIEWERS))
+    from surveys.models import Return
+
+    ret = Return.objects.first()
+    record = ret.history.first()
+    response = client.get(f"/admin/surveys/return/{ret.pk}/history/{record.history_id}/")
+    assert response.status_code == 200
+    assert b'name="_save"' not in response.content
