@@ -1,5 +1,6 @@
-"""One JSON object per log line on stdout. Request logs carry the path, never the query
-string, cookies or headers, so no secrets or personal data reach the log."""
+"""One JSON object per log line on stdout. Request logs carry the method, the path and the
+client's address (``obscc.client.client_ip``, the same rule as the login lockout and the API
+limit), never the query string, cookies or other headers, so no secrets reach the log."""
 
 import json
 import logging
@@ -20,6 +21,9 @@ class JsonFormatter(logging.Formatter):
         if request is not None and hasattr(request, "path"):
             entry["method"] = request.method
             entry["path"] = request.path
+            from obscc.client import client_ip
+
+            entry["client"] = client_ip(request)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
 from surveys.caching import current_version
@@ -17,9 +17,40 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class RequestBodyMiddleware:
+    """Public URLs never read a request body: anything but GET, HEAD or OPTIONS outside the
+    admin is answered 405 before any middleware parses the body (CSRF would, for a form). In
+    the admin, a body larger than ``MAX_REQUEST_BYTES`` is refused with 413 unread."""
+
+    safe_methods = ("GET", "HEAD", "OPTIONS")
+    admin_prefix = "/admin/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.safe_methods:
+            if not request.path.startswith(self.admin_prefix):
+                return HttpResponseNotAllowed(self.safe_methods)
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.MAX_REQUEST_BYTES:
+                return HttpResponse(
+                    f"The request is {length:,} bytes; the limit is "
+                    f"{settings.MAX_REQUEST_BYTES:,}.",
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)
+
+
 class OpenDataMiddleware:
     """The API and downloads: open CORS for GET, and ETag/Last-Modified from the data version,
-    so a client revalidates with a 304 without the page being built again."""
+    so a client revalidates with a 304 instead of downloading again. The view always runs
+    first, so a missing resource is 404 (never 304) and the API limit counts every request;
+    a streamed download is closed unread."""
 
     prefixes = ("/api/", "/data/")
 
@@ -37,10 +68,10 @@ class OpenDataMiddleware:
 
         etag = f'W/"data-{current_version()}"'
         changed = data_last_changed()
-        if self._not_modified(request, etag, changed):
+        response = self.get_response(request)
+        if response.status_code == 200 and self._not_modified(request, etag, changed):
+            response.close()
             response = HttpResponseNotModified()
-        else:
-            response = self.get_response(request)
         if response.status_code in (200, 304):
             response["ETag"] = etag
             if changed:

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "obscc.middleware.RequestBodyMiddleware",
     "obscc.routers.ReplicaMiddleware",
     "obscc.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -256,10 +257,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its log lines carry usernames and addresses
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
-)
+AXES_CLIENT_IP_CALLABLE = "obscc.client.client_ip"  # the one rule for the client's address
 
 LOGGING = {
     "version": 1,
@@ -278,7 +276,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["obscc.client.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_RATE_LIMIT", "120/minute")},
     "UNAUTHENTICATED_USER": None,
 }
@@ -300,3 +298,6 @@ SPECTACULAR_SETTINGS = {
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 IMPORT_DIR = BASE_DIR / "var" / "imports"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# No request body may be larger than this (the largest import file plus its form), and only the
+# admin reads bodies at all: public URLs answer 405 to anything but GET/HEAD/OPTIONS unread.
+MAX_REQUEST_BYTES = IMPORT_MAX_BYTES + 64 * 1024

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from surveys.selectors import corrections_list
 
@@ -30,7 +31,9 @@ class CorrectionsFeed(Feed):
         text = f"{item.reason} Source: {item.source.code} ({item.source.title})."
         if item.withdrawn_on:
             text += f" Withdrawn on {item.withdrawn_on:%-d %B %Y}: {item.withdrawal_reason}"
-        return text
+        # Atom's <summary type="html"> holds HTML: the plain text is escaped into HTML here,
+        # and the feed writer escapes that HTML into XML.
+        return escape(text)
 
     def item_link(self, item):
         return reverse("surveys:correction", kwargs={"pk": item.pk})
