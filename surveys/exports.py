@@ -13,8 +13,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def escape_cell(value: object) -> object:
-    """Prefix text that starts like a formula with an apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Prefix text that starts like a formula with an apostrophe (OWASP CSV injection), and
+    text that starts with an apostrophe too, so that importing removes exactly one."""
+    if isinstance(value, str) and value.startswith((*FORMULA_PREFIXES, "'")):
         return "'" + value
     return "" if value is None else value
 

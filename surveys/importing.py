@@ -18,6 +18,7 @@ from typing import IO
 from django.db import transaction
 from tqdm import tqdm
 
+from surveys.exports import FORMULA_PREFIXES as EXPORT_FORMULA_PREFIXES
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -32,7 +33,10 @@ from surveys.models import (
 )
 
 REQUIRED_COLUMNS = ("body", "round", "system_type", "source")
-OPTIONAL_COLUMNS = ("operates", "vendors", "aware_of_concerns", "intent", "notes")
+# A column absent from the file leaves that field of an existing answer as it is.
+ANSWER_COLUMNS = ("operates", "vendors", "aware_of_concerns", "intent", "notes")
+# body_slug: the body's slug, as /data/answers.csv has it beside its name (it wins if both).
+OPTIONAL_COLUMNS = (*ANSWER_COLUMNS, "body_slug")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
@@ -65,7 +69,7 @@ class PlannedAnswer:
     values: dict
     vendors: list[Vendor]
     existing: Answer | None
-    changes: list[str]
+    changes: list[FieldChange]
 
     @property
     def action(self) -> str:
@@ -76,9 +80,33 @@ class PlannedAnswer:
     def describe(self) -> str:
         body = self.survey_return.body.short_name
         what = f"{body}, {self.survey_return.survey_round.year}, {self.system_type.name}"
-        if self.action == "update":
-            return f"Row {self.row}: update {what} ({', '.join(self.changes)})"
-        return f"Row {self.row}: {self.action} {what}"
+        if self.action == "unchanged":
+            return f"Row {self.row}: unchanged {what}"
+        changes = "; ".join(str(change) for change in self.changes)
+        return f"Row {self.row}: {self.action} {what}: {changes}"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.old} -> {self.new}"
+
+
+def _shown(name: str, value) -> str:
+    """A field's value as the change list shows it; unknown is never "no" or blank."""
+    if name in ("operates", "aware_of_concerns"):
+        return {True: "yes", False: "no", None: "not known"}[value]
+    if name == "vendors":
+        return "; ".join(sorted(v.name for v in value)) or "none stated"
+    if name == "source":
+        return value.code if value else "none"
+    if name == "intent":
+        return value or "not stated"
+    return repr(value) if value else "(empty)"
 
 
 @dataclass
@@ -110,6 +138,14 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _unescape(cell: str) -> str:
+    """Remove the apostrophe our downloads (and spreadsheets) put before text that starts like
+    a formula or with an apostrophe, so a download imports back unchanged."""
+    if cell.startswith("'") and cell[1:].startswith((*EXPORT_FORMULA_PREFIXES, "'")):
+        return cell[1:]
+    return cell
 
 
 def _rows_from_csv(data: bytes) -> Iterator[list[str]]:
@@ -179,7 +215,7 @@ def read_rows(data: bytes, *, filename: str) -> list[dict[str, str]]:
                 f"The file has more than {MAX_ROWS:,} data rows, the most one import takes: "
                 "split it into several files."
             )
-        cells = [_cell(v) for v in values]
+        cells = [_unescape(_cell(v)) for v in values]
         if not any(cells):
             rows.append({})  # keep numbering; blank lines are skipped when validating
             continue
@@ -197,7 +233,9 @@ class _Lookups:
 
     def __init__(self) -> None:
         self.bodies: dict[str, Body] = {}
+        self.slugs: dict[str, Body] = {}
         for body in Body.objects.all():
+            self.slugs[body.slug] = body
             for key in (body.name, body.short_name, body.slug):
                 self.bodies[key.casefold()] = body
         for alias in BodyAlias.objects.select_related("body"):
@@ -219,11 +257,11 @@ class _Lookups:
             for r in Return.objects.select_related("body", "survey_round")
         }
         self.answers: dict[tuple[int, int], Answer] = {}
-        self.answer_vendors: dict[int, set[int]] = {}
-        for answer in Answer.objects.all():
+        self.answer_vendors: dict[int, list[Vendor]] = {}
+        for answer in Answer.objects.select_related("source"):
             self.answers[(answer.survey_return_id, answer.system_type_id)] = answer
-        for answer_id, vendor_id in AnswerVendor.objects.values_list("answer_id", "vendor_id"):
-            self.answer_vendors.setdefault(answer_id, set()).add(vendor_id)
+        for link in AnswerVendor.objects.select_related("vendor"):
+            self.answer_vendors.setdefault(link.answer_id, []).append(link.vendor)
 
 
 def parse_yes_no(value: str) -> bool | None:
@@ -268,6 +306,13 @@ def _validate_row(
     body = lookups.bodies.get(row.get("body", "").casefold())
     if row.get("body") and body is None:
         error("body", f"unknown body {row['body']!r}")
+    if row.get("body_slug"):
+        by_slug = lookups.slugs.get(row["body_slug"])
+        if by_slug is None:
+            error("body_slug", f"unknown body slug {row['body_slug']!r}")
+        elif body is not None and by_slug != body:
+            error("body_slug", f"{row['body_slug']!r} is not {row['body']!r}")
+        body = by_slug
     survey_round = lookups.rounds.get(row.get("round", ""))
     if row.get("round") and survey_round is None:
         error("round", f"unknown round {row['round']!r} (known: {', '.join(lookups.rounds)})")
@@ -278,24 +323,31 @@ def _validate_row(
     if row.get("source") and source is None:
         error("source", f"unknown source {row['source']!r}: use a publication code such as PR2023")
 
-    values: dict = {"notes": row.get("notes", ""), "source": source}
+    # Only the columns the file has: an absent column leaves the field as it is.
+    values: dict = {"source": source}
+    if "notes" in row:
+        values["notes"] = row["notes"]
     for column in ("operates", "aware_of_concerns"):
+        if column in row:
+            try:
+                values[column] = parse_yes_no(row[column])
+            except ValueError as exc:
+                error(column, str(exc))
+    if "intent" in row:
         try:
-            values[column] = parse_yes_no(row.get(column, ""))
+            values["intent"] = parse_intent(row["intent"])
         except ValueError as exc:
-            error(column, str(exc))
-    try:
-        values["intent"] = parse_intent(row.get("intent", ""))
-    except ValueError as exc:
-        error("intent", str(exc))
+            error("intent", str(exc))
 
-    vendors: list[Vendor] = []
-    for name in filter(None, (v.strip() for v in row.get("vendors", "").split(VENDOR_SEPARATOR))):
-        vendor = lookups.vendors.get(name.casefold())
-        if vendor is None:
-            error("vendors", f"unknown vendor {name!r}")
-        elif vendor not in vendors:
-            vendors.append(vendor)
+    vendors: list[Vendor] | None = None
+    if "vendors" in row:
+        vendors = []
+        for name in filter(None, (v.strip() for v in row["vendors"].split(VENDOR_SEPARATOR))):
+            vendor = lookups.vendors.get(name.casefold())
+            if vendor is None:
+                error("vendors", f"unknown vendor {name!r}")
+            elif vendor not in vendors:
+                vendors.append(vendor)
 
     survey_return = None
     if body and survey_round:
@@ -314,11 +366,32 @@ def _validate_row(
         return None, errors
 
     existing = lookups.answers.get((survey_return.pk, system_type.pk))
-    changes: list[str] = []
-    if existing is not None:
-        changes = [name for name, value in values.items() if getattr(existing, name) != value]
-        if lookups.answer_vendors.get(existing.pk, set()) != {v.pk for v in vendors}:
-            changes.append("vendors")
+    old_vendors = lookups.answer_vendors.get(existing.pk, []) if existing else []
+    if vendors is None:
+        vendors = old_vendors
+    merged = {
+        name: values.get(name, getattr(existing, name) if existing else default)
+        for name, default in (("operates", None), ("aware_of_concerns", None))
+    }
+    if merged["operates"] is False:
+        column = "operates" if "operates" in values else "vendors"
+        if vendors:
+            error(column, "says the body does not operate it, yet names a vendor")
+        if merged["aware_of_concerns"] is True:
+            error(column, "says the body does not operate it, yet says it is aware of concerns")
+        if errors:
+            return None, errors
+    changes: list[FieldChange] = []
+    for name, value in values.items():
+        old = getattr(existing, name) if existing else None
+        if existing is None or old != value:
+            if existing is None and name != "source" and value in (None, ""):
+                continue
+            changes.append(FieldChange(name, _shown(name, old), _shown(name, value)))
+    if {v.pk for v in old_vendors} != {v.pk for v in vendors}:
+        changes.append(
+            FieldChange("vendors", _shown("vendors", old_vendors), _shown("vendors", vendors))
+        )
     return PlannedAnswer(number, survey_return, system_type, values, vendors, existing, changes), []
 
 

@@ -557,6 +557,7 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
         "aware_of_concerns",
         "intent",
         "source__code",
+        "notes",
     )
     last_pk = 0
     while True:  # keyset pagination: each chunk is one indexed query, whatever the size
@@ -570,7 +571,7 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
             .values_list("answer_id", "vendor__name")
         ):
             vendors.setdefault(answer_id, []).append(name)
-        for pk, year_, body, slug, system, operates, aware, intent, source in chunk:
+        for pk, year_, body, slug, system, operates, aware, intent, source, notes in chunk:
             yield [
                 year_,
                 body,
@@ -581,6 +582,7 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
                 _yes_no_blank(aware),
                 intent,
                 source,
+                notes,
             ]
         last_pk = chunk[-1][0]
 

@@ -249,6 +249,7 @@ ANSWER_EXPORT_HEADER = [
     "aware_of_concerns",
     "intent",
     "source",
+    "notes",
 ]
 
 

@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 f"{len(result.errors)} error(s) in {file.name}. Nothing was written."
             )
         for plan in result.plans:
-            if plan.action != "unchanged" and options["verbosity"] > 1:
+            if plan.action != "unchanged" and options["verbosity"] > 0:
                 self.stdout.write(plan.describe())
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(f"{verb} {file.name}: {result.summary()}.")
