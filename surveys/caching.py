@@ -101,12 +101,13 @@ def _watched() -> set:
     if not _WATCHED:
         from django.apps import apps
 
-        from surveys.models import DataVersion
+        from surveys.models import DataVersion, ReferenceLoad, ReferenceRecord
 
+        bookkeeping = {DataVersion, ReferenceLoad, ReferenceRecord}  # not shown anywhere
         _WATCHED.update(
             m
             for m in apps.get_app_config("surveys").get_models()
-            if m is not DataVersion and not m.__name__.startswith("Historical")
+            if m not in bookkeeping and not m.__name__.startswith("Historical")
         )
     return _WATCHED
 

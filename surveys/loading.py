@@ -1,11 +1,26 @@
-"""Load the real reference data from ``surveys/data/*.yaml`` into the database, idempotently.
+"""Load the real reference data from ``surveys/data/*.yaml``: the files seed the database;
+after that the database is the record.
 
-A record is created when missing and saved only when a field differs, so a second run writes
-nothing (not even history rows). Every change it does make is recorded in history with a reason.
+Each row the files describe has a ``ReferenceRecord`` holding the values last loaded from the
+files. A load compares, field by field, the file's value (F), the last loaded (L) and the
+database's (D):
+
+- F == L: the file did not change this field; D is kept whatever it is (an editor's change).
+- F != L and D == L: the file changed and nobody changed the database: D becomes F.
+- F != L and D == F: both agree already: L becomes F.
+- F != L and D != L and D != F: both changed: a conflict. D is kept; F waits in the record's
+  ``conflicts`` until an editor takes it or keeps D (admin, "Reference data conflicts").
+
+A row the files add is created; a row loaded before and deleted in the database since is not
+recreated. A database loaded before records existed is adopted: rows are matched by their
+natural key and any field that differs from the file is a conflict. A second run with the same
+files writes nothing at all. Every change is written to history with a reason.
 """
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +39,8 @@ from surveys.models import (
     Correction,
     Publication,
     PublishedFinding,
+    ReferenceLoad,
+    ReferenceRecord,
     Return,
     SurveyRound,
     SystemType,
@@ -35,12 +52,29 @@ from surveys.roles import ensure_roles
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHANGE_REASON = "load_obscc: reference data files"
+UPDATE_REASON = "load_obscc: the reference data files changed this value"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field where the database and the reference files disagree."""
+
+    record: str
+    field: str
+    database: Any
+    file: Any
+
+    def __str__(self) -> str:
+        return f"{self.record}, {self.field}: database {self.database!r}, file {self.file!r}"
 
 
 @dataclass
 class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    kept: list[Difference] = field(default_factory=list)
+    conflicts: list[Difference] = field(default_factory=list)
+    not_recreated: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -48,11 +82,28 @@ class LoadReport:
 
     def lines(self) -> list[str]:
         names = sorted(set(self.created) | set(self.updated))
-        if not names:
-            return ["Nothing to change: the database already matches the data files."]
-        return [
+        lines = [
             f"{name}: {self.created[name]} created, {self.updated[name]} updated" for name in names
         ]
+        if not names:
+            lines.append("Nothing to change: the reference files add nothing new.")
+        if self.kept:
+            lines.append(
+                f"Kept {len(self.kept)} value(s) changed in the database since they were loaded "
+                "(the files never overwrite them):"
+            )
+            lines += [f"  {difference}" for difference in self.kept]
+        if self.not_recreated:
+            lines.append(f"Not recreated, deleted in the database: {len(self.not_recreated)}")
+            lines += [f"  {record}" for record in self.not_recreated]
+        if self.conflicts:
+            lines.append(
+                f"{len(self.conflicts)} conflict(s), not applied: the file changed a value that "
+                "was also changed in the database. An editor decides (admin: Reference data "
+                "conflicts):"
+            )
+            lines += [f"  {difference}" for difference in self.conflicts]
+        return lines
 
 
 class DataFileError(Exception):
@@ -67,38 +118,27 @@ def read_data(name: str, data_dir: Path = DATA_DIR) -> Any:
         raise DataFileError(f"{path}: {exc}") from exc
 
 
-def _normalise(value: Any) -> Any:
+def comparable(value: Any) -> Any:
+    """A value as stored in a record's JSON and compared with it."""
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return Decimal(str(value))
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return f"{Decimal(str(value)).normalize():f}"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 
-def upsert(
-    model: type[models.Model], report: LoadReport, lookup: dict, values: dict
-) -> models.Model:
-    """Create ``model(**lookup, **values)`` or bring an existing row's fields up to ``values``."""
-    obj = model.objects.filter(**lookup).first()
-    label = model._meta.verbose_name_plural
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        report.created[label] += 1
-        return obj
-    changed = [
-        name
-        for name, value in values.items()
-        if _normalise(getattr(obj, name)) != _normalise(value)
-    ]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj._change_reason = CHANGE_REASON
-        obj.save()
-        report.updated[label] += 1
-    return obj
+def _field_value(obj: models.Model, name: str) -> Any:
+    field_ = obj._meta.get_field(name)
+    if field_.is_relation:
+        return getattr(obj, field_.attname)
+    return comparable(getattr(obj, name))
+
+
+MISSING = object()
 
 
 class Loader:
@@ -110,6 +150,8 @@ class Loader:
         self.bodies: dict[str, Body] = {}
         self.system_types: dict[str, SystemType] = {}
         self.vendors: dict[str, Vendor] = {}
+        self.records: dict[tuple[str, str], ReferenceRecord] = {}
+        self.keys: dict[tuple[str, int], str] = {}  # (model, pk) -> key in the files
 
     def read(self, name: str) -> Any:
         return read_data(name, self.data_dir)
@@ -122,8 +164,83 @@ class Loader:
         except KeyError:
             raise DataFileError(f"unknown {what} {key!r}") from None
 
+    def key_of(self, lookup: dict) -> str:
+        parts = []
+        for value in lookup.values():
+            if isinstance(value, models.Model):
+                parts.append(self.keys[(value._meta.label_lower, value.pk)])
+            else:
+                parts.append(str(value))
+        return "/".join(parts)
+
+    def upsert(
+        self, model: type[models.Model], lookup: dict, values: dict, *, key: str = ""
+    ) -> models.Model | None:
+        """The row the files describe by ``lookup``: created when new, else merged field by
+        field (see the module's docstring). Returns None for a row deleted in the database."""
+        label = model._meta.label_lower
+        key = key or self.key_of(lookup)
+        name = f"{model._meta.verbose_name} {key}"
+        record = self.records.get((label, key))
+        wanted = {n: comparable(v) for n, v in values.items()}
+        if record is not None:
+            obj = model.objects.filter(pk=record.object_id).first()
+            if obj is None:
+                self.report.not_recreated.append(name)
+                return None
+        else:
+            obj = model.objects.filter(**lookup).first()
+            if obj is None:
+                obj = model(**{**lookup, **values})
+                obj._change_reason = CHANGE_REASON
+                obj.save()
+                self.report.created[model._meta.verbose_name_plural] += 1
+                self._remember(label, key, obj, ReferenceRecord(loaded=wanted))
+                return obj
+            record = ReferenceRecord(loaded={})  # adopt a row loaded before records existed
+        loaded, conflicts = dict(record.loaded), dict(record.conflicts)
+        changes = []
+        for field_name, file_value in wanted.items():
+            database = _field_value(obj, field_name)
+            last = loaded.get(field_name, MISSING)
+            if last is MISSING and database in (None, ""):
+                last = database  # the files had not described it: filling a gap is no edit
+            if database == file_value:
+                loaded[field_name] = file_value
+                conflicts.pop(field_name, None)
+            elif file_value == last:
+                self.report.kept.append(Difference(name, field_name, database, file_value))
+            elif database == last:
+                setattr(obj, field_name, values[field_name])
+                changes.append(field_name)
+                loaded[field_name] = file_value
+                conflicts.pop(field_name, None)
+            else:
+                conflicts[field_name] = file_value
+                self.report.conflicts.append(Difference(name, field_name, database, file_value))
+        if changes:
+            obj._change_reason = UPDATE_REASON
+            obj.save()
+            self.report.updated[model._meta.verbose_name_plural] += 1
+        if record.pk is None or loaded != record.loaded or conflicts != record.conflicts:
+            record.loaded, record.conflicts = loaded, conflicts
+            self._remember(label, key, obj, record)
+        else:
+            self.keys[(label, obj.pk)] = key
+        return obj
+
+    def _remember(self, label: str, key: str, obj, record: ReferenceRecord) -> None:
+        record.model, record.key, record.object_id = label, key, obj.pk
+        record.save()
+        self.records[(label, key)] = record
+        self.keys[(label, obj.pk)] = key
+
     def run(self) -> LoadReport:
+        digest = files_digest(self.data_dir)
         with transaction.atomic():
+            for record in ReferenceRecord.objects.all():
+                self.records[(record.model, record.key)] = record
+                self.keys[(record.model, record.object_id)] = record.key
             self.load_publications()
             self.load_rounds()
             self.load_bodies()
@@ -134,14 +251,17 @@ class Loader:
             self.load_findings()
             self.load_corrections()
             ensure_roles()
+            if self.report.changed:
+                ReferenceLoad.objects.create(
+                    files_digest=digest, summary="\n".join(self.report.lines())
+                )
         return self.report
 
     def load_publications(self) -> None:
         rows = self.read("publications.yaml")
         for row in rows:  # first pass without links to rounds or other publications
-            self.publications[row["code"]] = upsert(
+            self.publications[row["code"]] = self.upsert(
                 Publication,
-                self.report,
                 {"code": row["code"]},
                 {
                     "title": row["title"],
@@ -156,9 +276,8 @@ class Loader:
 
     def load_rounds(self) -> None:
         for row in self.read("rounds.yaml"):
-            self.rounds[row["year"]] = upsert(
+            self.rounds[row["year"]] = self.upsert(
                 SurveyRound,
-                self.report,
                 {"year": row["year"]},
                 {
                     "invitations_sent_on": row.get("invitations_sent_on"),
@@ -169,9 +288,8 @@ class Loader:
                 },
             )
         for row in self.read("publications.yaml"):
-            upsert(
+            self.upsert(
                 Publication,
-                self.report,
                 {"code": row["code"]},
                 {
                     "survey_round": self.ref(self.rounds, row.get("survey_round"), "round"),
@@ -181,9 +299,8 @@ class Loader:
 
     def load_bodies(self) -> None:
         for row in self.read("bodies.yaml"):
-            body = upsert(
+            body = self.upsert(
                 Body,
-                self.report,
                 {"slug": row["slug"]},
                 {
                     "name": row["name"],
@@ -197,9 +314,8 @@ class Loader:
             )
             self.bodies[row["slug"]] = body
             for alias in row.get("aliases", []):
-                upsert(
+                self.upsert(
                     BodyAlias,
-                    self.report,
                     {"name": alias["name"]},
                     {
                         "body": body,
@@ -211,9 +327,8 @@ class Loader:
 
     def load_system_types(self) -> None:
         for position, row in enumerate(self.read("system_types.yaml"), start=1):
-            self.system_types[row["slug"]] = upsert(
+            self.system_types[row["slug"]] = self.upsert(
                 SystemType,
-                self.report,
                 {"slug": row["slug"]},
                 {
                     "name": row["name"],
@@ -226,9 +341,8 @@ class Loader:
     def load_vendors(self) -> None:
         for row in self.read("vendors.yaml"):
             slug = slugify(row["name"])
-            vendor = upsert(
+            vendor = self.upsert(
                 Vendor,
-                self.report,
                 {"slug": slug},
                 {
                     "name": row["name"],
@@ -241,26 +355,26 @@ class Loader:
             self.vendors[slug] = vendor
             self.vendors[row["name"]] = vendor
             for alias in row.get("aliases", []):
-                upsert(VendorAlias, self.report, {"name": alias}, {"vendor": vendor})
+                self.upsert(VendorAlias, {"name": alias}, {"vendor": vendor})
             for concern in row.get("concerns", []):
-                upsert(
+                self.upsert(
                     VendorConcern,
-                    self.report,
                     {"vendor": vendor, "summary": concern["summary"]},
                     {
+                        "summary": concern["summary"],
                         "source": self.ref(self.publications, concern["source"], "publication"),
                         "in_force_from": concern.get("in_force_from"),
                         "in_force_until": concern.get("in_force_until"),
                     },
+                    key=f"{slug}/{concern['key']}",
                 )
 
     def load_returns(self) -> None:
         for block in self.read("returns.yaml"):
             survey_round = self.ref(self.rounds, block["round"], "round")
             for row in block["returns"]:
-                upsert(
+                self.upsert(
                     Return,
-                    self.report,
                     {
                         "body": self.ref(self.bodies, row["body"], "body"),
                         "survey_round": survey_round,
@@ -280,9 +394,8 @@ class Loader:
                 survey_return = Return.objects.get(
                     body=self.ref(self.bodies, slug, "body"), survey_round=survey_round
                 )
-                answer = upsert(
+                answer = self.upsert(
                     Answer,
-                    self.report,
                     {"survey_return": survey_return, "system_type": system_type},
                     {
                         "operates": block.get("operates"),
@@ -293,13 +406,12 @@ class Loader:
                     },
                 )
                 for vendor in vendors:
-                    upsert(AnswerVendor, self.report, {"answer": answer, "vendor": vendor}, {})
+                    self.upsert(AnswerVendor, {"answer": answer, "vendor": vendor}, {})
 
     def load_findings(self) -> None:
         for row in self.read("findings.yaml"):
-            upsert(
+            self.upsert(
                 PublishedFinding,
-                self.report,
                 {"key": row["key"]},
                 {
                     "publication": self.ref(self.publications, row["publication"], "publication"),
@@ -324,9 +436,8 @@ class Loader:
     def load_corrections(self) -> None:
         for row in self.read("corrections.yaml"):
             finding = PublishedFinding.objects.get(key=row["finding"])
-            upsert(
+            self.upsert(
                 Correction,
-                self.report,
                 {
                     "finding": finding,
                     "source": self.ref(self.publications, row["source"], "publication"),
@@ -339,6 +450,13 @@ class Loader:
                     "reason": row["reason"],
                 },
             )
+
+
+def files_digest(data_dir: Path = DATA_DIR) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:

@@ -184,13 +184,15 @@ def test_loading_twice_changes_nothing(real_data):
     assert [m.history.count() for m in models] == history_before
 
 
-def test_loading_restores_an_edited_value_with_history(real_data):
+def test_loading_keeps_an_edited_value_and_says_so(real_data):
     body = Body.objects.get(slug="kent")
-    body.region = "Wrong"
+    body.region = "Edited by an editor"
     body.save()
+    history = body.history.count()
     out = io.StringIO()
     call_command("load_obscc", stdout=out)
-    assert "bodies: 0 created, 1 updated" in out.getvalue()
+    assert "Nothing to change" in out.getvalue()
+    assert "body kent, region: database 'Edited by an editor', file 'South East'" in out.getvalue()
     body.refresh_from_db()
-    assert body.region == "South East"
-    assert body.history.first().history_change_reason.startswith("load_obscc")
+    assert body.region == "Edited by an editor"
+    assert body.history.count() == history

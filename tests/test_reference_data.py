@@ -1,0 +1,182 @@
+"""The reference files seed the database; after that the database is the record.
+
+A load (as `make run` does at every start) never overwrites what an editor changed; a new
+reference fact still reaches an existing database; a conflict is listed with both values.
+"""
+
+import datetime
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from surveys import corrections, stats
+from surveys.caching import current_version
+from surveys.loading import DATA_DIR, load_reference_data
+from surveys.models import (
+    Answer,
+    Body,
+    Correction,
+    Publication,
+    ReferenceLoad,
+    ReferenceRecord,
+    Return,
+    SurveyRound,
+    VendorConcern,
+)
+from tests.test_admin_permissions import fingerprint
+
+pytestmark = pytest.mark.django_db
+
+
+def restart() -> str:
+    """What `make run` does before serving: migrate, then load the reference files."""
+    out = io.StringIO()
+    call_command("migrate", verbosity=0)
+    call_command("load_obscc", stdout=out)
+    return out.getvalue()
+
+
+def editor_changes() -> None:
+    """The edits the integrity report made in the admin before a restart undid them."""
+    body = Body.objects.get(slug="bedfordshire")
+    body.name, body.notes = "Bedfordshire Police (renamed)", "An editor's note."
+    body.save()
+    ended = VendorConcern.objects.get(vendor__name="Honeywell")
+    ended.in_force_until = datetime.date(2024, 1, 1)
+    ended.save()
+    reworded = VendorConcern.objects.get(vendor__name="Nuuo")
+    reworded.summary = "Reworded by an editor."
+    reworded.save()
+    kent = Return.objects.get(body__slug="kent", survey_round__year=2022)
+    kent.status = Return.Status.DID_NOT_RESPOND
+    kent.save()
+    answer = Answer.objects.get(
+        survey_return__body__slug="metropolitan-police", system_type__slug="facial-recognition"
+    )
+    answer.notes = "Changed by an editor."
+    answer.save()
+    publication = Publication.objects.get(code="PR2023")
+    publication.title = "Edited title"
+    publication.save()
+
+
+def test_a_restart_keeps_every_editorial_change(real_data):
+    editor_changes()
+    bedfordshire = Answer.objects.get(
+        survey_return__body__slug="bedfordshire", system_type__slug="cctv-unspecified"
+    )
+    corrections.record_correction(
+        Correction(
+            answer=bedfordshire,
+            answer_field="operates",
+            new_value="no",
+            reason="Synthetic test correction",
+            source=Publication.objects.get(code="PR2023-UPDATE"),
+        )
+    )
+    round_2022 = SurveyRound.objects.get(year=2022)
+    before = (
+        fingerprint(),
+        current_version(),
+        (stats.response_by_round(), stats.system_type_stats(survey_round=round_2022)),
+    )
+    output = restart()
+    assert (
+        fingerprint(),
+        current_version(),
+        (stats.response_by_round(), stats.system_type_stats(survey_round=round_2022)),
+    ) == before
+    assert "Nothing to change" in output
+    for text in ("Bedfordshire Police (renamed)", "Reworded by an editor.", "Edited title"):
+        assert text in output  # each kept value is listed
+    assert VendorConcern.objects.filter(vendor__name="Nuuo").count() == 1
+    bedfordshire.refresh_from_db()
+    assert bedfordshire.operates is False  # the correction stands
+
+
+def copy_files(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    return data
+
+
+def edit_yaml(data: Path, name: str, change) -> None:
+    path = data / name
+    rows = yaml.safe_load(path.read_text())
+    change(rows)
+    path.write_text(yaml.safe_dump(rows, allow_unicode=True, sort_keys=False))
+
+
+def test_a_new_reference_fact_reaches_an_existing_database(real_data, tmp_path):
+    editor_changes()
+    data = copy_files(tmp_path)
+
+    def add_and_change(rows):
+        for row in rows:
+            if row["slug"] == "kent":
+                row["notes"] = "A new fact from the files."
+            if row["slug"] == "bedfordshire":
+                row["name"] = "Bedfordshire Police (files)"  # the editor renamed it too
+        rows.append({**rows[0], "slug": "new-body", "name": "New Body", "short_name": "New"})
+        rows[-1]["aliases"] = []
+
+    edit_yaml(data, "bodies.yaml", add_and_change)
+    report = load_reference_data(data)
+    assert Body.objects.get(slug="kent").notes == "A new fact from the files."
+    assert Body.objects.filter(slug="new-body").exists()
+    assert Body.objects.get(slug="bedfordshire").name == "Bedfordshire Police (renamed)"
+    (conflict,) = report.conflicts
+    assert (conflict.field, conflict.database, conflict.file) == (
+        "name",
+        "Bedfordshire Police (renamed)",
+        "Bedfordshire Police (files)",
+    )
+    assert "conflict(s), not applied" in "\n".join(report.lines())
+    record = ReferenceRecord.objects.get(model="surveys.body", key="bedfordshire")
+    assert record.conflicts == {"name": "Bedfordshire Police (files)"}
+    assert ReferenceLoad.objects.filter(summary__contains="1 created").exists()
+    # The same files again: nothing written, the conflict still listed.
+    before = fingerprint()
+    again = load_reference_data(data)
+    assert fingerprint() == before and len(again.conflicts) == 1
+
+
+def test_a_file_change_applies_where_nobody_edited(real_data, tmp_path):
+    data = copy_files(tmp_path)
+    edit_yaml(
+        data,
+        "vendors.yaml",
+        lambda rows: rows[0]["concerns"][0].update(summary="Reworded in the files."),
+    )
+    report = load_reference_data(data)
+    assert report.updated["vendor concerns"] == 1 and not report.conflicts
+    dahua = VendorConcern.objects.get(vendor__name="Dahua")
+    assert dahua.summary == "Reworded in the files."
+    assert dahua.history.first().history_change_reason.startswith("load_obscc")
+    assert VendorConcern.objects.filter(vendor__name="Dahua").count() == 1
+
+
+def test_a_database_loaded_before_records_is_adopted_without_overwriting(real_data):
+    ReferenceRecord.objects.all().delete()
+    kent = Body.objects.get(slug="kent")
+    kent.region = "Edited before records existed"
+    kent.save()
+    report = load_reference_data()
+    kent.refresh_from_db()
+    assert kent.region == "Edited before records existed"
+    assert [(c.record, c.field) for c in report.conflicts] == [("body kent", "region")]
+    assert not report.created
+
+
+def test_a_row_deleted_in_the_database_is_not_recreated(real_data):
+    from surveys.models import BodyAlias
+
+    alias = BodyAlias.objects.first()
+    alias.delete()
+    report = load_reference_data()
+    assert not BodyAlias.objects.filter(name=alias.name).exists()
+    assert report.not_recreated == [f"body alias {alias.name}"]
