@@ -7,12 +7,13 @@ and a correction ends by being withdrawn. Every change is kept by django-simple-
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from surveys import corrections, models
+from surveys import corrections, loading, models
 from surveys.admin_import import ImportAnswersMixin
 from surveys.exports import csv_response
 
@@ -130,9 +131,30 @@ class SystemTypeAdmin(Admin):
     search_fields = ["name", "slug"]
 
 
-class AnswerInline(admin.TabularInline):
+PUBLIC_VALUE_HELP = (
+    "What the public pages show from this record changes only through a correction "
+    "(Corrections > Add: a reason and a source, shown publicly as a correction). Notes and the "
+    "source can be edited here, with history."
+)
+
+
+class PublicValuesReadOnly:
+    """Once a record exists, the values the statistics count change only by a correction."""
+
+    public_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(super().get_readonly_fields(request, obj))
+        return fixed + list(self.public_fields) if obj is not None else fixed
+
+
+class AnswerInline(PublicValuesReadOnly, admin.TabularInline):
+    """A return's answers, for reading and for their notes: new answers are added on their own
+    page or by import, and their values change by correction."""
+
     model = models.Answer
     extra = 0
+    public_fields = ("system_type", "operates", "aware_of_concerns", "intent")
     fields = ["system_type", "operates", "aware_of_concerns", "intent", "source", "notes"]
     autocomplete_fields = ["source"]
     show_change_link = True
@@ -143,9 +165,17 @@ class AnswerInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("system_type", "source")
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(models.Return)
-class ReturnAdmin(Admin):
+class ReturnAdmin(PublicValuesReadOnly, Admin):
+    public_fields = ("body", "survey_round", "status")
+    fieldsets = [
+        (None, {"fields": ["body", "survey_round", "status", "source", "notes"]}),
+        ("How to change the response status", {"description": PUBLIC_VALUE_HELP, "fields": []}),
+    ]
     list_display = ["body", "survey_round", "status", "source"]
     list_filter = ["survey_round", "status"]
     list_select_related = ["body", "survey_round", "source"]
@@ -161,13 +191,39 @@ class ReturnAdmin(Admin):
 
 
 class AnswerVendorInline(admin.TabularInline):
+    """Vendors are entered with a new answer; afterwards they change by import (with history)."""
+
     model = models.AnswerVendor
     extra = 0
     autocomplete_fields = ["vendor"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
 
 @admin.register(models.Answer)
-class AnswerAdmin(ImportAnswersMixin, Admin):
+class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
+    public_fields = ("survey_return", "system_type", "operates", "aware_of_concerns", "intent")
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "survey_return",
+                    "system_type",
+                    "operates",
+                    "aware_of_concerns",
+                    "intent",
+                    "source",
+                    "notes",
+                ]
+            },
+        ),
+        ("How to change these values", {"description": PUBLIC_VALUE_HELP, "fields": []}),
+    ]
     list_display = ["__str__", "operates", "aware_of_concerns", "intent", "source"]
     list_filter = ["survey_return__survey_round", "system_type", "operates", "aware_of_concerns"]
     list_select_related = [
@@ -227,6 +283,7 @@ class CorrectionForm(forms.ModelForm):
         fields = [
             "finding",
             "answer",
+            "survey_return",
             "answer_field",
             "new_value",
             "new_qualifier",
@@ -236,7 +293,8 @@ class CorrectionForm(forms.ModelForm):
         ]
         help_texts = {
             "new_value": "For a figure: the corrected number. For an answer: yes, no or blank "
-            "(not known), or for future use: intends, no_intention, unsure.",
+            "(not known), or for future use: intends, no_intention, unsure. For a return's "
+            "response status: responded or did not respond.",
             "reason": "Why the value changes, as the announcement gives it. Shown to the public.",
             "source": "The publication that announced the correction.",
         }
@@ -284,10 +342,17 @@ class CorrectionAdmin(Admin):
         "answer__survey_return__body",
         "answer__survey_return__survey_round",
         "answer__system_type",
+        "survey_return__body",
+        "survey_return__survey_round",
         "source",
     ]
-    search_fields = ["reason", "finding__wording", "answer__survey_return__body__name"]
-    autocomplete_fields = ["finding", "answer", "source"]
+    search_fields = [
+        "reason",
+        "finding__wording",
+        "answer__survey_return__body__name",
+        "survey_return__body__name",
+    ]
+    autocomplete_fields = ["finding", "answer", "survey_return", "source"]
     export_fields = [
         ("Correction", "__str__"),
         ("Old value", "old_value"),
@@ -336,7 +401,7 @@ class CorrectionAdmin(Admin):
     def target(self, obj):
         if obj.finding_id:
             return f"{obj.finding.publication.code}: {obj.finding.wording}"
-        return f"{obj.answer} ({obj.get_answer_field_display()})"
+        return f"{obj.answer or obj.survey_return} ({obj.get_answer_field_display()})"
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -357,3 +422,76 @@ class VendorConcernAdmin(Admin):
     list_select_related = ["vendor", "source"]
     search_fields = ["vendor__name", "summary"]
     autocomplete_fields = ["vendor", "source"]
+
+
+class HasConflicts(admin.SimpleListFilter):
+    title = "conflicts"
+    parameter_name = "conflicts"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Waiting for an editor"), ("no", "None")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(conflicts={})
+        if self.value() == "no":
+            return queryset.filter(conflicts={})
+        return queryset
+
+
+@admin.register(models.ReferenceRecord)
+class ReferenceRecordAdmin(admin.ModelAdmin):
+    """Reference data conflicts: a value the files changed that was also changed here.
+
+    The load kept the database's value. An editor takes the file's value or keeps the
+    database's; either way the next load does not ask again.
+    """
+
+    list_display = ["model", "key", "conflict"]
+    list_filter = [HasConflicts, "model"]
+    search_fields = ["key"]
+    actions = ["take_file_value", "keep_database_value"]
+    readonly_fields = ["model", "key", "object_id", "loaded", "conflicts", "updated_at"]
+
+    @admin.display(description="Database value → file value")
+    def conflict(self, obj):
+        if not obj.conflicts:
+            return "—"
+        current = django_apps.get_model(obj.model).objects.filter(pk=obj.object_id).first()
+        return "; ".join(
+            f"{name}: {getattr(current, name, None)!r} → {value!r}"
+            for name, value in obj.conflicts.items()
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(
+        description="Take the files' value for the selected conflicts",
+        permissions=["change"],
+    )
+    def take_file_value(self, request, queryset):
+        self._resolve(request, queryset, take_file=True)
+
+    @admin.action(
+        description="Keep the database's value for the selected conflicts",
+        permissions=["change"],
+    )
+    def keep_database_value(self, request, queryset):
+        self._resolve(request, queryset, take_file=False)
+
+    def _resolve(self, request, queryset, *, take_file: bool) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        resolved = 0
+        for record in queryset.exclude(conflicts={}):
+            try:
+                loading.resolve_conflict(record, take_file=take_file)
+            except ValidationError as exc:
+                messages.error(request, f"{record}: {'; '.join(exc.messages)}")
+            else:
+                resolved += 1
+        messages.info(request, f"{resolved} conflict(s) resolved.")

@@ -1,8 +1,10 @@
 """Recording and withdrawing corrections: the one path used by the admin and the tests.
 
 A correction to a published figure never changes the figure: the figure keeps the value first
-published and the correction carries the current one. A correction to a body's answer also
-updates the answer (so the statistics use it), and its withdrawal puts the old value back.
+published and the correction carries the current one. A correction to a body's answer or to
+its return (responded or not) also updates that record (so the statistics use it), and its
+withdrawal puts the old value back. In the admin these values change only this way, so every
+change to what the public pages show has a reason, a source and a public correction.
 Every step is written to history with the correction's reason as the change reason.
 """
 
@@ -15,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from surveys.importing import parse_intent, parse_yes_no
-from surveys.models import Answer, Correction, PublishedFinding
+from surveys.models import Answer, Correction, PublishedFinding, Return
 
 AnswerField = Correction.AnswerField
 
@@ -28,10 +30,12 @@ def finding_current(finding: PublishedFinding) -> tuple[Decimal, str]:
     return Decimal(latest.new_value), latest.new_qualifier or finding.qualifier
 
 
-def answer_value_text(answer: Answer, field: str) -> str:
+def answer_value_text(answer: Answer | Return, field: str) -> str:
     value = getattr(answer, field)
     if field in (AnswerField.OPERATES, AnswerField.AWARE):
         return {True: "yes", False: "no", None: "not known"}[value]
+    if field == AnswerField.STATUS:
+        return Return.Status(value).label.lower()
     return value or "not stated"
 
 
@@ -50,6 +54,12 @@ def parse_finding_value(finding: PublishedFinding, raw: str) -> Decimal:
 
 
 def parse_answer_value(field: str, raw: str):
+    if field == AnswerField.STATUS:
+        folded = raw.strip().casefold().replace("_", " ")
+        for status in Return.Status:
+            if folded in (status.value.replace("_", " "), status.label.casefold()):
+                return status.value
+        raise ValidationError(f"{raw!r} is not 'responded' or 'did not respond'.", code="invalid")
     try:
         if field in (AnswerField.OPERATES, AnswerField.AWARE):
             return parse_yes_no(raw.strip())
@@ -63,9 +73,11 @@ def parse_answer_value(field: str, raw: str):
 def check_correction(correction: Correction):
     """Validate an unsaved correction; returns the parsed new value. Writes nothing."""
     errors: dict[str, str] = {}
-    if (correction.finding_id is None) == (correction.answer_id is None):
+    targets = (correction.finding_id, correction.answer_id, correction.survey_return_id)
+    if sum(target is not None for target in targets) != 1:
         raise ValidationError(
-            "Choose either a published finding or a body's answer to correct, not both."
+            "Choose one thing to correct (a published finding, a body's answer or a body's "
+            "return), not both or none."
         )
     if not (correction.reason or "").strip():
         errors["reason"] = "Say why the value is being corrected."
@@ -77,6 +89,10 @@ def check_correction(correction: Correction):
             value = parse_finding_value(correction.finding, correction.new_value or "")
         elif not correction.answer_field:
             errors["answer_field"] = "Choose which part of the answer changes."
+        elif (correction.answer_field == AnswerField.STATUS) != bool(correction.survey_return_id):
+            errors["answer_field"] = (
+                "A return's response status is its only field; an answer has no status."
+            )
         else:
             value = parse_answer_value(correction.answer_field, correction.new_value or "")
     except ValidationError as exc:
@@ -96,7 +112,7 @@ def record_correction(correction: Correction) -> Correction:
         correction.old_value = correction.finding.format_value(current, qualifier)
         correction.new_value = f"{value.normalize():f}"
     else:
-        answer, field = correction.answer, correction.answer_field
+        answer, field = correction.answer or correction.survey_return, correction.answer_field
         correction.old_value = answer_value_text(answer, field)
         setattr(answer, field, value)
         correction.new_value = answer_value_text(answer, field)
@@ -118,8 +134,8 @@ def withdraw_correction(
         raise ValidationError({"withdrawal_reason": "Say why the correction is withdrawn."})
     correction.withdrawn_on = on or datetime.date.today()
     correction.withdrawal_reason = reason.strip()
-    if correction.answer_id:
-        answer = correction.answer
+    if correction.answer_id or correction.survey_return_id:
+        answer = correction.answer or correction.survey_return
         field = correction.answer_field
         if answer_value_text(answer, field) == correction.new_value:  # not changed since
             setattr(answer, field, parse_answer_value(field, correction.old_value))

@@ -373,7 +373,7 @@ def _validate_row(
         name: values.get(name, getattr(existing, name) if existing else default)
         for name, default in (("operates", None), ("aware_of_concerns", None))
     }
-    if merged["operates"] is False:
+    if merged["operates"] is False and {"operates", "vendors", "aware_of_concerns"} & set(row):
         column = "operates" if "operates" in values else "vendors"
         if vendors:
             error(column, "says the body does not operate it, yet names a vendor")

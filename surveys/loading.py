@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.apps import apps
 from django.db import models, transaction
 from django.utils.text import slugify
 
@@ -461,3 +462,20 @@ def files_digest(data_dir: Path = DATA_DIR) -> str:
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     return Loader(data_dir).run()
+
+
+def resolve_conflict(record: ReferenceRecord, *, take_file: bool) -> None:
+    """An editor's decision on a conflict: take the file's values, or keep the database's.
+    Either way the file's values count as loaded, so the next load does not ask again."""
+    model = apps.get_model(record.model)
+    obj = model.objects.get(pk=record.object_id)
+    if take_file:
+        for name, value in record.conflicts.items():
+            field_ = obj._meta.get_field(name)
+            setattr(obj, field_.attname, value)
+        obj._change_reason = "Reference data conflict: an editor took the files' value"
+        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in record.conflicts])
+        obj.save()
+    record.loaded = {**record.loaded, **record.conflicts}
+    record.conflicts = {}
+    record.save()

@@ -435,17 +435,21 @@ class Correction(models.Model):
     answer = models.ForeignKey(
         Answer, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
+    survey_return = models.ForeignKey(
+        Return, on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
 
     class AnswerField(models.TextChoices):
         OPERATES = "operates", "Operates the system"
         AWARE = "aware_of_concerns", "Aware of concerns"
         INTENT = "intent", "Future use"
+        STATUS = "status", "Response status (a return)"
 
     answer_field = models.CharField(
         max_length=30,
         blank=True,
         choices=AnswerField.choices,
-        help_text="For an answer: which field the correction changes.",
+        help_text="For an answer or a return: which field the correction changes.",
     )
     old_value = models.CharField(max_length=200)
     new_value = models.CharField(max_length=200)
@@ -466,13 +470,14 @@ class Correction(models.Model):
         ordering = [models.F("announced_on").desc(nulls_last=True), "-recorded_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(finding__isnull=False, answer__isnull=True)
-                | Q(finding__isnull=True, answer__isnull=False),
+                condition=Q(finding__isnull=False, answer__isnull=True, survey_return__isnull=True)
+                | Q(finding__isnull=True, answer__isnull=False, survey_return__isnull=True)
+                | Q(finding__isnull=True, answer__isnull=True, survey_return__isnull=False),
                 name="correction_targets_one_thing",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
             models.CheckConstraint(
-                condition=Q(answer__isnull=True) | ~Q(answer_field=""),
+                condition=Q(answer__isnull=True, survey_return__isnull=True) | ~Q(answer_field=""),
                 name="answer_correction_names_field",
             ),
             models.CheckConstraint(
@@ -482,8 +487,17 @@ class Correction(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.finding or self.answer
+        target = self.finding or self.answer or self.survey_return
         return f"Correction to {target}: {self.old_value} → {self.new_value}"
+
+    @property
+    def body(self) -> Body | None:
+        """The body whose answer or return is corrected (None for a published finding)."""
+        if self.answer_id:
+            return self.answer.survey_return.body
+        if self.survey_return_id:
+            return self.survey_return.body
+        return None
 
     @property
     def target_label(self) -> str:
@@ -495,6 +509,9 @@ class Correction(models.Model):
             if f.vendor_id:
                 what += f" ({f.vendor.name})"
             return f"{f.publication.code}, {f.survey_round.year}: {what}"
+        if self.survey_return_id:
+            r = self.survey_return
+            return f"{r.body.name}, {r.survey_round.year}: response status"
         a = self.answer
         r = a.survey_return
         field = self.get_answer_field_display().lower()

@@ -158,7 +158,9 @@ COLUMN_DESCRIPTIONS = {
     "findings.qualifier": "Whether the publication gives the figure exactly or as a minimum.",
     "findings.denominator": "What the figure is out of, where known.",
     "corrections.finding_id": "The finding corrected; empty when an answer is corrected.",
-    "corrections.answer_id": "The answer corrected; empty when a finding is corrected.",
+    "corrections.answer_id": "The answer corrected; empty when a finding or a return is corrected.",
+    "corrections.survey_return_id": "The return corrected (its response status); empty when a "
+    "finding or an answer is corrected.",
     "corrections.old_value": "The value before the correction.",
     "corrections.new_value": "The value after the correction.",
     "corrections.new_qualifier": "For a finding: the qualifier after the correction; empty: "

@@ -327,8 +327,15 @@ def body_detail(slug: str):
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
     corrections = list(
-        Correction.objects.filter(answer__survey_return__body=body).select_related(
-            "source", "answer__system_type", "answer__survey_return__survey_round"
+        Correction.objects.filter(
+            Q(answer__survey_return__body=body) | Q(survey_return__body=body)
+        ).select_related(
+            "source",
+            "answer__system_type",
+            "answer__survey_return__survey_round",
+            "answer__survey_return__body",
+            "survey_return__survey_round",
+            "survey_return__body",
         )
     )
     sources = {r.source_id: r.source for r in returns}
@@ -516,6 +523,8 @@ def corrections_list() -> QuerySet[Correction]:
         "answer__survey_return__body",
         "answer__survey_return__survey_round",
         "answer__system_type",
+        "survey_return__body",
+        "survey_return__survey_round",
     )
 
 

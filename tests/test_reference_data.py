@@ -180,3 +180,35 @@ def test_a_row_deleted_in_the_database_is_not_recreated(real_data):
     report = load_reference_data()
     assert not BodyAlias.objects.filter(name=alias.name).exists()
     assert report.not_recreated == [f"body alias {alias.name}"]
+
+
+@pytest.mark.parametrize(
+    "action, kept", [("take_file_value", False), ("keep_database_value", True)]
+)
+def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client, action, kept):
+    from django.contrib.auth.models import Group, User
+
+    from surveys.roles import EDITORS
+
+    kent = Body.objects.get(slug="kent")
+    kent.region = "Edited here"
+    kent.save()
+    data = copy_files(tmp_path)
+    edit_yaml(
+        data,
+        "bodies.yaml",
+        lambda rows: next(r for r in rows if r["slug"] == "kent").update(region="From the files"),
+    )
+    load_reference_data(data)
+    record = ReferenceRecord.objects.get(model="surveys.body", key="kent")
+    user = User.objects.create_user("editor", password="a-long-test-password-123", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(user)
+    listing = client.get("/admin/surveys/referencerecord/?conflicts=yes").content.decode()
+    assert "&#x27;Edited here&#x27; → &#x27;From the files&#x27;" in listing
+    client.post(
+        "/admin/surveys/referencerecord/", {"action": action, "_selected_action": [record.pk]}
+    )
+    kent.refresh_from_db()
+    assert kent.region == ("Edited here" if kept else "From the files")
+    assert not load_reference_data(data).conflicts

@@ -1,17 +1,24 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.loading import DataFileError, load_reference_data
+from surveys.loading import DATA_DIR, DataFileError, load_reference_data
 
 
 class Command(BaseCommand):
     help = (
         "Load the real survey data (bodies, rounds, publications, returns, vendors, findings, "
-        "corrections) from surveys/data/. Safe to run again: it changes only what differs."
+        "corrections) from surveys/data/. The files seed an empty database; afterwards a load "
+        "adds what the files add and changes a value only where the files changed it and "
+        "nobody changed it in the database since. Conflicts are listed, never applied."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help=str(DATA_DIR))
 
     def handle(self, *args, **options):
         try:
-            report = load_reference_data()
+            report = load_reference_data(options["data_dir"])
         except DataFileError as exc:
             raise CommandError(f"Nothing was loaded: {exc}") from exc
         for line in report.lines():
