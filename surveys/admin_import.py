@@ -30,6 +30,13 @@ class UploadForm(forms.Form):
         help_text=f"Columns: {', '.join(COLUMNS)}. At most "
         f"{settings.IMPORT_MAX_BYTES // 1_000_000} MB.",
     )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Needed when the file changes an existing answer's values (operates, aware "
+        "of concerns, future use, vendors): each such change is published as a correction "
+        "with this reason and the row's source.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -72,11 +79,13 @@ class ImportAnswersMixin:
             return self._confirm(request, context)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            return self._preview(request, form.cleaned_data["file"], context)
+            return self._preview(
+                request, form.cleaned_data["file"], form.cleaned_data["reason"].strip(), context
+            )
         context["form"] = form
         return TemplateResponse(request, "admin/surveys/answer/import.html", context)
 
-    def _preview(self, request, upload, context):
+    def _preview(self, request, upload, reason, context):
         data = upload.read()
         suffix = Path(upload.name).suffix.lower()
         try:
@@ -84,8 +93,10 @@ class ImportAnswersMixin:
         except ImportFileError as exc:
             context.update(form=UploadForm(), file_error=str(exc), filename=upload.name)
             return TemplateResponse(request, "admin/surveys/answer/import.html", context)
-        context.update(result=result, filename=upload.name)
-        if result.ok:
+        context.update(result=result, filename=upload.name, reason=reason)
+        if result.ok and result.public_changes and not reason:
+            context["reason_missing"] = True
+        elif result.ok:
             token = secrets.token_urlsafe(16)
             Path(settings.IMPORT_DIR).mkdir(parents=True, exist_ok=True)
             _pending_path(token, suffix).write_bytes(data)
@@ -93,6 +104,7 @@ class ImportAnswersMixin:
                 "token": token,
                 "suffix": suffix,
                 "filename": upload.name,
+                "reason": reason,
             }
             context["token"] = token
         return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
@@ -110,6 +122,7 @@ class ImportAnswersMixin:
                     handle,
                     filename=pending["filename"],
                     change_reason=f"admin import of {pending['filename']} by {request.user}",
+                    reason=pending.get("reason", ""),
                 )
         except (OSError, ImportFileError) as exc:
             messages.error(request, f"Nothing was imported: {exc}")

@@ -16,8 +16,23 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from surveys.importing import parse_intent, parse_yes_no
-from surveys.models import Answer, Correction, PublishedFinding, Return
+from surveys.models import (
+    Answer,
+    AnswerVendor,
+    Correction,
+    PublishedFinding,
+    Return,
+    Vendor,
+    VendorAlias,
+)
+from surveys.values import (
+    intent_text,
+    parse_intent,
+    parse_yes_no,
+    vendor_names,
+    vendors_text,
+    yes_no_text,
+)
 
 AnswerField = Correction.AnswerField
 
@@ -31,12 +46,14 @@ def finding_current(finding: PublishedFinding) -> tuple[Decimal, str]:
 
 
 def answer_value_text(answer: Answer | Return, field: str) -> str:
+    if field == AnswerField.VENDORS:
+        return vendors_text(answer.vendors.all())
     value = getattr(answer, field)
     if field in (AnswerField.OPERATES, AnswerField.AWARE):
-        return {True: "yes", False: "no", None: "not known"}[value]
+        return yes_no_text(value)
     if field == AnswerField.STATUS:
         return Return.Status(value).label.lower()
-    return value or "not stated"
+    return intent_text(value)
 
 
 def parse_finding_value(finding: PublishedFinding, raw: str) -> Decimal:
@@ -60,6 +77,8 @@ def parse_answer_value(field: str, raw: str):
             if folded in (status.value.replace("_", " "), status.label.casefold()):
                 return status.value
         raise ValidationError(f"{raw!r} is not 'responded' or 'did not respond'.", code="invalid")
+    if field == AnswerField.VENDORS:
+        return _parse_vendors(raw)
     try:
         if field in (AnswerField.OPERATES, AnswerField.AWARE):
             return parse_yes_no(raw.strip())
@@ -68,6 +87,43 @@ def parse_answer_value(field: str, raw: str):
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid") from None
     raise ValidationError(f"Unknown answer field {field!r}.", code="invalid")
+
+
+def _parse_vendors(raw: str) -> list[Vendor]:
+    known = {v.name.casefold(): v for v in Vendor.objects.all()}
+    known.update({v.slug: v for v in known.values()})
+    for alias in VendorAlias.objects.select_related("vendor"):
+        known.setdefault(alias.name.casefold(), alias.vendor)
+    vendors = []
+    for name in vendor_names(raw):
+        vendor = known.get(name.casefold())
+        if vendor is None:
+            raise ValidationError(f"Unknown vendor {name!r}.", code="invalid")
+        if vendor not in vendors:
+            vendors.append(vendor)
+    return vendors
+
+
+def set_answer_value(answer: Answer | Return, field: str, value, *, change_reason: str) -> None:
+    """Write one corrected value (an answer's field or vendors, or a return's status)."""
+    if field == AnswerField.VENDORS:
+        set_vendors(answer, value, change_reason=change_reason)
+        return
+    setattr(answer, field, value)
+    answer._change_reason = change_reason
+    answer.save()
+
+
+def set_vendors(answer: Answer, vendors: list[Vendor], *, change_reason: str) -> None:
+    wanted = {v.pk for v in vendors}
+    for link in AnswerVendor.objects.filter(answer=answer).exclude(vendor_id__in=wanted):
+        link._change_reason = change_reason
+        link.delete()
+    present = set(AnswerVendor.objects.filter(answer=answer).values_list("vendor_id", flat=True))
+    for vendor_id in wanted - present:
+        link = AnswerVendor(answer=answer, vendor_id=vendor_id)
+        link._change_reason = change_reason
+        link.save()
 
 
 def check_correction(correction: Correction):
@@ -114,10 +170,8 @@ def record_correction(correction: Correction) -> Correction:
     else:
         answer, field = correction.answer or correction.survey_return, correction.answer_field
         correction.old_value = answer_value_text(answer, field)
-        setattr(answer, field, value)
+        set_answer_value(answer, field, value, change_reason=f"Correction: {correction.reason}")
         correction.new_value = answer_value_text(answer, field)
-        answer._change_reason = f"Correction: {correction.reason}"
-        answer.save()
     correction._change_reason = correction.reason
     correction.save()
     return correction
@@ -138,9 +192,12 @@ def withdraw_correction(
         answer = correction.answer or correction.survey_return
         field = correction.answer_field
         if answer_value_text(answer, field) == correction.new_value:  # not changed since
-            setattr(answer, field, parse_answer_value(field, correction.old_value))
-            answer._change_reason = f"Correction withdrawn: {correction.withdrawal_reason}"
-            answer.save()
+            set_answer_value(
+                answer,
+                field,
+                parse_answer_value(field, correction.old_value),
+                change_reason=f"Correction withdrawn: {correction.withdrawal_reason}",
+            )
     correction._change_reason = f"Withdrawn: {correction.withdrawal_reason}"
     correction.save()
     return correction

@@ -18,18 +18,28 @@ from typing import IO
 from django.db import transaction
 from tqdm import tqdm
 
+from surveys import corrections
 from surveys.exports import FORMULA_PREFIXES as EXPORT_FORMULA_PREFIXES
 from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
     BodyAlias,
+    Correction,
     Publication,
     Return,
     SurveyRound,
     SystemType,
     Vendor,
     VendorAlias,
+)
+from surveys.values import (
+    intent_text,
+    parse_intent,
+    parse_yes_no,
+    vendor_names,
+    vendors_text,
+    yes_no_text,
 )
 
 REQUIRED_COLUMNS = ("body", "round", "system_type", "source")
@@ -38,10 +48,8 @@ ANSWER_COLUMNS = ("operates", "vendors", "aware_of_concerns", "intent", "notes")
 # body_slug: the body's slug, as /data/answers.csv has it beside its name (it wins if both).
 OPTIONAL_COLUMNS = (*ANSWER_COLUMNS, "body_slug")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-YES = {"yes", "y", "true", "1"}
-NO = {"no", "n", "false", "0"}
-UNKNOWN = {"", "unknown", "not known", "n/a", "na"}
-VENDOR_SEPARATOR = ";"
+# An existing answer's values that the statistics count: they change by correction.
+PUBLIC_FIELDS = ("operates", "aware_of_concerns", "intent", "vendors")
 MAX_CELL_LENGTH = 5000
 MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
 FORMULA_PREFIXES = ("=", "@")
@@ -77,6 +85,13 @@ class PlannedAnswer:
             return "create"
         return "update" if self.changes else "unchanged"
 
+    @property
+    def public_changes(self) -> list[FieldChange]:
+        """Changes to an existing answer's values the public pages show: corrections."""
+        if self.existing is None:
+            return []
+        return [c for c in self.changes if c.field in PUBLIC_FIELDS]
+
     def describe(self) -> str:
         body = self.survey_return.body.short_name
         what = f"{body}, {self.survey_return.survey_round.year}, {self.system_type.name}"
@@ -99,13 +114,13 @@ class FieldChange:
 def _shown(name: str, value) -> str:
     """A field's value as the change list shows it; unknown is never "no" or blank."""
     if name in ("operates", "aware_of_concerns"):
-        return {True: "yes", False: "no", None: "not known"}[value]
+        return yes_no_text(value)
     if name == "vendors":
-        return "; ".join(sorted(v.name for v in value)) or "none stated"
+        return vendors_text(value)
     if name == "source":
         return value.code if value else "none"
     if name == "intent":
-        return value or "not stated"
+        return intent_text(value)
     return repr(value) if value else "(empty)"
 
 
@@ -118,6 +133,11 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def public_changes(self) -> int:
+        """How many existing answers would change in what the public pages show."""
+        return sum(1 for plan in self.plans if plan.public_changes)
 
     def count(self, action: str) -> int:
         return sum(1 for plan in self.plans if plan.action == action)
@@ -264,26 +284,6 @@ class _Lookups:
             self.answer_vendors.setdefault(link.answer_id, []).append(link.vendor)
 
 
-def parse_yes_no(value: str) -> bool | None:
-    folded = value.casefold()
-    if folded in YES:
-        return True
-    if folded in NO:
-        return False
-    if folded in UNKNOWN:
-        return None
-    raise ValueError(f"{value!r} is not yes, no or blank (blank means not known)")
-
-
-def parse_intent(value: str) -> str:
-    folded = value.casefold().replace(" ", "_")
-    for choice, label in Answer.Intent.choices:
-        if folded in (choice, label.casefold().replace(" ", "_")):
-            return choice
-    allowed = ", ".join(c for c, _ in Answer.Intent.choices if c)
-    raise ValueError(f"{value!r} is not a known intent ({allowed}, or blank)")
-
-
 def _validate_row(
     number: int, row: dict[str, str], lookups: _Lookups, seen: dict[tuple, int]
 ) -> tuple[PlannedAnswer | None, list[RowError]]:
@@ -342,7 +342,7 @@ def _validate_row(
     vendors: list[Vendor] | None = None
     if "vendors" in row:
         vendors = []
-        for name in filter(None, (v.strip() for v in row["vendors"].split(VENDOR_SEPARATOR))):
+        for name in vendor_names(row["vendors"]):
             vendor = lookups.vendors.get(name.casefold())
             if vendor is None:
                 error("vendors", f"unknown vendor {name!r}")
@@ -416,10 +416,22 @@ def validate(rows: list[dict[str, str]], *, progress: bool = False) -> ImportRes
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def apply(result: ImportResult, *, change_reason: str, progress: bool = False) -> ImportResult:
-    """Write a validated plan in one transaction; refuses a plan with errors."""
+def apply(
+    result: ImportResult, *, change_reason: str, reason: str = "", progress: bool = False
+) -> ImportResult:
+    """Write a validated plan in one transaction; refuses a plan with errors.
+
+    New answers are created as the file gives them. A change to a value the public pages show
+    of an existing answer (operates, aware of concerns, future use, vendors) is recorded as a
+    correction with ``reason`` and the row's source, so it is listed publicly; it needs a reason.
+    """
     if not result.ok:
         raise ValueError("refusing to apply an import with errors")
+    if result.public_changes and not reason.strip():
+        raise ImportFileError(
+            f"The file changes what the public pages show for {result.public_changes} existing "
+            "answer(s): give a reason, which is published with each correction."
+        )
     plans: Iterable[PlannedAnswer] = result.plans
     if progress:
         plans = tqdm(plans, desc="Importing", unit="row", disable=None)
@@ -430,25 +442,26 @@ def apply(result: ImportResult, *, change_reason: str, progress: bool = False) -
             answer = plan.existing or Answer(
                 survey_return=plan.survey_return, system_type=plan.system_type
             )
+            corrected = plan.public_changes
             for name, value in plan.values.items():
-                setattr(answer, name, value)
+                if name not in {c.field for c in corrected}:
+                    setattr(answer, name, value)
             answer._change_reason = f"{change_reason}, row {plan.row}"
             answer.save()
-            _set_vendors(answer, plan.vendors, change_reason=answer._change_reason)
+            if plan.existing is None:
+                corrections.set_vendors(answer, plan.vendors, change_reason=answer._change_reason)
+            for change in corrected:
+                corrections.record_correction(
+                    Correction(
+                        answer=answer,
+                        answer_field=change.field,
+                        new_value=change.new,
+                        reason=reason.strip(),
+                        source=plan.values["source"],
+                    )
+                )
     result.applied = True
     return result
-
-
-def _set_vendors(answer: Answer, vendors: list[Vendor], *, change_reason: str) -> None:
-    wanted = {v.pk for v in vendors}
-    for link in AnswerVendor.objects.filter(answer=answer).exclude(vendor_id__in=wanted):
-        link._change_reason = change_reason
-        link.delete()
-    present = set(AnswerVendor.objects.filter(answer=answer).values_list("vendor_id", flat=True))
-    for vendor_id in wanted - present:
-        link = AnswerVendor(answer=answer, vendor_id=vendor_id)
-        link._change_reason = change_reason
-        link.save()
 
 
 def import_answers(
@@ -457,11 +470,17 @@ def import_answers(
     filename: str,
     dry_run: bool = False,
     change_reason: str | None = None,
+    reason: str = "",
     progress: bool = False,
 ) -> ImportResult:
     """Read, validate and (unless dry_run or any row is bad) write a file of answers."""
     rows = read_rows(file.read(), filename=filename)
     result = validate(rows, progress=progress)
     if result.ok and not dry_run:
-        apply(result, change_reason=change_reason or f"import of {filename}", progress=progress)
+        apply(
+            result,
+            change_reason=change_reason or f"import of {filename}",
+            reason=reason,
+            progress=progress,
+        )
     return result

@@ -443,6 +443,7 @@ class Correction(models.Model):
         OPERATES = "operates", "Operates the system"
         AWARE = "aware_of_concerns", "Aware of concerns"
         INTENT = "intent", "Future use"
+        VENDORS = "vendors", "Vendors named"
         STATUS = "status", "Response status (a return)"
 
     answer_field = models.CharField(

@@ -89,7 +89,7 @@ def full_snapshot():
 
 @pytest.mark.django_db
 def test_an_import_failing_halfway_leaves_the_data_exactly_as_before(real_data, monkeypatch):
-    from surveys import importing
+    from surveys import corrections
 
     header = "body,round,system_type,operates,vendors,aware_of_concerns,intent,notes,source\n"
     rows = "".join(
@@ -98,7 +98,7 @@ def test_an_import_failing_halfway_leaves_the_data_exactly_as_before(real_data, 
     rows += "Metropolitan Police Service,2022,facial-recognition,no,,,,,INIT2022\n"  # an update
     before = full_snapshot()
     calls = {"n": 0}
-    real_set_vendors = importing._set_vendors
+    real_set_vendors = corrections.set_vendors
 
     def crash_on_third(*args, **kwargs):
         calls["n"] += 1
@@ -106,9 +106,9 @@ def test_an_import_failing_halfway_leaves_the_data_exactly_as_before(real_data, 
             raise OperationalError("connection lost")
         return real_set_vendors(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "_set_vendors", crash_on_third)
+    monkeypatch.setattr(corrections, "set_vendors", crash_on_third)
     with pytest.raises(OperationalError):
-        import_answers(io.BytesIO((header + rows).encode()), filename="x.csv")
+        import_answers(io.BytesIO((header + rows).encode()), filename="x.csv", reason="test")
     assert full_snapshot() == before
 
 

@@ -13,8 +13,10 @@ from tests.test_admin_permissions import fingerprint
 pytestmark = pytest.mark.django_db
 
 
-def run(text: str, *, dry_run: bool = False):
-    return import_answers(io.BytesIO(text.encode()), filename="answers.csv", dry_run=dry_run)
+def run(text: str, *, dry_run: bool = False, reason: str = ""):
+    return import_answers(
+        io.BytesIO(text.encode()), filename="answers.csv", dry_run=dry_run, reason=reason
+    )
 
 
 def bedfordshire_cctv() -> Answer:
@@ -43,11 +45,20 @@ def test_a_present_blank_column_means_not_known(real_data):
     answer = bedfordshire_cctv()
     result = run(
         "body,round,system_type,source,operates\n"
-        f"bedfordshire,2022,cctv-unspecified,{answer.source.code},\n"
+        f"bedfordshire,2022,cctv-unspecified,{answer.source.code},\n",
+        reason="Synthetic test: not stated after all",
     )
     assert result.ok and [str(c) for c in result.plans[0].changes] == ["operates yes -> not known"]
     answer.refresh_from_db()
     assert answer.operates is None
+    correction = answer.corrections.get()  # the change is public, with its reason and source
+    assert (correction.answer_field, correction.old_value, correction.new_value) == (
+        "operates",
+        "yes",
+        "not known",
+    )
+    assert correction.reason == "Synthetic test: not stated after all"
+    assert correction.source == answer.source
     assert list(answer.vendors.values_list("name", flat=True)) == ["Hikvision"]
 
 
@@ -108,3 +119,30 @@ def test_the_answers_download_imports_back_unchanged(real_data, client):
     assert result.count("unchanged") == len(result.plans)
     assert fingerprint() == before
     assert AnswerVendor.objects.count() > 0
+
+
+def test_an_import_that_changes_public_values_needs_a_reason(real_data):
+    from surveys.importing import ImportFileError
+
+    before = fingerprint()
+    code = bedfordshire_cctv().source.code
+    with pytest.raises(ImportFileError, match="give a reason"):
+        run(f"body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,{code},\n")
+    assert fingerprint() == before
+
+
+def test_a_vendor_change_by_import_is_a_public_correction_and_withdrawable(real_data, client):
+    from surveys.corrections import withdraw_correction
+
+    answer = bedfordshire_cctv()
+    code = answer.source.code
+    run(
+        f"body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,{code},Dahua\n",
+        reason="Synthetic test: the vendor was misread",
+    )
+    assert list(answer.vendors.values_list("name", flat=True)) == ["Dahua"]
+    correction = answer.corrections.get()
+    assert (correction.old_value, correction.new_value) == ("Hikvision", "Dahua")
+    assert "Hikvision → Dahua" in client.get("/forces/bedfordshire/").content.decode()
+    withdraw_correction(correction, reason="Synthetic test withdrawal")
+    assert list(answer.vendors.values_list("name", flat=True)) == ["Hikvision"]

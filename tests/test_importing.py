@@ -20,9 +20,11 @@ GOOD = (
 )
 
 
-def run(text: str | bytes, *, filename: str = "answers.csv", dry_run: bool = False):
+def run(
+    text: str | bytes, *, filename: str = "answers.csv", dry_run: bool = False, reason: str = ""
+):
     data = text.encode() if isinstance(text, str) else text
-    return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run)
+    return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run, reason=reason)
 
 
 def snapshot():
@@ -57,7 +59,9 @@ def test_reimporting_the_same_file_changes_nothing(world):
 def test_reimport_with_changes_updates_in_place(world):
     run(GOOD)
     changed = GOOD.replace("Redcam; Bluecam,yes", "Redcam,no")
-    result = run(changed)
+    with pytest.raises(ImportFileError, match="give a reason"):
+        run(changed)  # changes to what the public pages show are corrections: they need one
+    result = run(changed, reason="Synthetic test: the body corrected its return")
     assert result.count("update") == 1
     changed = [change.field for change in result.plans[0].changes]
     assert "vendors" in changed and "aware_of_concerns" in changed
@@ -119,10 +123,10 @@ def test_dry_run_reports_but_writes_nothing(world):
 
 
 def test_failure_while_writing_rolls_back_everything(world, monkeypatch):
-    from surveys import importing
+    from surveys import corrections
 
     calls = {"n": 0}
-    real = importing._set_vendors
+    real = corrections.set_vendors
 
     def fail_second(answer, vendors, **kwargs):
         calls["n"] += 1
@@ -130,7 +134,7 @@ def test_failure_while_writing_rolls_back_everything(world, monkeypatch):
             raise RuntimeError("disk full")
         return real(answer, vendors, **kwargs)
 
-    monkeypatch.setattr(importing, "_set_vendors", fail_second)
+    monkeypatch.setattr(corrections, "set_vendors", fail_second)
     with pytest.raises(RuntimeError):
         run(GOOD)
     assert not Answer.objects.exists() and not AnswerVendor.objects.exists()

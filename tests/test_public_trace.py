@@ -108,3 +108,31 @@ def test_a_status_correction_must_target_a_return(real_data):
                 source=answer.source,
             )
         )
+
+
+def test_an_admin_import_that_changes_public_values_asks_for_a_reason(real_data, client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    answer = bedfordshire()
+    text = (
+        "body,round,system_type,source,vendors\n"
+        f"bedfordshire,2022,cctv-unspecified,{answer.source.code},Dahua\n"
+    )
+
+    def upload(reason):
+        file = SimpleUploadedFile("answers.csv", text.encode())
+        return client.post(
+            "/admin/surveys/answer/import/", {"step": "upload", "file": file, "reason": reason}
+        )
+
+    html = upload("").content.decode()
+    assert 'id="import-reason-missing"' in html and 'value="confirm"' not in html
+    assert "vendors Hikvision -&gt; Dahua" in html
+    response = upload("Synthetic test: the vendor was misread")
+    assert "published as a correction with the reason" in response.content.decode()
+    client.post(
+        "/admin/surveys/answer/import/", {"step": "confirm", "token": response.context["token"]}
+    )
+    correction = answer.corrections.get()
+    assert (correction.answer_field, correction.new_value) == ("vendors", "Dahua")
+    assert correction.reason == "Synthetic test: the vendor was misread"

@@ -17,11 +17,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; write nothing."
         )
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="Why existing answers change: published with each correction the import makes "
+            "(required when the file changes an existing answer's values).",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, reason: str, **options):
         try:
             with file.open("rb") as handle:
-                result = import_answers(handle, filename=file.name, dry_run=dry_run, progress=True)
+                result = import_answers(
+                    handle, filename=file.name, dry_run=dry_run, reason=reason, progress=True
+                )
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         except ImportFileError as exc:
@@ -39,5 +47,11 @@ class Command(BaseCommand):
                 self.stdout.write(plan.describe())
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(f"{verb} {file.name}: {result.summary()}.")
+        if result.public_changes:
+            self.stdout.write(
+                f"{result.public_changes} existing answer(s) change in what the public pages "
+                "show: each change is recorded as a public correction with the reason given "
+                "(--reason)."
+            )
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")

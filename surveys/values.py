@@ -1,0 +1,56 @@
+"""An answer's values as people write and read them: one home for yes/no, future use and
+vendor lists, used by the import, the corrections and the downloads.
+
+Unknown is never "no": a blank or "not known" parses to None, and None shows as "not known".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0"}
+UNKNOWN = {"", "unknown", "not known", "n/a", "na"}
+VENDOR_SEPARATOR = ";"
+NO_VENDORS = "none stated"
+
+
+def parse_yes_no(value: str) -> bool | None:
+    folded = value.strip().casefold()
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    if folded in UNKNOWN:
+        return None
+    raise ValueError(f"{value!r} is not yes, no or blank (blank means not known)")
+
+
+def yes_no_text(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "not known"}[value]
+
+
+def parse_intent(value: str) -> str:
+    from surveys.models import Answer
+
+    folded = value.strip().casefold().replace(" ", "_")
+    for choice, label in Answer.Intent.choices:
+        if folded in (choice, label.casefold().replace(" ", "_")):
+            return choice
+    allowed = ", ".join(c for c, _ in Answer.Intent.choices if c)
+    raise ValueError(f"{value!r} is not a known intent ({allowed}, or blank)")
+
+
+def intent_text(value: str) -> str:
+    return value or "not stated"
+
+
+def vendor_names(text: str) -> list[str]:
+    """The names in a vendor list ("Hikvision; Dahua"); "none stated" or blank is none."""
+    if text.strip().casefold() == NO_VENDORS:
+        return []
+    return [name for name in (part.strip() for part in text.split(VENDOR_SEPARATOR)) if name]
+
+
+def vendors_text(vendors: Iterable) -> str:
+    return "; ".join(sorted(v.name for v in vendors)) or NO_VENDORS
