@@ -39,7 +39,7 @@ AnswerField = Correction.AnswerField
 
 def finding_current(finding: PublishedFinding) -> tuple[Decimal, str]:
     """The figure's value and qualifier now: the latest correction in force, or as published."""
-    latest = finding.corrections.in_force().order_by("-recorded_at").first()
+    latest = Correction.objects.current_for([finding.pk]).get(finding.pk)
     if latest is None:
         return finding.value, finding.qualifier
     return Decimal(latest.new_value), latest.new_qualifier or finding.qualifier

@@ -421,6 +421,18 @@ class CorrectionQuerySet(models.QuerySet):
     def in_force(self) -> CorrectionQuerySet:
         return self.filter(withdrawn_on__isnull=True)
 
+    def current_for(self, finding_ids) -> dict[int, Correction]:
+        """For each finding, the correction that sets its current value: of those in force,
+        the one recorded last (so a new correction's old value is the value shown when it was
+        entered). The one rule for the pages, the API, the admin, the downloads and the form;
+        it does not depend on how a database sorts empty announcement dates."""
+        current: dict[int, Correction] = {}
+        for correction in (
+            self.in_force().filter(finding_id__in=list(finding_ids)).order_by("recorded_at", "pk")
+        ):
+            current[correction.finding_id] = correction
+        return current
+
 
 class Correction(models.Model):
     """A later statement that changes a published figure or a body's answer. Kept forever."""

@@ -467,13 +467,9 @@ def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
     findings = list(findings)
     corrections: dict[int, Correction] = {}
     if not as_published and findings:
-        for c in (
-            Correction.objects.in_force()
-            .filter(finding__in=[f.pk for f in findings])
-            .select_related("source")
-            .order_by("announced_on", "recorded_at")
-        ):
-            corrections[c.finding_id] = c  # the latest correction in force wins
+        corrections = Correction.objects.select_related("source").current_for(
+            f.pk for f in findings
+        )
     computed = _Computed.for_findings(findings) if findings else None
     views = []
     for finding in findings:
