@@ -19,7 +19,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from surveys import corrections
-from surveys.exports import FORMULA_PREFIXES as EXPORT_FORMULA_PREFIXES
+from surveys.exports import FORMULA_PREFIXES
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -52,7 +52,6 @@ COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 PUBLIC_FIELDS = ("operates", "aware_of_concerns", "intent", "vendors")
 MAX_CELL_LENGTH = 5000
 MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
-FORMULA_PREFIXES = ("=", "@")
 
 
 class ImportFileError(Exception):
@@ -163,7 +162,7 @@ def _cell(value: object) -> str:
 def _unescape(cell: str) -> str:
     """Remove the apostrophe our downloads (and spreadsheets) put before text that starts like
     a formula or with an apostrophe, so a download imports back unchanged."""
-    if cell.startswith("'") and cell[1:].startswith((*EXPORT_FORMULA_PREFIXES, "'")):
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_PREFIXES, "'")):
         return cell[1:]
     return cell
 
@@ -235,7 +234,7 @@ def read_rows(data: bytes, *, filename: str) -> list[dict[str, str]]:
                 f"The file has more than {MAX_ROWS:,} data rows, the most one import takes: "
                 "split it into several files."
             )
-        cells = [_unescape(_cell(v)) for v in values]
+        cells = [_cell(v) for v in values]
         if not any(cells):
             rows.append({})  # keep numbering; blank lines are skipped when validating
             continue
@@ -297,8 +296,13 @@ def _validate_row(
             error(column, f"longer than {MAX_CELL_LENGTH} characters")
             return None, errors
         if value.startswith(FORMULA_PREFIXES):
-            error(column, "looks like a spreadsheet formula: enter the value, not a formula")
+            error(
+                column,
+                "looks like a spreadsheet formula: enter the value, not a formula (to start "
+                "text with = + - @, put an apostrophe before it)",
+            )
             return None, errors
+    row = {column: _unescape(value) for column, value in row.items()}
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             error(column, "is required")
