@@ -90,7 +90,8 @@ def _on_change(sender, **kwargs) -> None:
 
 
 def _on_m2m(sender, action, **kwargs) -> None:
-    if action.startswith("post_"):
+    """``sender`` is the through model: only survey data's (answer vendors) counts."""
+    if action.startswith("post_") and sender in _watched():
         bump_version()
 
 
