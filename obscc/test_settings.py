@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-in-producti
 
 from obscc.settings import *  # noqa: E402,F403
 
+(BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405 (plain `pytest` needs no `make` first)
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

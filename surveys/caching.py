@@ -1,16 +1,21 @@
 """A cache of computed statistics, invalidated on every change to the survey data.
 
 Keys carry the data version (a counter in the database, so every process sees a change at
-once, whatever the cache backend). Any save or delete of survey data bumps it in the same
-transaction; bulk writes that skip signals (the synthetic generator) call ``bump_version``.
+once, whatever the cache backend) and the code version (a hash of the modules whose results are
+cached, so after a deploy that changes a result's shape nothing cached by the old code is
+read). Any save or delete of survey data bumps the data version in the same transaction; bulk
+writes that skip signals (the synthetic generator) call ``bump_version``.
 Within one request the version is read once.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
+import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -53,10 +58,31 @@ def current_version() -> int:
     return version
 
 
+# The modules that compute what is cached, and the classes it is made of.
+CODE_MODULES = (
+    "surveys.stats",
+    "surveys.selectors",
+    "surveys.opendata",
+    "surveys.synthetic",
+    "surveys.models",
+    "surveys.caching",
+)
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the source of every module whose results are cached."""
+    digest = hashlib.sha256()
+    for name in CODE_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(name: str, parts: tuple) -> str:
     database = connection.settings_dict.get("NAME", "")
     raw = repr((str(database), name, parts)).encode()
-    return f"obscc:stats:{current_version()}:{hashlib.sha256(raw).hexdigest()[:32]}"
+    digest = hashlib.sha256(raw).hexdigest()[:32]
+    return f"obscc:stats:{code_version()}:{current_version()}:{digest}"
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:

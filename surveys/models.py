@@ -246,14 +246,6 @@ class VendorAlias(models.Model):
         return f"{self.name} (alias of {self.vendor})"
 
 
-class VendorConcernQuerySet(models.QuerySet):
-    def in_force_on(self, date: datetime.date) -> VendorConcernQuerySet:
-        return self.filter(
-            Q(in_force_from__isnull=True) | Q(in_force_from__lte=date),
-            Q(in_force_until__isnull=True) | Q(in_force_until__gt=date),
-        )
-
-
 class VendorConcern(models.Model):
     """A cited security or ethical concern about a vendor: which vendors count is data."""
 
@@ -265,8 +257,6 @@ class VendorConcern(models.Model):
     )
     in_force_until = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
-
-    objects = VendorConcernQuerySet.as_manager()
 
     class Meta:
         ordering = ["vendor__name", "pk"]

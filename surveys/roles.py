@@ -25,7 +25,3 @@ def ensure_roles(apps=global_apps, **kwargs) -> None:
     )
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)
     viewers.permissions.set(view)
-
-
-def is_editor(user) -> bool:
-    return user.is_active and (user.is_superuser or user.groups.filter(name=EDITORS).exists())

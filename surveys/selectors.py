@@ -1,4 +1,5 @@
-"""Page-level read functions: one per page, each a fixed number of queries, returning dataclasses.
+"""Page-level read functions: one per page, each a fixed number of queries, returning a page's
+context (a dict, or a dataclass where one is shared).
 
 They combine the statistics of ``stats`` with the records a page lists. Views stay thin.
 """

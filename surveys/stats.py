@@ -1,4 +1,4 @@
-"""The dashboard's statistics: one definition each (see METRICS.md), counted in SQL.
+"""The dashboard's statistics: one definition each (see docs/METRICS.md), counted in SQL.
 
 Pages, exports and the API all read these functions. Each makes a fixed number of queries,
 whatever the number of bodies, answers or rounds. ``None`` always means "not known" and is
@@ -143,10 +143,6 @@ class SystemTypeStats:
     operators: Figure
     concern_users: Figure
     aware: Figure
-
-    @property
-    def has_data(self) -> bool:
-        return self.answered > 0
 
 
 def _answers_in(rounds: list[SurveyRound]):
@@ -338,7 +334,7 @@ def agreement(
     is_percent: bool = False,
     complete: bool = True,
 ) -> str:
-    """Compare a published figure with the computed one under METRICS.md's rule.
+    """Compare a published figure with the computed one under docs/METRICS.md's rule.
 
     "at least N" agrees with any computed count >= N; an exact figure must be equal. Where
     per-body answers cover only some respondents (complete=False), a computed count below

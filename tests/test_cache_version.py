@@ -16,3 +16,24 @@ def test_many_to_many_changes_outside_the_survey_data_do_not_invalidate(real_dat
     answer = Answer.objects.first()
     answer.vendors.add(Vendor.objects.exclude(answers=answer).first())
     assert current_version() > before
+
+
+def test_cache_keys_carry_the_code_version(db, monkeypatch, settings):
+    """After a deploy that changes the code, nothing the old code cached is read."""
+    from surveys import caching
+
+    settings.STATS_CACHE = True
+    calls = []
+    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert caching.cached("synthetic-test", (), compute) == 1
+    assert caching.cached("synthetic-test", (), compute) == 1  # served from the cache
+    monkeypatch.setattr(caching, "code_version", lambda: "a-new-deploy")
+    assert caching.cached("synthetic-test", (), compute) == 2
+
+
+def test_code_version_is_a_hash_of_the_cached_modules():
+    from surveys import caching
+
+    caching.code_version.cache_clear()
+    assert len(caching.code_version()) == 16
+    assert caching.code_version() == caching.code_version()
