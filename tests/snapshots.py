@@ -35,7 +35,12 @@ class Snapshot:
 
 
 def _models() -> list:
-    return apps.get_models(include_auto_created=True)
+    """Every model with a table of its own, many-to-many tables included."""
+    return [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy
+    ]
 
 
 def _tables() -> dict[str, tuple[list[str], list[tuple]]]:
@@ -49,6 +54,11 @@ def _tables() -> dict[str, tuple[list[str], list[tuple]]]:
             columns = [c[0] for c in cursor.description]
             found[table] = (columns, [tuple(row) for row in cursor.fetchall()])
     return found
+
+
+def whole_database() -> Snapshot:
+    """Every table as it is now, empty ones included: restoring it empties every other row."""
+    return Snapshot(_tables())
 
 
 def take_snapshots(django_db_blocker, *steps) -> list[Snapshot]:
