@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test setup install lint format chromium clean admin loadtest bench
+# Test workers (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
+WORKERS ?= auto
+
+.PHONY: run test test-fast setup install lint format chromium clean admin loadtest bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +49,11 @@ chromium:
 	fi
 
 test: install var chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+# Everything but the browser tests (marker "browser"): no Chromium needed.
+test-fast: install var
+	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
 
 # 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see README.
 loadtest: install var

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from surveys.models import Body, Publication, Return, SurveyRound, SystemType, Vendor
 from tests import factories as f
+from tests.snapshots import Snapshot, take_snapshots, whole_database
 
 RESPONDED = Return.Status.RESPONDED
 NOT = Return.Status.DID_NOT_RESPOND
@@ -26,6 +27,55 @@ class World:
     redcam: Vendor  # of concern
     bluecam: Vendor  # of concern
     homecam: Vendor  # no concern
+
+
+class _Migrated:
+    """The test database as migrated, and the blocker that lets the hook below reach it."""
+
+    state: Snapshot | None = None
+    blocker = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        _Migrated.state, _Migrated.blocker = whole_database(), django_db_blocker
+    yield
+    _Migrated.state = None
+
+
+def _flushes_the_database(item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase, which flushes the
+    database afterwards."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    uses = set(getattr(item, "fixturenames", ()))
+    return bool(uses & {"transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests first (after pytest-django's ordering, which runs the transactional
+    tests last): they take longest, and much of it waiting on the browser, so pytest-xdist's
+    workers start on them and share out the quick tests afterwards."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's flush empties every table, data migrations' rows included, and
+    post_migrate recreates content types and permissions under new ids. Put the database back
+    exactly as migrated, so every test finds the same database whatever ran before it (and
+    the tests can run in any order, as pytest-xdist's workers do)."""
+    result = yield
+    if nextitem is not None and _Migrated.state is not None and _flushes_the_database(item):
+        from django.contrib.contenttypes.models import ContentType
+
+        with _Migrated.blocker.unblock():
+            _Migrated.state.restore()
+        ContentType.objects.clear_cache()
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +119,18 @@ def world(db) -> World:
     return world
 
 
+@pytest.fixture(scope="session")
+def real_data_snapshot(django_db_setup, django_db_blocker) -> Snapshot:
+    """The real data as ``load_obscc`` loads it into an empty database, loaded once."""
+    [snapshot] = take_snapshots(
+        django_db_blocker, lambda: call_command("load_obscc", stdout=io.StringIO())
+    )
+    return snapshot
+
+
 @pytest.fixture
-def real_data(db):
-    call_command("load_obscc", stdout=io.StringIO())
+def real_data(db, real_data_snapshot):
+    """The real data, exactly as ``load_obscc`` loads it into an empty database, restored
+    from the session's snapshot in a few bulk inserts: rolled back with the test's
+    transaction, or committed for a transactional test (whose database is then flushed)."""
+    real_data_snapshot.restore()

@@ -228,11 +228,10 @@ def recorded() -> dict:
 
 @pytest.mark.parametrize("url", [JSON, ZIP])
 def test_a_download_loads_into_an_empty_database_with_identical_statistics(
-    transactional_db, client, tmp_path, url
+    transactional_db, real_data, client, tmp_path, url
 ):
     from django.core.cache import cache
 
-    call_command("load_obscc", stdout=io.StringIO())
     answer = Answer.objects.filter(operates=True).first()
     record_correction(
         Correction(
@@ -271,10 +270,9 @@ def test_a_download_loads_into_an_empty_database_with_identical_statistics(
     assert f.body("New Force", source=Publication.objects.first()).pk > max(before_ids)
 
 
-def test_a_download_is_one_snapshot_while_others_write(transactional_db):
+def test_a_download_is_one_snapshot_while_others_write(transactional_db, real_data):
     if connection.vendor != "postgresql":
         pytest.skip("snapshot reads are PostgreSQL's (CI's second run); SQLite is for development")
-    call_command("load_obscc", stdout=io.StringIO())
     chunks = opendata.json_chunks()
     head = next(chunks)  # the download has begun
 

@@ -4,11 +4,8 @@ The test settings add a second, separate database as the "replica", which stays 
 page that reads from it shows no data while the primary holds the real data.
 """
 
-import io
-
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 
 from surveys.models import Body
 from surveys.roles import EDITORS
@@ -17,8 +14,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 
 
 @pytest.fixture
-def primary_with_data(settings):
-    call_command("load_obscc", stdout=io.StringIO())
+def primary_with_data(real_data, settings):
     settings.REPLICA_READS = True
 
 
@@ -45,7 +41,6 @@ def test_writes_go_to_the_primary(primary_with_data):
     assert PrimaryReplicaRouter().db_for_read(Body) == "default"
 
 
-def test_without_a_replica_everything_reads_the_primary(client, settings):
-    call_command("load_obscc", stdout=io.StringIO())
+def test_without_a_replica_everything_reads_the_primary(real_data, client, settings):
     settings.REPLICA_READS = False
     assert "<strong>47</strong> bodies match" in client.get("/forces/").content.decode()

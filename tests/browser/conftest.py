@@ -4,12 +4,10 @@ No browser is downloaded: Playwright launches /usr/bin/chromium. A missing Chrom
 run (make test installs it); it is never skipped.
 """
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still plain synchronous calls.
@@ -39,9 +37,8 @@ def browser():
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
-    """The live server with the real data loaded."""
-    call_command("load_obscc", stdout=io.StringIO())
+def site(transactional_db, live_server, real_data):
+    """The live server with the real data loaded (committed; flushed after the test)."""
     return live_server.url
 
 

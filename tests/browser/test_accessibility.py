@@ -35,7 +35,13 @@ def test_no_wcag_violations_on_any_public_page(site, page):
     for path in PAGES:
         page.goto(site + path)
         page.wait_for_load_state("networkidle")
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_22_AA},
+                "resultTypes": ["violations"],
+            },
+        )
         if results.violations_count:
             failures[path] = results.generate_report()
     assert not failures, "\n\n".join(f"{path}:\n{report}" for path, report in failures.items())
