@@ -10,6 +10,8 @@ keep the run deterministic and fast. The test settings raise the API rate limit.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from schemathesis.config import SchemathesisConfig
 
 from obscc.wsgi import application
@@ -32,8 +34,16 @@ def api_schema(real_data, request):
     # 9.2 no longer has; give it one (only the report's labels use it).
     if not hasattr(request.node, "_nodeid"):
         request.node._nodeid = request.node.nodeid
-    config = SchemathesisConfig.from_dict(CONFIG)
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=config)
+    # As Django's test client does: a request must not close the connection that holds the
+    # test's transaction (PostgreSQL's would be closed, with the real data loaded in it).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        config = SchemathesisConfig.from_dict(CONFIG)
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=config)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
