@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 
 from surveys.models import Correction
 
@@ -97,6 +98,14 @@ def test_every_page_is_valid_html(real_data, client, tmp_path, settings):
         response = client.get(url)
         assert response.status_code in (200, 400, 404), url
         pages[url] = response.content
+
+    pages["/admin/login/"] = client.get("/admin/login/").content
+    for _ in range(settings.AXES_FAILURE_LIMIT):  # the lockout page
+        locked = client.post("/admin/login/", {"username": "nobody", "password": "wrong"})
+    assert locked.status_code == 429
+    pages["admin lockout"] = locked.content
+    for template in ("500.html", "503.html"):  # as obscc.views.server_error renders them
+        pages[template] = render_to_string(template).encode()
 
     client.force_login(User.objects.create_superuser("html-check", password="x-long-password-1"))
     for url in ADMIN_PAGES:
