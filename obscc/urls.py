@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
 ]
 
+handler404 = "obscc.views.page_not_found"
 handler500 = "obscc.views.server_error"

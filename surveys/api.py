@@ -7,10 +7,17 @@ by a stable identifier (slug, year or code) and every figure carries its source.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,10 +35,129 @@ from surveys.models import (
     Vendor,
 )
 
+# --- Errors, as the schema documents them ----------------------------------------------------
+# A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
+# anything else (404, 429): {"detail": "..."}. A 304 has no body.
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+PARAMETER_ERRORS = {"$ref": "#/components/schemas/ParameterErrors"}
+ERROR_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "description": "What went wrong, in words.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ParameterErrors": {
+        "type": "object",
+        "description": "Each refused query parameter, with what was wrong with it.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "minProperties": 1,
+    },
+}
+NO_NUL = "^[^\\x00]*$"  # Django refuses a NUL character in a query parameter
+
+
+def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    return {**response, "headers": headers} if headers else response
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every API operation's error responses (what
+    DRF, the throttle and OpenDataMiddleware answer), the caching headers, and string query
+    parameters without NUL."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    string = {"schema": {"type": "string"}}
+    for path, item in result["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for operation in item.values():
+            responses = operation["responses"]
+            parameters = operation.get("parameters", [])
+            for parameter in parameters:
+                schema = parameter["schema"]
+                free_text = schema.get("type") == "string" and "enum" not in schema
+                if parameter["in"] == "query" and free_text:
+                    schema.setdefault("pattern", NO_NUL)
+            if "200" in responses:
+                responses["200"].setdefault("headers", {}).update(
+                    {
+                        "ETag": {**string, "description": "The data version."},
+                        "Last-Modified": {**string, "description": "When the data last changed."},
+                    }
+                )
+            if any(p["in"] == "query" for p in parameters):
+                responses.setdefault(
+                    "400", _json(PARAMETER_ERRORS, "A query parameter was refused.")
+                )
+            if any(p["in"] == "path" for p in parameters):
+                responses.setdefault("404", _json(ERROR, "There is no such object."))
+            responses.setdefault(
+                "304",
+                {
+                    "description": "Not modified: the data has not changed since the version "
+                    "the client names in If-None-Match (or, without it, If-Modified-Since).",
+                    "headers": {"ETag": {**string, "description": "The data version."}},
+                },
+            )
+            responses.setdefault(
+                "429",
+                _json(
+                    ERROR,
+                    "Too many requests from this address: wait the seconds Retry-After says.",
+                    {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds."}},
+                ),
+            )
+    return result
+
+
+# --- Query parameters: what the schema says is accepted, anything else is a 400 ------------
+
+MAX_OFFSET = 2**31 - 1
+
+
+def integer_param(
+    request, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
+    """``?name=N`` as a whole number within bounds; ``None`` when absent; else a 400 naming it."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ValidationError({name: ["Give this parameter once."]})
+    try:
+        number = int(values[0])
+    except ValueError:
+        raise ValidationError({name: ["Enter a whole number."]}) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of {minimum} or more"
+        raise ValidationError({name: [f"Enter a whole number {bounds}."]})
+    return number
+
 
 class Pagination(LimitOffsetPagination):
+    """``limit`` (1 or more, capped at 500) and ``offset`` (0 or more); anything else is a 400."""
+
     default_limit = 100
     max_limit = 500
+
+    def get_limit(self, request):
+        limit = integer_param(request, self.limit_query_param, minimum=1)
+        return self.default_limit if limit is None else min(limit, self.max_limit)
+
+    def get_offset(self, request):
+        offset = integer_param(request, self.offset_query_param, minimum=0, maximum=MAX_OFFSET)
+        return offset or 0
+
+    def get_schema_operation_parameters(self, view):
+        limit, offset = super().get_schema_operation_parameters(view)
+        limit["description"] = f"Results per page (default {self.default_limit}, at most "
+        limit["description"] += f"{self.max_limit}: a larger limit gives {self.max_limit})."
+        limit["schema"] = {"type": "integer", "minimum": 1}
+        offset["description"] = "How many results to skip."
+        offset["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
+        return [limit, offset]
 
 
 class PublicationRef(serializers.SlugRelatedField):
@@ -227,7 +353,30 @@ class CorrectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class BodyFilter(django_filters.FilterSet):
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number, as the schema says (NumberFilter alone takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Refuses, besides values the filters refuse, what the schema does not allow either: a
+    parameter given more than once, or an empty value for a number or a choice."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(values) > 1:
+                self.form.add_error(name, "Give this parameter once.")
+                continue
+            text = isinstance(filter_, django_filters.CharFilter)  # an empty string is a string
+            if values and not values[0].strip() and not text:
+                self.form.add_error(name, "Give a value or leave the parameter out.")
+        return valid and not self.form.errors
+
+
+class BodyFilter(StrictFilterSet):
     nation = django_filters.ChoiceFilter(choices=Body.Nation.choices)
     region = django_filters.CharFilter()
     kind = django_filters.ChoiceFilter(choices=Body.Kind.choices)
@@ -237,8 +386,8 @@ class BodyFilter(django_filters.FilterSet):
         fields = ["nation", "region", "kind"]
 
 
-class AnswerFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="survey_return__survey_round__year")
+class AnswerFilter(StrictFilterSet):
+    round = IntegerFilter(field_name="survey_return__survey_round__year")
     body = django_filters.CharFilter(field_name="survey_return__body__slug")
     nation = django_filters.ChoiceFilter(
         field_name="survey_return__body__nation", choices=Body.Nation.choices
@@ -252,8 +401,8 @@ class AnswerFilter(django_filters.FilterSet):
         fields = ["round", "body", "nation", "region", "system_type", "vendor"]
 
 
-class ReturnFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="survey_round__year")
+class ReturnFilter(StrictFilterSet):
+    round = IntegerFilter(field_name="survey_round__year")
     body = django_filters.CharFilter(field_name="body__slug")
     nation = django_filters.ChoiceFilter(field_name="body__nation", choices=Body.Nation.choices)
     status = django_filters.ChoiceFilter(choices=Return.Status.choices)
@@ -263,8 +412,8 @@ class ReturnFilter(django_filters.FilterSet):
         fields = ["round", "body", "nation", "status"]
 
 
-class FindingFilter(django_filters.FilterSet):
-    round = django_filters.NumberFilter(field_name="survey_round__year")
+class FindingFilter(StrictFilterSet):
+    round = IntegerFilter(field_name="survey_round__year")
     system_type = django_filters.CharFilter(field_name="system_type__slug")
     vendor = django_filters.CharFilter(field_name="vendor__slug")
     publication = django_filters.CharFilter(field_name="publication__code")
@@ -276,6 +425,12 @@ class FindingFilter(django_filters.FilterSet):
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
+
+    def get_object(self):
+        # No identifier holds a NUL character (and PostgreSQL cannot even compare one).
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            raise NotFound()
+        return super().get_object()
 
 
 class BodyViewSet(ReadOnly):
@@ -383,13 +538,29 @@ class SystemTypeStatisticsView(APIView):
     each with its coverage, and the vendor breakdown."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("round", int, required=True)],
-        responses=OpenApiTypes.OBJECT,
+        parameters=[
+            OpenApiParameter(
+                "round",
+                int,
+                required=True,
+                description="The survey round's year, e.g. 2022.",
+                examples=[OpenApiExample("The 2022 round", value=2022)],
+            )
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(PARAMETER_ERRORS, "No round given, or not a whole number."),
+            404: OpenApiResponse(ERROR, "There is no survey round of that year."),
+        },
     )
     def get(self, request):
-        survey_round, _, error = selectors.round_from_param(request.query_params.get("round"))
-        if error or "round" not in request.query_params or survey_round is None:
-            raise ValidationError({"round": error or "Give a survey round, e.g. ?round=2022."})
+        year = integer_param(request, "round")
+        if year is None:
+            raise ValidationError({"round": ["Give a survey round, e.g. ?round=2022."]})
+        survey_round = SurveyRound.objects.filter(year=year).first()
+        if survey_round is None:
+            years = ", ".join(str(y) for y in SurveyRound.objects.values_list("year", flat=True))
+            raise NotFound(f"There is no survey round {year}; choose one of {years}.")
         breakdown = stats.vendor_breakdown([survey_round])
         rows = []
         for row in stats.system_type_stats(survey_round=survey_round):

@@ -4,6 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from surveys import api
 
+# The default enum hook, then the error responses every operation can give (see api.py).
+SCHEMA_HOOKS = ["drf_spectacular.hooks.postprocess_schema_enums", "surveys.api.document_errors"]
+
 router = DefaultRouter()
 router.register("bodies", api.BodyViewSet)
 router.register("rounds", api.RoundViewSet)
@@ -23,6 +26,10 @@ urlpatterns = [
         name="api-system-type-stats",
     ),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(custom_settings={"POSTPROCESSING_HOOKS": SCHEMA_HOOKS}),
+        name="api-schema",
+    ),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

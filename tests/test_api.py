@@ -64,12 +64,32 @@ def test_statistics(real_data, client):
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/statistics/system-types/", "/api/v1/statistics/system-types/?round=1800"]
+    "url",
+    [
+        "/api/v1/statistics/system-types/",
+        "/api/v1/statistics/system-types/?round=abc",
+        "/api/v1/statistics/system-types/?round=2022&round=2019",
+        "/api/v1/bodies/?offset=-1",
+        "/api/v1/bodies/?offset=true",
+        "/api/v1/bodies/?limit=0",
+        "/api/v1/bodies/?nation=",
+        "/api/v1/answers/?round=2022.5",
+        "/api/v1/answers/?round=",
+        "/api/v1/returns/?status=AAA",
+        "/api/v1/findings/?round=2022&round=2019",
+    ],
 )
-def test_bad_parameters_are_a_400_with_a_message(real_data, client, url):
+def test_bad_parameters_are_a_400_naming_each_parameter(real_data, client, url):
     response = client.get(url)
     assert response.status_code == 400
-    assert "round" in response.json()
+    name = url.split("?")[-1].split("=")[0] if "?" in url else "round"
+    assert response.json()[name] and all(isinstance(m, str) for m in response.json()[name])
+
+
+def test_an_unknown_round_is_a_404_naming_the_rounds(real_data, client):
+    response = client.get("/api/v1/statistics/system-types/?round=1800")
+    assert response.status_code == 404
+    assert response.json()["detail"].endswith("choose one of 2017, 2019, 2022.")
 
 
 def test_invalid_filter_values_are_400s(real_data, client):
@@ -78,8 +98,11 @@ def test_invalid_filter_values_are_400s(real_data, client):
     assert "nation" in response.json()
 
 
-def test_unknown_objects_are_json_404s(real_data, client):
-    response = client.get("/api/v1/bodies/atlantis/")
+@pytest.mark.parametrize(
+    "url", ["/api/v1/bodies/atlantis/", "/api/v1/bodies/a.b/", "/api/v1/bodies/a%00b/", "/api/x/"]
+)
+def test_unknown_objects_are_json_404s(real_data, client, url):
+    response = client.get(url)
     assert response.status_code == 404
     assert response.json()["detail"]
 
