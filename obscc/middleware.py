@@ -50,7 +50,7 @@ class OpenDataMiddleware:
     """The API and downloads: open CORS for GET, and ETag/Last-Modified from the data version,
     so a client revalidates with a 304 instead of downloading again. The view always runs
     first, so a missing resource is 404 (never 304) and the API limit counts every request;
-    a streamed download is closed unread."""
+    a streamed download is dropped unread (its generator never starts)."""
 
     prefixes = ("/api/", "/data/")
 
@@ -70,7 +70,8 @@ class OpenDataMiddleware:
         changed = data_last_changed()
         response = self.get_response(request)
         if response.status_code == 200 and self._not_modified(request, etag, changed):
-            response.close()
+            # Not response.close(): that signals the end of the request (closing the database
+            # connection) while this request is still being answered.
             response = HttpResponseNotModified()
         if response.status_code in (200, 304):
             response["ETag"] = etag
