@@ -9,8 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app app
 
-COPY pyproject.toml ./
-RUN pip install .
+# Exactly the locked versions, checked against their hashes (requirements/base.txt).
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
 COPY . .
 # collectstatic needs settings but no database or real secret: hashed, compressed files.
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \

@@ -4,17 +4,26 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements/dev.txt
+LOCK_OPTS := --quiet --strip-extras --generate-hashes --allow-unsafe --no-emit-find-links --no-emit-index-url
 PORT ?= 8000
 
 # Test workers (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
 WORKERS ?= auto
 
-.PHONY: run test test-fast setup install lint format chromium clean admin loadtest bench
+.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions, checked against their hashes (requirements/*.txt; `make lock`).
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# After changing a range in pyproject.toml: pin every package again, with hashes.
+lock: install
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) -o requirements/base.txt pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_OPTS) --extra dev -o requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
