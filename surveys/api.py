@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -514,10 +515,88 @@ class CorrectionViewSet(ReadOnly):
     serializer_class = CorrectionSerializer
 
 
+def definitions(request, names) -> dict:
+    """Each statistic's definition, and the public page that defines them all."""
+    return {
+        "url": request.build_absolute_uri(reverse("surveys:about") + "#definitions"),
+        **names,
+    }
+
+
+class DefinitionsSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="The public page defining every figure.")
+
+
+class RoundStatisticsRowSerializer(serializers.Serializer):
+    round = serializers.IntegerField(help_text="The survey round's year.")
+    invited = serializers.IntegerField(
+        allow_null=True, help_text="Bodies with a return recorded; null without per-body returns."
+    )
+    responded = serializers.IntegerField(
+        allow_null=True, help_text="Returns with status responded; null without per-body returns."
+    )
+    rate_percent = serializers.IntegerField(
+        allow_null=True, help_text="responded / invited, a whole percentage rounded half up."
+    )
+    published_rate_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="The response rate as published, where one was.",
+    )
+    has_per_body_returns = serializers.BooleanField()
+
+
+class RoundStatisticsSerializer(serializers.Serializer):
+    results = RoundStatisticsRowSerializer(many=True)
+    definitions = DefinitionsSerializer()
+
+
+class FigureSerializer(serializers.Serializer):
+    value = serializers.IntegerField(
+        allow_null=True, help_text="The count; null (not 0) when no answer says anything about it."
+    )
+    coverage = serializers.IntegerField(
+        help_text="How many responding bodies' answers the count rests on."
+    )
+
+
+class VendorCountSerializer(serializers.Serializer):
+    vendor = serializers.SlugField()
+    bodies = serializers.IntegerField(help_text="Distinct responding bodies recording it.")
+    of_concern = serializers.BooleanField(
+        help_text="A cited concern about the vendor was in force at the round's date."
+    )
+
+
+# One field per figure of surveys.stats.FIGURES: a new figure appears here by itself.
+SystemTypeStatisticsRowSerializer = type(
+    "SystemTypeStatisticsRowSerializer",
+    (serializers.Serializer,),
+    {
+        "system_type": serializers.SlugField(),
+        **{d.name: FigureSerializer(help_text=d.definition) for d in stats.FIGURES},
+        "vendors": VendorCountSerializer(many=True),
+    },
+)
+SystemTypeDefinitionsSerializer = type(
+    "SystemTypeDefinitionsSerializer",
+    (DefinitionsSerializer,),
+    {d.name: serializers.CharField(help_text=d.label) for d in stats.FIGURES},
+)
+
+
+class SystemTypeStatisticsSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    results = SystemTypeStatisticsRowSerializer(many=True)
+    definitions = SystemTypeDefinitionsSerializer()
+
+
 class RoundStatisticsView(APIView):
     """Per round: bodies invited, returns received, the computed and published rate."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=RoundStatisticsSerializer)
     def get(self, request):
         rows = [
             {
@@ -530,7 +609,11 @@ class RoundStatisticsView(APIView):
             }
             for r in stats.response_by_round()
         ]
-        return Response({"results": rows, "definitions": "See METRICS in the README."})
+        return Response(
+            RoundStatisticsSerializer(
+                {"results": rows, "definitions": definitions(request, {})}
+            ).data
+        )
 
 
 class SystemTypeStatisticsView(APIView):
@@ -548,7 +631,7 @@ class SystemTypeStatisticsView(APIView):
             )
         ],
         responses={
-            200: OpenApiTypes.OBJECT,
+            200: SystemTypeStatisticsSerializer,
             400: OpenApiResponse(PARAMETER_ERRORS, "No round given, or not a whole number."),
             404: OpenApiResponse(ERROR, "There is no survey round of that year."),
         },
@@ -564,14 +647,16 @@ class SystemTypeStatisticsView(APIView):
         breakdown = stats.vendor_breakdown([survey_round])
         rows = []
         for row in stats.system_type_stats(survey_round=survey_round):
-            figures = {
-                name: {"value": getattr(row, name).value, "coverage": getattr(row, name).coverage}
-                for name in ("operators", "concern_users", "aware")
-            }
             vendors = [
                 {"vendor": v.vendor_slug, "bodies": v.bodies, "of_concern": v.of_concern}
                 for v in breakdown
                 if v.system_type_id == row.system_type.pk
             ]
-            rows.append({"system_type": row.system_type.slug, **figures, "vendors": vendors})
-        return Response({"round": survey_round.year, "results": rows})
+            rows.append({"system_type": row.system_type.slug, **row.figures, "vendors": vendors})
+        names = {d.name: d.definition for d in stats.FIGURES}
+        data = {
+            "round": survey_round.year,
+            "results": rows,
+            "definitions": definitions(request, names),
+        }
+        return Response(SystemTypeStatisticsSerializer(data).data)

@@ -8,7 +8,7 @@ never shown as 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -136,13 +136,69 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class FigureDescription:
+    """One figure computed per round and system type: the one place that names, labels,
+    defines and counts it. Pages, the API, the downloads and /about/ loop over FIGURES."""
+
+    name: str  # in the API and templates
+    label: str  # a column heading or card label, for a reader
+    definition: str  # on /about/ and in the API
+    counts: Callable[[dict[int, set[int]]], Q]  # the answers it counts (given concern vendors)
+    known: Callable[[dict[int, set[int]]], Q]  # the answers that say something about it
+    distinct: str = "pk"  # what is counted once
+    kind: str = "count of bodies"
+
+
+FIGURES = (
+    FigureDescription(
+        "operators",
+        "Operate it",
+        "Responding bodies whose answer says they operate the system type, out of the answers "
+        "that say whether they do.",
+        counts=lambda concerns: Q(operates=True),
+        known=lambda concerns: Q(operates__isnull=False),
+    ),
+    FigureDescription(
+        "concern_users",
+        "Use a vendor named as of concern (derived)",
+        "Distinct responding bodies with at least one vendor recorded for the system type that "
+        "had a cited concern in force at the round's date, out of the answers that list vendors "
+        "or say the body does not operate it. Derived by the dashboard from the vendors named: "
+        "not a statement by the bodies.",
+        counts=lambda concerns: _concern_q(concerns),
+        known=lambda concerns: Q(answer_vendors__isnull=False) | Q(operates=False),
+        distinct="survey_return__body",
+    ),
+    FigureDescription(
+        "aware",
+        "Say they are aware of concerns",
+        "Responding bodies saying they are aware of security or ethical concerns about the "
+        "system type's equipment, out of the answers that say whether they are.",
+        counts=lambda concerns: Q(aware_of_concerns=True),
+        known=lambda concerns: Q(aware_of_concerns__isnull=False),
+    ),
+)
+
+
+@dataclass(frozen=True)
 class SystemTypeStats:
     system_type: SystemType
     round_id: int
     answered: int
-    operators: Figure
-    concern_users: Figure
-    aware: Figure
+    figures: dict[str, Figure]  # by FigureDescription.name, in FIGURES order
+
+    def __getattr__(self, name: str) -> Figure:
+        """``stats.operators`` for ``stats.figures["operators"]``."""
+        if name.startswith("__") or name == "figures":
+            raise AttributeError(name)
+        try:
+            return self.figures[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def described(self) -> list[tuple[FigureDescription, Figure]]:
+        return [(d, self.figures[d.name]) for d in FIGURES]
 
 
 def _answers_in(rounds: list[SurveyRound]):
@@ -184,17 +240,13 @@ def _system_type_stats(
     def count(condition: Q | None = None, target: str = "pk") -> Count:
         return Count(target, filter=condition, distinct=True)
 
+    annotations = {"answered": count()}
+    for d in FIGURES:
+        annotations[d.name] = count(d.counts(concern_ids), d.distinct)
+        annotations[f"{d.name}_known"] = count(d.known(concern_ids))
     rows = (
         answers.values("survey_return__survey_round", "system_type")
-        .annotate(
-            answered=count(),
-            operates_known=count(Q(operates__isnull=False)),
-            operators=count(Q(operates=True)),
-            vendors_known=count(Q(answer_vendors__isnull=False) | Q(operates=False)),
-            concern=count(_concern_q(concern_ids), "survey_return__body"),
-            aware_known=count(Q(aware_of_concerns__isnull=False)),
-            aware=count(Q(aware_of_concerns=True)),
-        )
+        .annotate(**annotations)
         .order_by()
     )
     counts = {(row["survey_return__survey_round"], row["system_type"]): row for row in rows}
@@ -208,9 +260,7 @@ def _system_type_stats(
                 system_type=system_type,
                 round_id=survey_round.pk,
                 answered=row["answered"],
-                operators=Figure.of(row["operators"], row["operates_known"]),
-                concern_users=Figure.of(row["concern"], row["vendors_known"]),
-                aware=Figure.of(row["aware"], row["aware_known"]),
+                figures={d.name: Figure.of(row[d.name], row[f"{d.name}_known"]) for d in FIGURES},
             )
     return result
 

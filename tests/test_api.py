@@ -234,3 +234,33 @@ def test_random_queries_never_fail_and_conform(real_data, client, list_name, que
         validator_for(schema, f"/api/v1/{list_name}/").validate(body)
     else:
         assert body  # a message says what was wrong
+
+
+def untyped_objects(node, where="") -> list[str]:
+    """Places in a schema where an object says nothing of its contents."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "object" and not (
+            node.get("properties")
+            or isinstance(node.get("additionalProperties"), dict)
+            and node["additionalProperties"]
+        ):
+            found.append(where or "(root)")
+        for key, value in node.items():
+            found += untyped_objects(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += untyped_objects(value, f"{where}/{index}")
+    return found
+
+
+def test_no_response_in_the_schema_is_an_untyped_object(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    responses = {
+        f"{path} {status}": response
+        for path, operations in schema["paths"].items()
+        for status, response in operations["get"]["responses"].items()
+    }
+    assert untyped_objects({"paths": responses, "components": schema["components"]}) == []
+    rows = schema["components"]["schemas"]["SystemTypeStatisticsRow"]["properties"]
+    assert {"operators", "concern_users", "aware"} <= set(rows)

@@ -1,6 +1,6 @@
 from django import template
 
-from surveys.stats import Agreement
+from surveys.stats import FIGURES, Agreement, Figure
 
 register = template.Library()
 
@@ -16,6 +16,23 @@ STATUS_CLASSES = {
 @register.filter
 def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "tag--grey")
+
+
+NO_PER_BODY_DATA = "no per-body data"
+
+
+@register.filter
+def figure(value: Figure | None) -> str:
+    """A computed figure as "N of C" (C: the answers it rests on), or the one empty value."""
+    if value is None or value.value is None:
+        return NO_PER_BODY_DATA
+    return f"{value.value} of {value.coverage}"
+
+
+@register.simple_tag
+def figure_descriptions():
+    """Every figure computed per round and system type (surveys.stats.FIGURES)."""
+    return FIGURES
 
 
 @register.filter
