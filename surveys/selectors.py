@@ -7,7 +7,6 @@ They combine the statistics of ``stats`` with the records a page lists. Views st
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,7 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from surveys import stats
 from surveys.caching import cached
-from surveys.charts import ChartData, Series
+from surveys.chart_data import category_chart, system_summary, system_type_chart, trend_chart
+from surveys.charts import ChartData
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -29,16 +29,11 @@ from surveys.models import (
     SystemType,
     Vendor,
 )
+from surveys.stats import findings_for_display
 
 Metric = PublishedFinding.Metric
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
 CONCERN_METRICS = (Metric.CONCERN_USERS, Metric.VENDOR_USERS)
-
-
-def findings_for_display() -> QuerySet[PublishedFinding]:
-    return PublishedFinding.objects.select_related(
-        "publication", "system_type", "vendor", "survey_round"
-    )
 
 
 def round_from_param(value: str | None) -> tuple[SurveyRound | None, list[SurveyRound], str]:
@@ -52,13 +47,6 @@ def round_from_param(value: str | None) -> tuple[SurveyRound | None, list[Survey
         years = ", ".join(str(r.year) for r in rounds)
         return latest, rounds, f"There is no survey round {value[:20]!r}; choose one of {years}."
     return chosen, rounds, ""
-
-
-def figure_label(value: Decimal | None, qualifier: str = "") -> str:
-    if value is None:
-        return ""
-    number = f"{Decimal(value).normalize():f}"
-    return f"at least {number}" if qualifier == PublishedFinding.Qualifier.AT_LEAST else number
 
 
 # --- Overview ---------------------------------------------------------------------------------
@@ -82,166 +70,6 @@ class Overview:
     category_summary: str
     trend_chart: ChartData
     trend_summary: str
-
-
-def _latest_by_system_type(views: list[stats.FindingView], metric: str):
-    """The most recently published finding of ``metric`` per system type."""
-    latest: dict[int, stats.FindingView] = {}
-    for view in views:  # ordered by publication date
-        if view.finding.metric == metric and view.finding.vendor_id is None:
-            latest[view.finding.system_type_id] = view
-    return latest
-
-
-def category_chart(
-    survey_round: SurveyRound,
-    views: list[stats.FindingView],
-    by_type: list[stats.SystemTypeStats],
-) -> tuple[ChartData, str]:
-    """Bodies using equipment of concern per system type: published (current) and computed."""
-    published = _latest_by_system_type(views, Metric.CONCERN_USERS)
-    names, pub_values, pub_labels, pub_short, comp_values, comp_labels = [], [], [], [], [], []
-    for row in by_type:
-        names.append(row.system_type.name)
-        view = published.get(row.system_type.pk)
-        pub_values.append(float(view.current_value) if view else None)
-        pub_labels.append(
-            figure_label(view.current_value, view.current_qualifier) if view else "no data"
-        )
-        pub_short.append(
-            figure_label(view.current_value, view.current_qualifier).replace("at least ", "≥")
-            if view
-            else ""
-        )
-        figure = row.concern_users
-        comp_values.append(figure.value)
-        comp_labels.append(
-            f"{figure.value} (of {figure.coverage} answers)"
-            if figure.value is not None
-            else "no per-body data"
-        )
-    data = ChartData(
-        title=f"Responding bodies using equipment of concern, by system type, {survey_round.year}",
-        x_title="System type",
-        y_title="Responding bodies",
-        categories=names,
-        series=[
-            Series("Published figure (current)", pub_values, pub_labels, pub_short),
-            Series("Computed from per-body data", comp_values, comp_labels),
-        ],
-    )
-    return data, _category_summary(survey_round, published, by_type)
-
-
-def _category_summary(survey_round, published, by_type) -> str:
-    if not published and not any(r.concern_users.value is not None for r in by_type):
-        return f"No figure on equipment of concern exists for {survey_round.year}."
-    parts = []
-    if published:
-        top = max(published.values(), key=lambda v: v.current_value)
-        top_value = figure_label(top.current_value, top.current_qualifier)
-        parts.append(
-            f"published figures cover {len(published)} system type(s), the highest being "
-            f"{top.finding.system_type.name} ({top_value} responding bodies)"
-        )
-    computed = [r for r in by_type if r.concern_users.value is not None]
-    if computed:
-        parts.append(f"per-body data exists for {len(computed)} system type(s)")
-    else:
-        parts.append("no per-body data exists for any system type")
-    return f"In {survey_round.year}, " + "; ".join(parts) + "."
-
-
-def trend_chart(
-    rounds: list[SurveyRound], responses: list[stats.RoundResponse]
-) -> tuple[ChartData, str]:
-    """Response rate by round, published and computed, plus every figure found in >1 round."""
-    years = [str(r.year) for r in rounds]
-    by_year = {str(r.year): r for r in responses}
-    computed = [by_year[y].rate if y in by_year else None for y in years]
-    published = [
-        float(by_year[y].published_rate)
-        if y in by_year and by_year[y].published_rate is not None
-        else None
-        for y in years
-    ]
-    series = [
-        Series(
-            "Response rate, published (%)",
-            published,
-            [f"{v:g}%" if v is not None else "no data" for v in published],
-        ),
-        Series(
-            "Response rate, computed from returns (%)",
-            computed,
-            [
-                f"{by_year[y].rate}% ({by_year[y].responded} of {by_year[y].invited})"
-                if v is not None
-                else "no per-body data"
-                for y, v in zip(years, computed, strict=True)
-            ],
-        ),
-    ]
-    series += _multi_round_series(years)
-    data = ChartData(
-        title="Survey figures by round",
-        x_title="Survey round",
-        y_title="Per cent" if len(series) == 2 else "Value (per cent or bodies)",
-        categories=years,
-        series=series,
-    )
-    known = [(y, v) for y, v in zip(years, published, strict=True) if v is not None]
-    summary = "; ".join(f"{y}: {v:g}%" for y, v in known) or "none published"
-    gaps = [y for y, v in zip(years, published, strict=True) if v is None]
-    text = f"Published response rates by round: {summary}."
-    latest = by_year.get(years[-1]) if years else None
-    if latest and latest.rate is not None:
-        text += (
-            f" The {years[-1]} returns on record give {latest.responded} of {latest.invited} "
-            f"({latest.rate}%)."
-        )
-    if gaps:
-        text += f" No response rate is published for {', '.join(gaps)}."
-    return data, text
-
-
-def _multi_round_series(years: list[str]) -> list[Series]:
-    """A series for every other published figure that exists for more than one round."""
-    groups = (
-        PublishedFinding.objects.exclude(metric=Metric.RESPONSE_RATE)
-        .values("metric", "system_type", "vendor")
-        .annotate(n=Count("survey_round", distinct=True))
-        .filter(n__gt=1)
-    )
-    keys = {(g["metric"], g["system_type"], g["vendor"]) for g in groups}
-    if not keys:
-        return []
-    q = Q(pk__in=[])
-    for metric, system_type, vendor in keys:
-        q |= Q(metric=metric, system_type=system_type, vendor=vendor)
-    views = stats.finding_views(findings_for_display().filter(q))
-    series: dict[tuple, dict[str, stats.FindingView]] = {}
-    for view in views:
-        f = view.finding
-        series.setdefault((f.metric, f.system_type_id, f.vendor_id), {})[
-            str(f.survey_round.year)
-        ] = view
-    result = []
-    for per_year in series.values():
-        any_view = next(iter(per_year.values())).finding
-        name = any_view.get_metric_display()
-        if any_view.system_type:
-            name += f", {any_view.system_type.name}"
-        if any_view.vendor:
-            name += f", {any_view.vendor.name}"
-        result.append(
-            Series(
-                name + " (published)",
-                [float(per_year[y].current_value) if y in per_year else None for y in years],
-                [per_year[y].current_display if y in per_year else "no data" for y in years],
-            )
-        )
-    return result
 
 
 def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_published: bool = False):
@@ -387,58 +215,8 @@ def system_type_detail(slug: str, *, as_published: bool = False):
         else len(answers_shown),
         "latest_year": rounds[-1].year if rounds else None,
         "chart": chart,
-        "chart_summary": _system_summary(system_type, views),
+        "chart_summary": system_summary(system_type, views),
     }
-
-
-def system_type_chart(system_type: SystemType, views, years: list[str]) -> ChartData:
-    """Each published figure for the system type (current value), one series per round."""
-    labels: list[str] = []
-    for view in views:
-        label = _finding_label(view.finding)
-        if label not in labels:
-            labels.append(label)
-    series = []
-    for year in years:
-        in_year = {
-            _finding_label(v.finding): v for v in views if str(v.finding.survey_round.year) == year
-        }
-        if not in_year:
-            continue
-        series.append(
-            Series(
-                f"{year} (published)",
-                [float(in_year[lab].current_value) if lab in in_year else None for lab in labels],
-                [in_year[lab].current_display if lab in in_year else "no data" for lab in labels],
-            )
-        )
-    return ChartData(
-        title=f"Published figures on {system_type.name}, by round",
-        x_title="Figure",
-        y_title="Responding bodies",
-        categories=labels,
-        series=series,
-    )
-
-
-def _finding_label(finding: PublishedFinding) -> str:
-    label = finding.get_metric_display()
-    if finding.vendor:
-        label += f" ({finding.vendor.name})"
-    return f"{label} [{finding.publication.code}]"
-
-
-def _system_summary(system_type: SystemType, views) -> str:
-    if not views:
-        return f"No figure on {system_type.name} has been published in any round."
-    years = sorted({v.finding.survey_round.year for v in views})
-    corrected = sum(1 for v in views if v.correction)
-    text = (
-        f"{len(views)} published figure(s) on {system_type.name}, from {', '.join(map(str, years))}"
-    )
-    if corrected:
-        text += f"; {corrected} since corrected"
-    return text + "."
 
 
 def system_types_index():

@@ -503,6 +503,13 @@ class _Computed:
         return figure, responded is None or figure.coverage >= responded
 
 
+def findings_for_display():
+    """Published findings with what ``finding_views`` and the pages show of them."""
+    return PublishedFinding.objects.select_related(
+        "publication", "system_type", "vendor", "survey_round"
+    )
+
+
 def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
     """Published findings beside their computed counterparts and corrections in force.
 

@@ -6,13 +6,14 @@ import json
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from surveys import charts, opendata, selectors
+from surveys import chart_data, charts, opendata, selectors, stats
 from surveys.exports import csv_response, xlsx_response
 from surveys.filters import BodyFilter, FindingFilter
+from surveys.models import SurveyRound, SystemType
 from surveys.tables import EXPORT_HEADER, BodyTable, export_rows
 
 PER_PAGE = 25
@@ -99,7 +100,7 @@ def concern_chart_csv(request):
     survey_round, rounds, error = selectors.round_from_param(request.GET.get("round"))
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
-    data = selectors.overview(survey_round=survey_round, rounds=rounds).category_chart
+    data = chart_data.concern_chart(survey_round)
     header, rows = charts.plotted_values(data)
     return csv_response(header, rows, filename=f"concern-by-system-type-{survey_round.year}.csv")
 
@@ -107,7 +108,7 @@ def concern_chart_csv(request):
 @require_safe
 def trend_chart_csv(request):
     rounds = selectors.round_from_param(None)[1]
-    data, _ = selectors.trend_chart(rounds, selectors.stats.response_by_round())
+    data, _ = chart_data.trend_chart(rounds, stats.response_by_round())
     header, rows = charts.plotted_values(data)
     return csv_response(header, rows, filename="figures-by-round.csv")
 
@@ -179,7 +180,9 @@ def system_type(request, slug: str):
 
 @require_safe
 def system_type_chart_csv(request, slug: str):
-    data = selectors.system_type_detail(slug)["chart"]
+    system_type = get_object_or_404(SystemType, slug=slug)
+    rounds = list(SurveyRound.objects.order_by("year"))
+    data = chart_data.system_type_figures_chart(system_type, rounds)
     header, rows = charts.plotted_values(data)
     return csv_response(header, rows, filename=f"{slug}-figures.csv")
 
