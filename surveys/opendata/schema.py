@@ -1,0 +1,293 @@
+"""The open data set's tables and columns: names, descriptions (the data dictionary), the
+licence and metadata, row counts, and each table's rows in primary-key chunks."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from surveys.caching import cached, current_version
+from surveys.exports import FORMULA_PREFIXES
+from surveys.models import (
+    Answer,
+    AnswerVendor,
+    Body,
+    BodyAlias,
+    Correction,
+    Publication,
+    PublishedFinding,
+    Return,
+    SurveyRound,
+    SystemType,
+    Vendor,
+    VendorAlias,
+    VendorConcern,
+)
+from surveys.selectors import data_last_changed
+from surveys.synthetic import has_synthetic_data
+
+FORMAT = "obscc-open-data"
+FORMAT_VERSION = 1
+CHUNK = 5000
+LOADED_REASON = "Loaded from an open-data download"
+
+LICENCE = {
+    "name": "Open Government Licence v3.0",
+    "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    "attribution": (
+        "Contains public sector information licensed under the Open Government Licence v3.0."
+    ),
+    "notes": (
+        "Figures and wording from the Biometrics and Surveillance Camera Commissioner's "
+        "publications are Crown copyright, published under the Open Government Licence v3.0. "
+        "Rows whose source is a news report (publications.kind = news) quote that report "
+        "briefly, for citation; its copyright stays with its publisher."
+    ),
+}
+
+# Dependency order: a table only refers to tables above it (except the rounds/publications
+# cycle and publications.quotes, which the database checks at the end of the load).
+TABLES: dict[str, type[models.Model]] = {
+    "publications": Publication,
+    "rounds": SurveyRound,
+    "bodies": Body,
+    "body_aliases": BodyAlias,
+    "system_types": SystemType,
+    "vendors": Vendor,
+    "vendor_aliases": VendorAlias,
+    "vendor_concerns": VendorConcern,
+    "returns": Return,
+    "answers": Answer,
+    "answer_vendors": AnswerVendor,
+    "findings": PublishedFinding,
+    "corrections": Correction,
+}
+TABLE_NAMES = {model: name for name, model in TABLES.items()}
+
+TABLE_DESCRIPTIONS = {
+    "publications": "Every document a fact comes from: reports, press releases, blog posts, "
+    "FOI releases, news reports quoting them, reference lists.",
+    "rounds": "The survey rounds (2017, 2019, 2022).",
+    "bodies": "The policing bodies invited to answer the survey.",
+    "body_aliases": "Other names a body goes or went by (former, Welsh, names used in a source).",
+    "system_types": "The kinds of surveillance camera system the survey asks about.",
+    "vendors": "Equipment makers named in the survey results.",
+    "vendor_aliases": "Other spellings of a vendor's name.",
+    "vendor_concerns": "Cited security or ethical concerns about a vendor. A vendor is 'of "
+    "concern' in a round when a concern is in force on the date that round's survey went out.",
+    "returns": "One row per body per round: whether it returned the survey.",
+    "answers": "What one body answered about one system type in one round. Only answers a "
+    "publication states per body are here; most published figures are totals only.",
+    "answer_vendors": "The vendors an answer names (one row per answer and vendor).",
+    "findings": "Figures exactly as a publication stated them. Never edited: a change is a "
+    "row in corrections.",
+    "corrections": "Later statements that change a published figure or a body's answer, kept "
+    "forever, including withdrawn ones.",
+}
+
+# What each column means, where the model's help text does not already say it.
+COLUMN_DESCRIPTIONS = {
+    "id": "Identifier of the row, stable between downloads.",
+    "notes": "Notes on this row from the people who entered it; may be empty.",
+    "source_id": "The publication that states this row's facts.",
+    "publications.title": "Title of the document.",
+    "publications.kind": "What kind of document it is.",
+    "publications.survey_round_id": "The round the document is about; empty if none.",
+    "publications.date_precision": "How precise published_on is: a day, or only a month.",
+    "publications.url": "Where the document is published; may be empty.",
+    "publications.quotes_id": "For a secondary report: the publication it quotes.",
+    "rounds.year": "Year of the round.",
+    "rounds.invitations_sent_on": "When the survey went out; empty when not stated.",
+    "rounds.question_count": "How many questions the survey asked; empty when not stated.",
+    "rounds.scope": "What the round asked about, in words.",
+    "rounds.source_id": "The publication that describes the round; empty if none.",
+    "bodies.name": "Full name of the body.",
+    "bodies.short_name": "Short name used in charts and tables.",
+    "bodies.slug": "Stable text identifier, used in the dashboard's addresses.",
+    "bodies.kind": "What kind of body it is.",
+    "bodies.nation": "Nation the body polices.",
+    "body_aliases.body_id": "The body the name belongs to.",
+    "body_aliases.name": "The other name.",
+    "body_aliases.kind": "What kind of name it is.",
+    "body_aliases.source_id": "The publication that uses the name; empty if none.",
+    "system_types.slug": "Stable text identifier, used in the dashboard's addresses.",
+    "system_types.name": "Name of the system type.",
+    "system_types.description": "What the system type covers.",
+    "vendors.name": "Name of the vendor.",
+    "vendors.slug": "Stable text identifier, used in the dashboard's addresses.",
+    "vendors.country_source_id": "The publication that states the country; empty if none.",
+    "vendor_aliases.vendor_id": "The vendor the name belongs to.",
+    "vendor_aliases.name": "The other spelling.",
+    "vendor_concerns.vendor_id": "The vendor the concern is about.",
+    "vendor_concerns.summary": "The concern, in words.",
+    "vendor_concerns.in_force_until": "Empty: still in force.",
+    "returns.body_id": "The body.",
+    "returns.survey_round_id": "The round.",
+    "returns.status": "Whether the body returned the survey.",
+    "answers.survey_return_id": "The return (body and round) the answer belongs to.",
+    "answers.system_type_id": "The system type the answer is about.",
+    "answers.intent": "Whether the body intends to use the system in future; empty when not "
+    "stated.",
+    "answer_vendors.answer_id": "The answer.",
+    "answer_vendors.vendor_id": "A vendor the answer names.",
+    "findings.publication_id": "The publication that states the figure.",
+    "findings.survey_round_id": "The round the figure is about.",
+    "findings.metric": "What the figure counts.",
+    "findings.system_type_id": "The system type the figure is about; empty for the whole round.",
+    "findings.vendor_id": "The vendor the figure is about; empty if none.",
+    "findings.value": "The figure as published (before any correction).",
+    "findings.unit": "Whether value counts bodies or is a percentage.",
+    "findings.qualifier": "Whether the publication gives the figure exactly or as a minimum.",
+    "findings.denominator": "What the figure is out of, where known.",
+    "corrections.finding_id": "The finding corrected; empty when an answer is corrected.",
+    "corrections.answer_id": "The answer corrected; empty when a finding or a return is corrected.",
+    "corrections.survey_return_id": "The return corrected (its response status); empty when a "
+    "finding or an answer is corrected.",
+    "corrections.old_value": "The value before the correction.",
+    "corrections.new_value": "The value after the correction.",
+    "corrections.new_qualifier": "For a finding: the qualifier after the correction; empty: "
+    "unchanged.",
+    "corrections.reason": "Why the value changed, as the source gives it.",
+    "corrections.source_id": "The publication that announces the correction.",
+    "corrections.withdrawn_on": "When the correction itself was withdrawn; empty: in force.",
+    "corrections.withdrawal_reason": "Why the correction was withdrawn.",
+    "corrections.recorded_at": "When the correction was entered in this database (UTC).",
+}
+
+_TYPES = {
+    models.BigAutoField: "integer",
+    models.ForeignKey: "integer",
+    models.PositiveSmallIntegerField: "integer",
+    models.PositiveIntegerField: "integer",
+    models.BooleanField: "boolean",
+    models.DateField: "date",
+    models.DateTimeField: "date-time",
+    models.DecimalField: "decimal",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    table: str
+    field: models.Field
+
+    @property
+    def name(self) -> str:
+        return self.field.attname
+
+    @property
+    def type(self) -> str:
+        return _TYPES.get(type(self.field), "text")
+
+    @property
+    def is_text(self) -> bool:
+        return self.type == "text"
+
+    @property
+    def description(self) -> str:
+        text = (
+            COLUMN_DESCRIPTIONS.get(f"{self.table}.{self.name}")
+            or str(self.field.help_text)
+            or COLUMN_DESCRIPTIONS.get(self.name, "")
+        )
+        if self.field.choices:
+            values = "; ".join(
+                f"{value or '(empty)'} = {label}" for value, label in self.field.flatchoices
+            )
+            text = f"{text} One of: {values}."
+        if self.field.is_relation:
+            text = f"{text} Refers to {TABLE_NAMES[self.field.related_model]}.id."
+        if self.field.null:
+            text = f"{text} Empty means not known or not applicable."
+        return text.strip()
+
+    def to_json(self, value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            return value.astimezone(datetime.UTC).isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return float(value)  # at most 9 digits: the float prints back exactly
+        return value
+
+    def to_csv(self, value: Any) -> str:
+        value = f"{value:f}" if isinstance(value, Decimal) else self.to_json(value)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if self.is_text and value.startswith((*FORMULA_PREFIXES, "'")):
+            return "'" + value  # a spreadsheet would run it as a formula; load_dump strips it
+        return str(value)
+
+
+def columns(table: str) -> list[Column]:
+    return [Column(table, field) for field in TABLES[table]._meta.concrete_fields]
+
+
+def dictionary() -> list[dict]:
+    """Every table and column: name, type, whether it can be empty, what it means."""
+    return [
+        {
+            "table": table,
+            "description": TABLE_DESCRIPTIONS[table],
+            "columns": [
+                {
+                    "name": column.name,
+                    "type": column.type,
+                    "nullable": column.field.null,
+                    "description": column.description,
+                }
+                for column in columns(table)
+            ],
+        }
+        for table in TABLES
+    ]
+
+
+def metadata(changed: datetime.datetime | None) -> dict:
+    """What a download says about itself; ``changed`` is when the data last changed."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "title": "Police surveillance camera survey results, England and Wales",
+        "publisher": "OBSCC survey dashboard",
+        "licence": LICENCE,
+        "data_version": current_version(),
+        "data_last_changed": changed.astimezone(datetime.UTC).isoformat() if changed else None,
+        "synthetic": has_synthetic_data(),
+        "how_to_load": "python manage.py load_dump FILE (into an empty database)",
+    }
+
+
+def page() -> dict:
+    """What the open-data page shows: every table with its row count and its columns."""
+    counts = cached("open_data_counts", (), table_counts)  # 13 COUNTs, once per data version
+    return {
+        "tables": [{**table, "rows": counts[table["table"]]} for table in dictionary()],
+        "licence": LICENCE,
+        "last_changed": data_last_changed(),
+        "rounds": list(SurveyRound.objects.order_by("year").values_list("year", flat=True)),
+    }
+
+
+def table_counts() -> dict[str, int]:
+    return {table: model.objects.count() for table, model in TABLES.items()}
+
+
+def table_rows(table: str) -> Iterator[tuple]:
+    """Every row of a table in primary-key order, one indexed query per chunk."""
+    model = TABLES[table]
+    names = [column.name for column in columns(table)]
+    rows = model.objects.order_by("pk").values_list(*names)
+    last = 0
+    while chunk := list(rows.filter(pk__gt=last)[:CHUNK]):
+        yield from chunk
+        if len(chunk) < CHUNK:
+            return
+        last = chunk[-1][0]
