@@ -377,7 +377,7 @@ class StrictFilterSet(django_filters.FilterSet):
         return valid and not self.form.errors
 
 
-class BodyFilter(StrictFilterSet):
+class BodyApiFilter(StrictFilterSet):
     nation = django_filters.ChoiceFilter(choices=Body.Nation.choices)
     region = django_filters.CharFilter()
     kind = django_filters.ChoiceFilter(choices=Body.Kind.choices)
@@ -413,7 +413,7 @@ class ReturnFilter(StrictFilterSet):
         fields = ["round", "body", "nation", "status"]
 
 
-class FindingFilter(StrictFilterSet):
+class FindingApiFilter(StrictFilterSet):
     round = IntegerFilter(field_name="survey_round__year")
     system_type = django_filters.CharFilter(field_name="system_type__slug")
     vendor = django_filters.CharFilter(field_name="vendor__slug")
@@ -438,7 +438,7 @@ class BodyViewSet(ReadOnly):
     queryset = Body.objects.select_related("source").prefetch_related("aliases").order_by("name")
     serializer_class = BodySerializer
     lookup_field = "slug"
-    filterset_class = BodyFilter
+    filterset_class = BodyApiFilter
 
 
 class RoundViewSet(ReadOnly):
@@ -493,7 +493,7 @@ class FindingViewSet(ReadOnly):
     queryset = selectors.findings_for_display().order_by("survey_round__year", "key")
     serializer_class = FindingSerializer
     lookup_field = "key"
-    filterset_class = FindingFilter
+    filterset_class = FindingApiFilter
 
     def _serializer(self, instance, findings: list, **kwargs):
         """A serializer told each finding's current value and status, computed together."""
