@@ -9,7 +9,7 @@ PORT ?= 8000
 # Test workers (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
 WORKERS ?= auto
 
-.PHONY: run test test-fast setup install lint format chromium clean admin loadtest bench
+.PHONY: run test test-fast setup install lint format chromium clean admin loadtest bench mutation
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,3 +74,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Mutation testing of stats, importing and corrections (slow; not part of `make test`).
+# MUTATE=surveys/stats.py to do one module; see scripts/mutation.py and docs/mutation.md.
+mutation: install var
+	$(PY) scripts/mutation.py $(MUTATE)
