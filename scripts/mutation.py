@@ -85,13 +85,18 @@ def mutations(node: ast.AST, parents: list[ast.AST]):
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         yield "unwrap", None, f"not {ast.unparse(node.operand)} -> {ast.unparse(node.operand)}"
     elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
-        yield "constant", None, f"{node.value} -> {not node.value}"
+        yield "constant", None, f"{node.value} -> {not node.value}{_where(node, parents)}"
     elif isinstance(node, ast.Constant) and isinstance(node.value, int):
-        yield "constant", None, f"{node.value} -> {_new_constant(node.value)}"
+        yield (
+            "constant",
+            None,
+            f"{node.value} -> {_new_constant(node.value)}{_where(node, parents)}",
+        )
     elif isinstance(node, ast.Constant) and isinstance(node.value, str):
         container = isinstance(parent, ast.Tuple | ast.List | ast.Set) and len(parents) > 1
         if isinstance(parents[-2] if container else parent, ast.Compare) or _in_query(parents):
-            yield "constant", None, f"{node.value!r} -> {_new_constant(node.value)!r}"
+            new = _new_constant(node.value)
+            yield "constant", None, f"{node.value!r} -> {new!r}{_where(node, parents)}"
     elif isinstance(node, ast.Continue | ast.Break):
         yield (
             "loop",
@@ -105,6 +110,17 @@ def mutations(node: ast.AST, parents: list[ast.AST]):
         or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))
     ):
         yield "remove", None, f"remove `{ast.unparse(node).splitlines()[0]}`"
+
+
+def _where(node: ast.AST, parents: list[ast.AST]) -> str:
+    """Where a constant is, to tell apart several on one line."""
+    if isinstance(parents[-1], ast.arguments):  # a default
+        args = parents[-1]
+        if node in args.kw_defaults:
+            return f" default of {args.kwonlyargs[args.kw_defaults.index(node)].arg}"
+        return f" default of {args.args[args.defaults.index(node) - len(args.defaults)].arg}"
+    around = next((p for p in reversed(parents) if isinstance(p, ast.expr | ast.arg)), None)
+    return f" in `{ast.unparse(around)[:60]}`" if around is not None else ""
 
 
 def _in_query(parents: list[ast.AST]) -> bool:

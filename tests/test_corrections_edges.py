@@ -156,8 +156,12 @@ def test_vendor_corrections_by_name_slug_or_alias(world, drones):
     assert set(drones.vendors.all()) == {world.bluecam, world.homecam}
     withdraw_correction(c, reason="Synthetic test withdrawal")
     assert list(drones.vendors.all()) == [world.redcam]
+    acme = f.vendor("Acme Vision")
+    by_slug = correct(world, answer=drones, answer_field="vendors", new_value="acme-vision")
+    assert by_slug.new_value == "Acme Vision"
+    assert list(drones.vendors.all()) == [acme]
     none = correct(world, answer=drones, answer_field="vendors", new_value="none stated")
-    assert (none.old_value, none.new_value) == ("Redcam", "none stated")
+    assert (none.old_value, none.new_value) == ("Acme Vision", "none stated")
     assert not drones.vendors.exists()
 
 

@@ -167,12 +167,15 @@ def test_round_response_rate_needs_invitations():
 
 def test_response_findings(world):
     finding(world, "invited", metric="invited", system_type=None, value=3)
+    finding(world, "invited-more", metric="invited", system_type=None, value=4)
     finding(world, "responded", metric="responded", system_type=None, value=2)
     finding(world, "rate", metric="response_rate", system_type=None, unit="percent", value=100)
     rows = views(world)
     assert (rows["invited"].computed, rows["invited"].status) == (3, "agrees")
     assert (rows["responded"].computed, rows["responded"].status) == (3, "disagrees")
     assert rows["responded"].coverage == 3
+    # Every body's return is known: a published count above the computed one disagrees.
+    assert rows["invited-more"].status == "disagrees"
     assert (rows["rate"].computed, rows["rate"].status) == (100, "agrees")
 
 
