@@ -3,6 +3,7 @@ size limits, cell spelling, body slugs, partial rows and refusals. Written to ki
 surviving mutants of surveys/importing.py (see docs/mutation.md)."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -113,6 +114,13 @@ def test_the_cell_size_limit_is_exact(world, length, ok):
         assert not Answer.objects.exists()
 
 
+def test_an_oversized_cell_is_the_rows_only_error_and_is_not_echoed(world):
+    result = run(HEADER + "N" * 6000 + ",2020,submarines,maybe,,,,,TESTREP\n")
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (2, "body", "longer than 5000 characters")
+    ]
+
+
 def test_a_csv_field_too_large_for_the_reader_is_a_file_error(world):
     with pytest.raises(ImportFileError, match="The CSV file cannot be read"):
         run(HEADER + NORTH.replace("synthetic", "n" * 200_000))
@@ -137,6 +145,25 @@ def test_xlsx_numbers_read_as_text(world):
     result = run(data, filename="answers.xlsx")
     assert result.ok, result.errors
     assert answer(world, world.northshire, world.drones).notes == "12.5"
+
+
+def test_whole_numbers_stored_as_decimals_in_xlsx_read_as_whole(world):
+    """Some spreadsheet programs store 2020 as 2020.0; it is still the round 2020."""
+    data = xlsx(
+        ["body", "round", "system_type", "source"], ["Northshire", 2020, "drones", "TESTREP"]
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b"<v>2020</v>" in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b"<v>2020</v>", b"<v>2020.0</v>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    result = run(buffer.getvalue(), filename="answers.xlsx")
+    assert result.ok, result.errors
+    assert answer(world, world.northshire, world.drones).survey_return.survey_round.year == 2020
 
 
 def test_apostrophe_escapes_are_taken_back(world):

@@ -340,3 +340,9 @@ def test_percentage_arithmetic_needs_its_numerator_and_denominator(world):
     assert stats.arithmetic_holds(rate("half", value=50, numerator=2, denominator=4)) is True
     count = finding(world, "count-no-den", metric="operators", value=2, published_percent=50)
     assert stats.arithmetic_holds(count) is None
+
+
+def test_a_per_system_metric_without_a_system_type_has_no_data(uneven):
+    finding(uneven, "all-operators", metric="operators", system_type=None, value=2)
+    row = views(uneven)["all-operators"]
+    assert (row.computed, row.status) == (None, "no_data")
