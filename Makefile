@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test workers (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
 WORKERS ?= auto
 
-.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench
+.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench mutation
 
 # Exactly the locked versions, checked against their hashes (requirements/*.txt; `make lock`).
 $(STAMP): pyproject.toml $(LOCK)
@@ -83,3 +83,8 @@ format: install
 
 clean:
 	rm -rf $(VENV) var/static
+
+# Mutation testing of stats, importing and corrections (slow; not part of `make test`).
+# MUTATE=surveys/stats.py to do one module; see scripts/mutation.py and docs/mutation.md.
+mutation: install var
+	$(PY) scripts/mutation.py $(MUTATE)
