@@ -33,3 +33,9 @@ def test_every_figure_is_defined_on_about_and_in_every_table_and_api_row(real_da
 def test_a_derived_figure_is_labelled_as_derived():
     concern = next(d for d in FIGURES if d.name == "concern_users")
     assert "derived" in concern.label.lower() and "not a statement" in concern.definition
+
+
+def test_a_findings_computed_counterpart_reads_the_same_way(real_data, client):
+    html = client.get("/findings/?round=2022").content.decode()
+    assert "no per-body data" in html
+    assert "(of " not in html

@@ -29,6 +29,16 @@ def figure(value: Figure | None) -> str:
     return f"{value.value} of {value.coverage}"
 
 
+@register.filter
+def computed(view) -> str:
+    """A finding's computed counterpart (a FindingView) the same way: "N of C" or the one empty
+    value; a percentage keeps its sign."""
+    if view.computed is None:
+        return NO_PER_BODY_DATA
+    unit = "%" if view.finding.unit == "percent" else ""
+    return f"{view.computed}{unit} of {view.coverage}"
+
+
 @register.simple_tag
 def figure_descriptions():
     """Every figure computed per round and system type (surveys.stats.FIGURES)."""
