@@ -188,13 +188,12 @@ class SystemTypeStats:
     figures: dict[str, Figure]  # by FigureDescription.name, in FIGURES order
 
     def __getattr__(self, name: str) -> Figure:
-        """``stats.operators`` for ``stats.figures["operators"]``."""
-        if name.startswith("__") or name == "figures":
-            raise AttributeError(name)
-        try:
-            return self.figures[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        """``stats.operators`` for ``stats.figures["operators"]`` (read through ``__dict__``,
+        so an instance being unpickled, without ``figures`` yet, cannot recurse)."""
+        figures = self.__dict__.get("figures", {})
+        if name in figures:
+            return figures[name]
+        raise AttributeError(name)
 
     @property
     def described(self) -> list[tuple[FigureDescription, Figure]]:

@@ -149,7 +149,9 @@ def test_editor_withdraws_a_correction(real_data, client, editor):
     assert response.status_code == 302
     c.refresh_from_db()
     assert str(c.withdrawn_on) == "2025-01-02"
-    assert c.new_value == "0" and c.reason.startswith("We note that the survey returns")  # unchanged
+    assert c.new_value == "0" and c.reason.startswith(
+        "We note that the survey returns"
+    )  # unchanged
     assert c.history.first().history_change_reason == "Withdrawn: Synthetic test withdrawal"
 
 

@@ -39,3 +39,16 @@ def test_a_findings_computed_counterpart_reads_the_same_way(real_data, client):
     html = client.get("/findings/?round=2022").content.decode()
     assert "no per-body data" in html
     assert "(of " not in html
+
+
+def test_system_type_stats_name_each_figure_and_nothing_else(world):
+    import pickle
+
+    from surveys import stats
+
+    row = stats.system_type_stats(survey_round=world.round_2020)[0]
+    for d in FIGURES:
+        assert getattr(row, d.name) is row.figures[d.name]
+    with pytest.raises(AttributeError):
+        row.no_such_figure  # noqa: B018
+    assert pickle.loads(pickle.dumps(row)).figures == row.figures  # as the cache stores it

@@ -267,7 +267,9 @@ def test_unknown_things_are_a_404_page(real_data, client, url):
 def test_system_type_page(real_data, client):
     html = text(client.get("/systems/body-worn-video/"))
     assert "Published: at least 2; corrected to 0" in html
-    assert "None of the respondents indicated that they were using Hikvision body worn cameras" in html
+    assert (
+        "None of the respondents indicated that they were using Hikvision body worn cameras" in html
+    )
     assert 'id="system-chart-data"' in html
     html = text(client.get("/systems/cctv-unspecified/"))
     assert "Hikvision" in html and "Northumbria Police" in html
