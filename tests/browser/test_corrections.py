@@ -27,7 +27,7 @@ def test_editor_enters_a_correction_and_the_public_sees_it(site, page):
     # The finding is picked through the autocomplete widget.
     page.locator("#id_finding + .select2").click()
     page.locator(".select2-search__field").fill("ANPR systems")
-    page.locator(".select2-results__option", has_text="pr2023").first.click()
+    page.locator(".select2-results__option", has_text="ANPR systems").first.click()  # filtered
     page.get_by_label("New value").fill("14")
     page.get_by_label("New qualifier").select_option("exact")
     page.get_by_label("Reason").fill("Synthetic browser test: a later count found 14")
