@@ -89,11 +89,20 @@ def parse_answer_value(field: str, raw: str):
     raise ValidationError(f"Unknown answer field {field!r}.", code="invalid")
 
 
-def _parse_vendors(raw: str) -> list[Vendor]:
-    known = {v.name.casefold(): v for v in Vendor.objects.all()}
-    known.update({v.slug: v for v in known.values()})
+def vendor_lookup() -> dict[str, Vendor]:
+    """Every vendor by its case-folded name, slug and aliases (two queries): the one way a
+    written vendor name is matched, by imports and corrections alike."""
+    known: dict[str, Vendor] = {}
+    for vendor in Vendor.objects.all():
+        known[vendor.name.casefold()] = vendor
+        known[vendor.slug.casefold()] = vendor
     for alias in VendorAlias.objects.select_related("vendor"):
         known.setdefault(alias.name.casefold(), alias.vendor)
+    return known
+
+
+def _parse_vendors(raw: str) -> list[Vendor]:
+    known = vendor_lookup()
     vendors = []
     for name in vendor_names(raw):
         vendor = known.get(name.casefold())

@@ -31,7 +31,6 @@ from surveys.models import (
     SurveyRound,
     SystemType,
     Vendor,
-    VendorAlias,
 )
 from surveys.values import (
     intent_text,
@@ -259,12 +258,7 @@ class _Lookups:
                 self.bodies[key.casefold()] = body
         for alias in BodyAlias.objects.select_related("body"):
             self.bodies.setdefault(alias.name.casefold(), alias.body)
-        self.vendors: dict[str, Vendor] = {}
-        for vendor in Vendor.objects.all():
-            self.vendors[vendor.name.casefold()] = vendor
-            self.vendors[vendor.slug.casefold()] = vendor
-        for alias in VendorAlias.objects.select_related("vendor"):
-            self.vendors.setdefault(alias.name.casefold(), alias.vendor)
+        self.vendors = corrections.vendor_lookup()
         self.system_types: dict[str, SystemType] = {}
         for system_type in SystemType.objects.all():
             self.system_types[system_type.slug.casefold()] = system_type
@@ -373,15 +367,14 @@ def _validate_row(
     old_vendors = lookups.answer_vendors.get(existing.pk, []) if existing else []
     if vendors is None:
         vendors = old_vendors
-    merged = {
-        name: values.get(name, getattr(existing, name) if existing else default)
-        for name, default in (("operates", None), ("aware_of_concerns", None))
-    }
-    if merged["operates"] is False and {"operates", "vendors", "aware_of_concerns"} & set(row):
+    # Contradictions in the answer as it would be after this row (file over database).
+    operates = values.get("operates", existing.operates if existing else None)
+    aware = values.get("aware_of_concerns", existing.aware_of_concerns if existing else None)
+    if operates is False and {"operates", "vendors", "aware_of_concerns"} & set(row):
         column = "operates" if "operates" in values else "vendors"
         if vendors:
             error(column, "says the body does not operate it, yet names a vendor")
-        if merged["aware_of_concerns"] is True:
+        if aware is True:
             error(column, "says the body does not operate it, yet says it is aware of concerns")
         if errors:
             return None, errors
@@ -447,8 +440,9 @@ def apply(
                 survey_return=plan.survey_return, system_type=plan.system_type
             )
             corrected = plan.public_changes
+            by_correction = {change.field for change in corrected}
             for name, value in plan.values.items():
-                if name not in {c.field for c in corrected}:
+                if name not in by_correction:
                     setattr(answer, name, value)
             answer._change_reason = f"{change_reason}, row {plan.row}"
             answer.save()
