@@ -1,0 +1,57 @@
+"""An editor in a real browser: an import that changes published values asks for a reason and
+publishes a correction; a return's status is read-only, with the way to change it shown."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from surveys.models import Answer, Return
+from surveys.roles import EDITORS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-editor-password-2024"
+
+
+def log_in(page, site):
+    editor = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_an_import_changing_published_values_needs_a_reason(site, page, tmp_path):
+    log_in(page, site)
+    file = tmp_path / "answers.csv"
+    file.write_text(
+        "body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,EPOCH2022,Dahua\n"
+    )
+    page.goto(site + "/admin/surveys/answer/import/")
+    page.set_input_files("input[type=file]", str(file))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-reason-missing")).to_be_visible()
+    expect(page.locator("#import-changes")).to_contain_text("vendors Hikvision -> Dahua")
+
+    page.goto(site + "/admin/surveys/answer/import/")
+    page.set_input_files("input[type=file]", str(file))
+    page.get_by_label("Reason").fill("Synthetic browser test: the vendor was misread")
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Import these rows").click()
+    expect(page.locator(".messagelist")).to_contain_text("Imported answers.csv")
+
+    page.goto(site + "/forces/bedfordshire/")
+    expect(page.locator("main")).to_contain_text("Hikvision → Dahua")
+    answer = Answer.objects.get(
+        survey_return__body__slug="bedfordshire", system_type__slug="cctv-unspecified"
+    )
+    assert answer.corrections.get().reason == "Synthetic browser test: the vendor was misread"
+
+
+def test_a_returns_status_is_read_only_with_the_way_to_change_it(site, page):
+    log_in(page, site)
+    kent = Return.objects.get(body__slug="kent", survey_round__year=2022)
+    page.goto(f"{site}/admin/surveys/return/{kent.pk}/change/")
+    expect(page.locator("select[name=status]")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("only through a correction")
