@@ -25,12 +25,17 @@ class Publication(models.Model):
         BLOG = "blog", "Blog post"
         FOI = "foi", "FOI release"
         NEWS = "news", "News report"
+        ANNUAL_REPORT = "annual_report", "Annual report"
+        JUDGMENT = "judgment", "Court judgment"
+        FORCE_PAGE = "force_page", "A police force's own publication"
+        VENDOR = "vendor", "A supplier's marketing"
         REFERENCE = "reference", "Reference list"
         SYNTHETIC = "synthetic", "Synthetic test data (not real)"
 
     class DatePrecision(models.TextChoices):
         DAY = "day", "Day"
         MONTH = "month", "Month"
+        YEAR = "year", "Year"
 
     code = models.SlugField(
         max_length=40, unique=True, help_text="Short id used to cite it, e.g. PR2023."
@@ -65,12 +70,17 @@ class Publication(models.Model):
         return f"{self.code}: {self.title}"
 
     @property
+    def standing(self) -> str:
+        """primary, secondary (a report of another source) or vendor (a supplier's claim)."""
+        if self.kind == self.Kind.VENDOR:
+            return "vendor"
+        return "secondary" if self.is_secondary else "primary"
+
+    @property
     def date_display(self) -> str:
         if self.published_on is None:
             return "date not stated"
-        if self.date_precision == self.DatePrecision.MONTH:
-            return self.published_on.strftime("%B %Y")
-        return self.published_on.strftime("%-d %B %Y")
+        return _date_display(self.published_on, self.date_precision)
 
 
 class SurveyRound(models.Model):
@@ -81,6 +91,13 @@ class SurveyRound(models.Model):
     notes = models.TextField(blank=True)
     source = models.ForeignKey(
         Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    system_types = models.ManyToManyField(
+        "SystemType",
+        through="RoundSystemType",
+        blank=True,
+        related_name="+",
+        help_text="The system types the round asked about. None listed: every type.",
     )
     history = HistoricalRecords()
 
@@ -100,6 +117,34 @@ class SurveyRound(models.Model):
         """The date at which 'of concern' is judged: when the survey went out."""
         return self.invitations_sent_on or datetime.date(self.year, 12, 31)
 
+    def covered_type_ids(self) -> set[int] | None:
+        """The ids of the system types the round asked about; None when it asked about all.
+        Reads a prefetched ``coverage`` when there is one."""
+        ids = {row.system_type_id for row in self.coverage.all()}
+        return ids or None
+
+    def covers(self, system_type: SystemType) -> bool:
+        ids = self.covered_type_ids()
+        return ids is None or system_type.pk in ids
+
+
+class RoundSystemType(models.Model):
+    """A system type a round asked about (a round that lists none asked about every type)."""
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="coverage")
+    system_type = models.ForeignKey("SystemType", on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey_round", "system_type"], name="system_type_once_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_round}: {self.system_type}"
+
 
 class Body(models.Model):
     class Kind(models.TextChoices):
@@ -118,7 +163,28 @@ class Body(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     nation = models.CharField(max_length=20, choices=Nation.choices)
     region = models.CharField(max_length=100, blank=True, help_text="Empty for national bodies.")
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        blank=True,
+        help_text="The police force area's ONS (GSS) code, e.g. E23000010. Empty for national "
+        "bodies, which have no police force area.",
+    )
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    succeeded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="The body that took over this one's area or functions (a merger).",
+    )
+    succeeded_on = models.DateField(
+        null=True, blank=True, help_text="When the successor took over."
+    )
+    succession_source = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -130,10 +196,54 @@ class Body(models.Model):
                 condition=~Q(nation="national") | Q(region=""),
                 name="body_national_has_no_region",
             ),
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~Q(ons_code=""), name="ons_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(ons_code="") | Q(ons_code__regex=r"^(E23|W15)[0-9]{6}$"),
+                name="ons_code_is_police_force_area",
+            ),
+            models.CheckConstraint(
+                condition=Q(succeeded_by__isnull=True, succeeded_on__isnull=True)
+                | Q(
+                    succeeded_by__isnull=False,
+                    succeeded_on__isnull=False,
+                    succession_source__isnull=False,
+                ),
+                name="succession_has_date_and_source",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.pk and self.succeeded_by_id == self.pk:
+            raise ValidationError({"succeeded_by": "A body cannot succeed itself."})
+        if self.pk and self.succeeded_by_id and self in self.succeeded_by.successor_line():
+            raise ValidationError({"succeeded_by": "That would make a circle of successors."})
+
+    def lineage(self) -> list[Body]:
+        """This body and every body it succeeded, directly or not, nearest first."""
+        found, queue, seen = [self], [self], {self.pk}
+        while queue:
+            for predecessor in queue.pop(0).predecessors.all():
+                if predecessor.pk not in seen:
+                    seen.add(predecessor.pk)
+                    found.append(predecessor)
+                    queue.append(predecessor)
+        return found
+
+    def successor_line(self) -> list[Body]:
+        """The bodies that succeeded this one, in order (empty when it continues)."""
+        line, body, seen = [], self, {self.pk}
+        while body.succeeded_by_id and body.succeeded_by_id not in seen:
+            body = body.succeeded_by
+            seen.add(body.pk)
+            line.append(body)
+        return line
 
 
 class BodyAlias(models.Model):
@@ -173,6 +283,11 @@ class Return(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="returns")
     survey_round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="returns")
     status = models.CharField(max_length=20, choices=Status.choices)
+    status_is_derived = models.BooleanField(
+        default=False,
+        help_text="No source names this body with its status: it is derived (e.g. invited and "
+        "not named among the non-respondents). The source is the one it is derived from.",
+    )
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -274,8 +389,34 @@ class VendorConcern(models.Model):
         return f"{self.vendor}: {self.summary[:60]}"
 
 
+class FacialRecognitionKind(models.TextChoices):
+    """Kinds of facial recognition, as the sources name them."""
+
+    LIVE = "live", "Live"
+    RETROSPECTIVE = "retrospective", "Retrospective"
+    OPERATOR_INITIATED = "operator_initiated", "Operator-initiated (mobile phone)"
+    DATABASE_ACCESS = "database_access", "Access to national image databases"
+    OTHER = "other", "Other (national image databases PND and CAID, and Athena)"
+    NONE_OF_THE_ABOVE = "none_of_the_above", "None of the above"
+
+
+def _source_field(what: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=f"The source of {what}. Empty: the answer's source.",
+    )
+
+
 class Answer(models.Model):
-    """What one body said (or a source says it said) about one system type in one round."""
+    """What one body said (or sources say it said) about one system type in one round.
+
+    Each field has its own source where it differs from the answer's (``<field>_source``): one
+    source may say a body uses facial recognition and another that it intends to use it live.
+    """
 
     class Intent(models.TextChoices):
         NOT_STATED = "", "Not stated"
@@ -283,14 +424,53 @@ class Answer(models.Model):
         NO_INTENTION = "no_intention", "No intention to use"
         UNSURE = "unsure", "Unsure"
 
+    # The fields that carry their own source, in display order: (field, source field).
+    SOURCED_FIELDS = (
+        ("operates", "operates_source"),
+        ("kind", "kind_source"),
+        ("unit_count", "unit_count_source"),
+        ("vendors", "vendors_source"),
+        ("says_vendor_of_concern", "says_vendor_of_concern_source"),
+        ("aware_of_concerns", "aware_source"),
+        ("intent", "intent_source"),
+    )
+
     survey_return = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="answers")
     system_type = models.ForeignKey(SystemType, on_delete=models.PROTECT, related_name="answers")
     operates = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
+    kind = models.CharField(
+        "kind of facial recognition",
+        max_length=20,
+        choices=[c for c in FacialRecognitionKind.choices if c[0] != "none_of_the_above"],
+        blank=True,
+        default="",
+        help_text="Only where a source states it. Empty: not stated.",
+    )
+    unit_count = models.PositiveIntegerField(
+        "units",
+        null=True,
+        blank=True,
+        help_text="How many units (cameras, drones) a source says the body operates. Empty: "
+        "not stated.",
+    )
     vendors = models.ManyToManyField(Vendor, through="AnswerVendor", related_name="answers")
+    says_vendor_of_concern = models.BooleanField(
+        "says it uses a vendor of concern",
+        null=True,
+        blank=True,
+        help_text="The body's own statement: yes, no, or empty when it did not say.",
+    )
     aware_of_concerns = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
     intent = models.CharField(max_length=20, choices=Intent.choices, blank=True, default="")
     notes = models.TextField(blank=True)
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    operates_source = _source_field("whether the body operates it")
+    kind_source = _source_field("the kind of facial recognition")
+    unit_count_source = _source_field("the number of units")
+    vendors_source = _source_field("the vendors named")
+    says_vendor_of_concern_source = _source_field("the statement about vendors of concern")
+    aware_source = _source_field("the awareness of concerns")
+    intent_source = _source_field("the future use")
     history = HistoricalRecords()
 
     class Meta:
@@ -300,11 +480,22 @@ class Answer(models.Model):
             models.UniqueConstraint(
                 fields=["survey_return", "system_type"], name="one_answer_per_system"
             ),
+            models.CheckConstraint(
+                condition=Q(unit_count__isnull=True) | ~Q(operates=False),
+                name="answer_units_only_when_operating",
+            ),
         ]
 
     def __str__(self) -> str:
         r = self.survey_return
         return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
+
+    def source_of(self, field_name: str) -> Publication:
+        """The publication that states this field's value."""
+        for name, source_name in self.SOURCED_FIELDS:
+            if name == field_name:
+                return getattr(self, source_name) or self.source
+        raise ValueError(f"{field_name} has no source of its own")
 
 
 class AnswerVendor(models.Model):
@@ -338,6 +529,8 @@ class PublishedFinding(models.Model):
         UNSURE = "unsure", "Bodies unsure whether they will use it"
         LIVE_USERS = "live_users", "Bodies using it live"
         DATABASE_ACCESS = "database_access", "Bodies with access to national image databases"
+        NON_OPERATORS = "non_operators", "Responding bodies not operating the system"
+        KIND_MENTIONS = "kind_mentions", "Mentions of a kind of facial recognition"
 
     class Qualifier(models.TextChoices):
         EXACT = "exact", "exactly"
@@ -346,6 +539,7 @@ class PublishedFinding(models.Model):
     class Unit(models.TextChoices):
         COUNT = "count", "bodies"
         PERCENT = "percent", "per cent"
+        MENTIONS = "mentions", "mentions (not bodies)"
 
     key = models.SlugField(max_length=100, unique=True, help_text="Stable id of this figure.")
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="findings")
@@ -356,6 +550,13 @@ class PublishedFinding(models.Model):
     )
     vendor = models.ForeignKey(
         Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
+    )
+    kind = models.CharField(
+        "kind of facial recognition",
+        max_length=20,
+        choices=FacialRecognitionKind.choices,
+        blank=True,
+        help_text="For mentions of a kind of facial recognition: which kind.",
     )
     value = models.DecimalField(max_digits=9, decimal_places=2)
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
@@ -390,6 +591,11 @@ class PublishedFinding(models.Model):
                 name="finding_published_percent_at_most_100",
             ),
             models.CheckConstraint(condition=~Q(wording=""), name="finding_has_wording"),
+            models.CheckConstraint(
+                condition=Q(metric="kind_mentions", unit="mentions") & ~Q(kind="")
+                | ~Q(metric="kind_mentions") & ~Q(unit="mentions") & Q(kind=""),
+                name="finding_mentions_name_a_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -400,6 +606,8 @@ class PublishedFinding(models.Model):
         qualifier = self.qualifier if qualifier is None else qualifier
         number = f"{Decimal(value).normalize():f}"
         text = f"{number}%" if self.unit == self.Unit.PERCENT else number
+        if self.unit == self.Unit.MENTIONS:
+            text = f"{text} mentions"
         if qualifier == self.Qualifier.AT_LEAST:
             text = f"at least {text}"
         if self.denominator and self.unit == self.Unit.COUNT:
@@ -446,6 +654,9 @@ class Correction(models.Model):
         AWARE = "aware_of_concerns", "Aware of concerns"
         INTENT = "intent", "Future use"
         VENDORS = "vendors", "Vendors named"
+        KIND = "kind", "Kind of facial recognition"
+        UNIT_COUNT = "unit_count", "Units"
+        SAYS_VENDOR_OF_CONCERN = "says_vendor_of_concern", "Says it uses a vendor of concern"
         STATUS = "status", "Response status (a return)"
 
     answer_field = models.CharField(
@@ -523,6 +734,100 @@ class Correction(models.Model):
     @property
     def announced_display(self) -> str:
         return self.announced_on.strftime("%-d %B %Y") if self.announced_on else "date not stated"
+
+
+class PublicEvidence(models.Model):
+    """A dated public fact about a body that is not a survey answer: a force's own page, a
+    court judgment, a news or supplier's report. Shown apart; never counted in a statistic."""
+
+    class Kind(models.TextChoices):
+        PRIMARY = "primary", "Primary (the body, a court or the Commissioner)"
+        SECONDARY = "secondary", "Secondary (a news or trade report)"
+        VENDOR = "vendor", "Vendor (a supplier's marketing)"
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    key = models.SlugField(max_length=100, unique=True, help_text="Stable id of this fact.")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="evidence")
+    system_type = models.ForeignKey(
+        SystemType, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
+    )
+    summary = models.TextField(help_text="What the source says, in the dashboard's words.")
+    occurred_on = models.DateField(help_text="When it happened (or began).")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    occurred_until = models.DateField(null=True, blank=True, help_text="When it ended, if stated.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="evidence")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["occurred_on", "body__name", "key"]
+        verbose_name = "later public evidence"
+        verbose_name_plural = "later public evidence"
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="evidence_has_summary"),
+            models.CheckConstraint(
+                condition=Q(occurred_until__isnull=True)
+                | Q(occurred_until__gte=models.F("occurred_on")),
+                name="evidence_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.short_name}, {self.date_display}: {self.summary[:60]}"
+
+    @property
+    def date_display(self) -> str:
+        return _date_display(self.occurred_on, self.date_precision)
+
+    @property
+    def until_display(self) -> str:
+        return (
+            _date_display(self.occurred_until, self.date_precision) if self.occurred_until else ""
+        )
+
+
+def _date_display(date: datetime.date, precision: str) -> str:
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return date.strftime("%B %Y")
+    return date.strftime("%-d %B %Y")
+
+
+class CommissionerTerm(models.Model):
+    """Who held the Commissioner's office, or that it was vacant, over a period."""
+
+    holder = models.CharField(max_length=200, blank=True, help_text="Empty: the post was vacant.")
+    starts_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
+    starts_precision = models.CharField(
+        max_length=5, choices=PublicEvidence.DatePrecision.choices, default="day"
+    )
+    ends_on = models.DateField(null=True, blank=True, help_text="Empty: continues, or not stated.")
+    summary = models.TextField(help_text="What the source says about this period.")
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [models.F("starts_on").asc(nulls_first=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.holder or "Vacant"
+
+    @property
+    def starts_display(self) -> str:
+        if self.starts_on is None:
+            return "date not stated"
+        return _date_display(self.starts_on, self.starts_precision)
 
 
 class DataVersion(models.Model):
