@@ -545,6 +545,21 @@ class RoundStatisticsRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The response rate as published, where one was.",
     )
+    published_invited = serializers.IntegerField(
+        allow_null=True, help_text="Bodies invited, as published; null where no count was."
+    )
+    published_responded = serializers.IntegerField(
+        allow_null=True, help_text="Replies received, as published; null where no count was."
+    )
+    published_rate_fits_published_counts = serializers.BooleanField(
+        allow_null=True,
+        help_text="Whether the published rate is the rounded ratio of the published counts; "
+        "null where either is not published.",
+    )
+    system_types = serializers.ListField(
+        child=serializers.SlugField(),
+        help_text="The system types the round asked about; empty when it asked about every type.",
+    )
     has_per_body_returns = serializers.BooleanField()
 
 
@@ -598,6 +613,10 @@ class RoundStatisticsView(APIView):
 
     @extend_schema(responses=RoundStatisticsSerializer)
     def get(self, request):
+        coverage = {
+            r.year: sorted(c.system_type.slug for c in r.coverage.all())
+            for r in selectors.all_rounds()
+        }
         rows = [
             {
                 "round": r.year,
@@ -605,6 +624,10 @@ class RoundStatisticsView(APIView):
                 "responded": r.responded,
                 "rate_percent": r.rate,
                 "published_rate_percent": r.published_rate,
+                "published_invited": r.published_invited,
+                "published_responded": r.published_responded,
+                "published_rate_fits_published_counts": r.published_rate_fits,
+                "system_types": coverage.get(r.year, []),
                 "has_per_body_returns": r.has_per_body_returns,
             }
             for r in stats.response_by_round()

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from surveys import stats
 from surveys.charts import ChartData, Series
-from surveys.models import PublishedFinding, SurveyRound, SystemType
+from surveys.models import Correction, PublishedFinding, SurveyRound, SystemType
 from surveys.stats import findings_for_display
 
 Metric = PublishedFinding.Metric
@@ -123,6 +123,7 @@ def trend_chart(
         ),
     ]
     series += _multi_round_series(years)
+    series += _operator_series(rounds)
     data = ChartData(
         title="Survey figures by round",
         x_title="Survey round",
@@ -148,7 +149,9 @@ def trend_chart(
 def _multi_round_series(years: list[str]) -> list[Series]:
     """A series for every other published figure that exists for more than one round."""
     groups = (
-        PublishedFinding.objects.exclude(metric=Metric.RESPONSE_RATE)
+        PublishedFinding.objects.exclude(
+            metric__in=[Metric.RESPONSE_RATE, Metric.OPERATORS, Metric.NON_OPERATORS]
+        )
         .values("metric", "system_type", "vendor")
         .annotate(n=Count("survey_round", distinct=True))
         .filter(n__gt=1)
@@ -182,6 +185,53 @@ def _multi_round_series(years: list[str]) -> list[Series]:
             )
         )
     return result
+
+
+def _operator_series(rounds: list[SurveyRound]) -> list[Series]:
+    """Per system type with figures in more than one round: the bodies operating it, as
+    published, or derived from a published count of replies and of those not operating it
+    (2023: 36 replies, 3 without drones: 33). A round that did not ask about the type has no
+    point: it is not a gap."""
+    findings = list(
+        findings_for_display()
+        .filter(metric__in=[Metric.OPERATORS, Metric.NON_OPERATORS], vendor__isnull=True)
+        .exclude(system_type__isnull=True)
+        .order_by("survey_round__year", "publication__published_on", "pk")
+    )
+    corrections = Correction.objects.current_for(f.pk for f in findings)
+    points: dict[int, dict[int, tuple[float, str]]] = {}
+    names: dict[int, str] = {}
+    for f in findings:  # a published count of operators wins over a derived one
+        correction = corrections.get(f.pk)
+        value = Decimal(correction.new_value) if correction else f.value
+        qualifier = (correction.new_qualifier if correction else "") or f.qualifier
+        names[f.system_type_id] = f.system_type.name
+        per_year = points.setdefault(f.system_type_id, {})
+        if f.metric == Metric.OPERATORS:
+            per_year[f.survey_round.year] = (float(value), f.format_value(value, qualifier))
+        elif f.denominator and f.survey_round.year not in per_year:
+            derived = f.denominator - int(value)
+            per_year[f.survey_round.year] = (
+                float(derived),
+                f"{derived} (derived: {f.denominator} replies, {value:f} not operating, "
+                f"{f.publication.code})",
+            )
+    series = []
+    for type_id, per_year in points.items():
+        if len(per_year) < 2:
+            continue
+        values, labels = [], []
+        for survey_round in rounds:
+            if survey_round.year in per_year:
+                value, label = per_year[survey_round.year]
+            else:
+                covered = survey_round.covered_type_ids()
+                asked = covered is None or type_id in covered
+                value, label = None, "no data" if asked else f"not asked in {survey_round.year}"
+            values.append(value)
+            labels.append(label)
+        series.append(Series(f"{names[type_id]}: bodies operating them", values, labels))
+    return series
 
 
 def system_type_chart(system_type: SystemType, views, years: list[str]) -> ChartData:

@@ -37,12 +37,15 @@ from surveys.models import (
     AnswerVendor,
     Body,
     BodyAlias,
+    CommissionerTerm,
     Correction,
     Publication,
+    PublicEvidence,
     PublishedFinding,
     ReferenceLoad,
     ReferenceRecord,
     Return,
+    RoundSystemType,
     SurveyRound,
     SystemType,
     Vendor,
@@ -243,14 +246,16 @@ class Loader:
                 self.records[(record.model, record.key)] = record
                 self.keys[(record.model, record.object_id)] = record.key
             self.load_publications()
+            self.load_system_types()
             self.load_rounds()
             self.load_bodies()
-            self.load_system_types()
             self.load_vendors()
             self.load_returns()
             self.load_answers()
             self.load_findings()
             self.load_corrections()
+            self.load_evidence()
+            self.load_commissioner()
             ensure_roles()
             if self.report.changed:
                 ReferenceLoad.objects.create(
@@ -288,6 +293,15 @@ class Loader:
                     "source": self.ref(self.publications, row.get("source"), "publication"),
                 },
             )
+            for slug in row.get("system_types", []):
+                self.upsert(
+                    RoundSystemType,
+                    {
+                        "survey_round": self.rounds[row["year"]],
+                        "system_type": self.ref(self.system_types, slug, "system type"),
+                    },
+                    {},
+                )
         for row in self.read("publications.yaml"):
             self.upsert(
                 Publication,
@@ -309,6 +323,7 @@ class Loader:
                     "kind": row["kind"],
                     "nation": row["nation"],
                     "region": row.get("region") or "",
+                    "ons_code": row.get("ons_code", ""),
                     "source": self.ref(self.publications, row["source"], "publication"),
                     "notes": row.get("notes", ""),
                 },
@@ -323,6 +338,19 @@ class Loader:
                         "kind": alias["kind"],
                         "until_year": alias.get("until_year"),
                         "source": self.ref(self.publications, alias.get("source"), "publication"),
+                    },
+                )
+        for row in self.read("bodies.yaml"):  # successors, once every body exists
+            if "succeeded_by" in row:
+                self.upsert(
+                    Body,
+                    {"slug": row["slug"]},
+                    {
+                        "succeeded_by": self.ref(self.bodies, row["succeeded_by"], "body"),
+                        "succeeded_on": row["succeeded_on"],
+                        "succession_source": self.ref(
+                            self.publications, row["succession_source"], "publication"
+                        ),
                     },
                 )
 
@@ -382,32 +410,73 @@ class Loader:
                     },
                     {
                         "status": row["status"],
+                        "status_is_derived": row.get("status_is_derived", False),
                         "source": self.ref(self.publications, row["source"], "publication"),
                     },
                 )
 
     def load_answers(self) -> None:
+        """Each answer gathers the fields that the blocks naming its body state, each field
+        with the source of its block; the answer's own source is the first block's."""
+        answers: dict[tuple, dict] = {}
         for block in self.read("answers.yaml"):
             survey_round = self.ref(self.rounds, block["round"], "round")
             system_type = self.ref(self.system_types, block["system_type"], "system type")
-            vendors = [self.ref(self.vendors, name, "vendor") for name in block.get("vendors", [])]
+            source = self.ref(self.publications, block["source"], "publication")
+            stated = {
+                name: block[name]
+                for name, _ in Answer.SOURCED_FIELDS
+                if block.get(name) not in (None, "", [])
+            }
             for slug in block["bodies"]:
-                survey_return = Return.objects.get(
-                    body=self.ref(self.bodies, slug, "body"), survey_round=survey_round
-                )
-                answer = self.upsert(
-                    Answer,
-                    {"survey_return": survey_return, "system_type": system_type},
+                body = self.ref(self.bodies, slug, "body")
+                answer = answers.setdefault(
+                    (body.pk, survey_round.pk, system_type.pk),
                     {
-                        "operates": block.get("operates"),
-                        "aware_of_concerns": block.get("aware_of_concerns"),
-                        "intent": block.get("intent", ""),
-                        "notes": block.get("notes", ""),
-                        "source": self.ref(self.publications, block["source"], "publication"),
+                        "lookup": (body, survey_round, system_type),
+                        "source": source,
+                        "values": {},
+                        "sources": {},
+                        "notes": [],
                     },
                 )
-                for vendor in vendors:
-                    self.upsert(AnswerVendor, {"answer": answer, "vendor": vendor}, {})
+                for name, value in stated.items():
+                    if answer["values"].get(name, value) != value:
+                        raise DataFileError(
+                            f"answers.yaml: {slug}, {survey_round.year}, {system_type.slug}: "
+                            f"{name} is {answer['values'][name]!r} in one block and {value!r} "
+                            "in another"
+                        )
+                    answer["values"].setdefault(name, value)
+                    answer["sources"].setdefault(name, source)
+                if block.get("notes"):
+                    answer["notes"].append(block["notes"])
+        for answer in answers.values():
+            body, survey_round, system_type = answer["lookup"]
+            stated, sources = answer["values"], answer["sources"]
+            values = {
+                "operates": stated.get("operates"),
+                "kind": stated.get("kind", ""),
+                "unit_count": stated.get("unit_count"),
+                "says_vendor_of_concern": stated.get("says_vendor_of_concern"),
+                "aware_of_concerns": stated.get("aware_of_concerns"),
+                "intent": stated.get("intent", ""),
+                "notes": " ".join(answer["notes"]),
+                "source": answer["source"],
+            }
+            for name, source_name in Answer.SOURCED_FIELDS:
+                values[source_name] = sources.get(name)
+            obj = self.upsert(
+                Answer,
+                {
+                    "survey_return": Return.objects.get(body=body, survey_round=survey_round),
+                    "system_type": system_type,
+                },
+                values,
+            )
+            for name in stated.get("vendors", []):
+                vendor = self.ref(self.vendors, name, "vendor")
+                self.upsert(AnswerVendor, {"answer": obj, "vendor": vendor}, {})
 
     def load_findings(self) -> None:
         for row in self.read("findings.yaml"):
@@ -422,6 +491,7 @@ class Loader:
                         self.system_types, row.get("system_type"), "system type"
                     ),
                     "vendor": self.ref(self.vendors, row.get("vendor"), "vendor"),
+                    "kind": row.get("kind", ""),
                     "value": Decimal(str(row["value"])),
                     "unit": row.get("unit", "count"),
                     "qualifier": row.get("qualifier", "exact"),
@@ -430,6 +500,7 @@ class Loader:
                     "denominator_is_derived": row.get("denominator_is_derived", False),
                     "published_percent": row.get("published_percent"),
                     "wording": row["wording"],
+                    "wording_is_verbatim": row.get("wording_is_verbatim", True),
                     "notes": row.get("notes", ""),
                 },
             )
@@ -450,6 +521,42 @@ class Loader:
                     "announced_on": row.get("announced_on"),
                     "reason": row["reason"],
                 },
+            )
+
+    def load_evidence(self) -> None:
+        for row in self.read("evidence.yaml"):
+            self.upsert(
+                PublicEvidence,
+                {"key": row["key"]},
+                {
+                    "body": self.ref(self.bodies, row["body"], "body"),
+                    "system_type": self.ref(
+                        self.system_types, row.get("system_type"), "system type"
+                    ),
+                    "vendor": self.ref(self.vendors, row.get("vendor"), "vendor"),
+                    "summary": row["summary"],
+                    "occurred_on": row["occurred_on"],
+                    "occurred_until": row.get("occurred_until"),
+                    "date_precision": row.get("date_precision", "day"),
+                    "kind": row["kind"],
+                    "source": self.ref(self.publications, row["source"], "publication"),
+                    "notes": row.get("notes", ""),
+                },
+            )
+
+    def load_commissioner(self) -> None:
+        for row in self.read("commissioner.yaml"):
+            self.upsert(
+                CommissionerTerm,
+                {"summary": row["summary"]},
+                {
+                    "holder": row.get("holder", ""),
+                    "starts_on": row.get("starts_on"),
+                    "starts_precision": row.get("starts_precision", "day"),
+                    "ends_on": row.get("ends_on"),
+                    "source": self.ref(self.publications, row["source"], "publication"),
+                },
+                key=row["key"],
             )
 
 

@@ -572,6 +572,11 @@ class PublishedFinding(models.Model):
         null=True, blank=True, help_text="A percentage the publication printed beside a count."
     )
     wording = models.TextField(help_text="The words of the publication.")
+    wording_is_verbatim = models.BooleanField(
+        default=True,
+        help_text="True: the wording is the source's own words, shown in quotation marks. "
+        "False: a summary of what the source reports (no verbatim text is held), shown as such.",
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -600,6 +605,13 @@ class PublishedFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication.code}: {self.wording[:80]}"
+
+    @property
+    def wording_display(self) -> str:
+        """The wording as printed: in quotation marks only when it is the source's words."""
+        if self.wording_is_verbatim:
+            return f"“{self.wording}”"
+        return f"{self.wording} (summary of what the source reports, not its words)"
 
     def format_value(self, value: Decimal | None = None, qualifier: str | None = None) -> str:
         value = self.value if value is None else value

@@ -25,6 +25,7 @@ from surveys.models import (
     Publication,
     PublishedFinding,
     Return,
+    RoundSystemType,
     SurveyRound,
     SystemType,
     Vendor,
@@ -36,10 +37,31 @@ LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies tabl
 CONCERN_METRICS = (Metric.CONCERN_USERS, Metric.VENDOR_USERS)
 
 
+def all_rounds() -> list[SurveyRound]:
+    """Every round, oldest first, with the system types each covers (two queries)."""
+    coverage = RoundSystemType.objects.select_related("system_type")
+    return list(
+        SurveyRound.objects.order_by("year").prefetch_related(Prefetch("coverage", coverage))
+    )
+
+
+def default_round(rounds: list[SurveyRound]) -> SurveyRound | None:
+    """The latest round that asked about every system type (a round about drones only, like
+    2023's, is not what a page shows first); the latest round when none did."""
+    full = [r for r in rounds if r.covered_type_ids() is None]
+    return (full or rounds or [None])[-1]
+
+
+def rounds_covering(system_type: SystemType) -> list[SurveyRound]:
+    """The rounds that asked about ``system_type``, oldest first."""
+    return [r for r in all_rounds() if r.covers(system_type)]
+
+
 def round_from_param(value: str | None) -> tuple[SurveyRound | None, list[SurveyRound], str]:
-    """The round a ``?round=YEAR`` asks for (latest when absent), all rounds, and an error."""
-    rounds = list(SurveyRound.objects.order_by("year"))
-    latest = rounds[-1] if rounds else None
+    """The round a ``?round=YEAR`` asks for (the latest full round when absent), all rounds,
+    and an error."""
+    rounds = all_rounds()
+    latest = default_round(rounds)
     if not value:
         return latest, rounds, ""
     chosen = next((r for r in rounds if str(r.year) == value.strip()), None)
@@ -137,7 +159,7 @@ def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
         ),
         answered=count(answers),
         operated=count(answers.filter(operates=True)),
-        vendors_known=Exists(answers.filter(Q(answer_vendors__isnull=False) | Q(operates=False))),
+        vendors_known=Exists(answers.filter(stats.FIGURE_BY_NAME["concern_users"].known({}))),
         uses_concern=Exists(answers.filter(answer_vendors__vendor__in=concern_ids)),
     )
 
@@ -183,7 +205,8 @@ def body_detail(slug: str):
 
 def system_type_detail(slug: str, *, as_published: bool = False):
     system_type = get_object_or_404(SystemType, slug=slug)
-    rounds = list(SurveyRound.objects.order_by("year"))
+    rounds = rounds_covering(system_type)
+    answers_round = default_round(rounds)
     views = stats.finding_views(
         findings_for_display()
         .filter(system_type=system_type)
@@ -194,9 +217,9 @@ def system_type_detail(slug: str, *, as_published: bool = False):
     per_round = [(r, by_key[(r.pk, system_type.pk)]) for r in rounds]
     breakdown = stats.vendor_breakdown(rounds, system_type=system_type)
     year_of = {r.pk: r.year for r in rounds}
-    # The latest round's answers; every round's are in the bodies table and the downloads.
+    # The latest full round's answers; every round's are in the bodies table and the downloads.
     answers = Answer.objects.filter(
-        system_type=system_type, survey_return__survey_round=rounds[-1] if rounds else None
+        system_type=system_type, survey_return__survey_round=answers_round
     )
     answers_shown = list(
         answers.select_related("survey_return__body", "survey_return__survey_round", "source")
@@ -213,7 +236,7 @@ def system_type_detail(slug: str, *, as_published: bool = False):
         "answers_total": answers.count()
         if len(answers_shown) == LIST_LIMIT
         else len(answers_shown),
-        "latest_year": rounds[-1].year if rounds else None,
+        "latest_year": answers_round.year if answers_round else None,
         "chart": chart,
         "chart_summary": system_summary(system_type, views),
     }

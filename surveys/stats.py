@@ -45,10 +45,26 @@ class RoundResponse:
     invited: int | None
     responded: int | None
     published_rate: Decimal | None
+    published_invited: int | None = None  # round-level counts, where a publication gives them
+    published_responded: int | None = None
 
     @property
     def has_per_body_returns(self) -> bool:
         return self.invited is not None
+
+    @property
+    def published_counts_rate(self) -> int | None:
+        """The rate the published counts give (36 of 47 -> 77), to check the published rate."""
+        if not self.published_invited or self.published_responded is None:
+            return None
+        return percent(self.published_responded, self.published_invited)
+
+    @property
+    def published_rate_fits(self) -> bool | None:
+        """Does the published rate equal the rounded ratio of the published counts?"""
+        if self.published_rate is None or self.published_counts_rate is None:
+            return None
+        return self.published_rate == self.published_counts_rate
 
     @property
     def rate(self) -> int | None:
@@ -70,19 +86,28 @@ def _response_by_round() -> list[RoundResponse]:
         n_invited=Count("returns"),
         n_responded=Count("returns", filter=Q(returns__status=RESPONDED)),
     ).order_by("year")
-    published: dict[int, Decimal] = {}
-    for year, value in (
-        PublishedFinding.objects.filter(metric=Metric.RESPONSE_RATE)
+    published: dict[tuple[int, str], Decimal] = {}
+    for year, metric, value in (
+        PublishedFinding.objects.filter(
+            metric__in=[Metric.RESPONSE_RATE, Metric.INVITED, Metric.RESPONDED]
+        )
         .order_by("publication__published_on", "pk")
-        .values_list("survey_round__year", "value")
+        .values_list("survey_round__year", "metric", "value")
     ):
-        published.setdefault(year, value)
+        published.setdefault((year, metric), value)
+
+    def count(year: int, metric: str) -> int | None:
+        value = published.get((year, metric))
+        return None if value is None else int(value)
+
     return [
         RoundResponse(
             year=r.year,
             invited=r.n_invited or None,
             responded=r.n_responded if r.n_invited else None,
-            published_rate=published.get(r.year),
+            published_rate=published.get((r.year, Metric.RESPONSE_RATE)),
+            published_invited=count(r.year, Metric.INVITED),
+            published_responded=count(r.year, Metric.RESPONDED),
         )
         for r in rounds
     ]
@@ -162,11 +187,13 @@ FIGURES = (
         "concern_users",
         "Use a vendor named as of concern (derived)",
         "Distinct responding bodies with at least one vendor recorded for the system type that "
-        "had a cited concern in force at the round's date, out of the answers that list vendors "
-        "or say the body does not operate it. Derived by the dashboard from the vendors named: "
-        "not a statement by the bodies.",
+        "had a cited concern in force at the round's date, out of the answers that list vendors, "
+        "say the body does not operate it, or say it uses no vendor of concern. Derived by the "
+        "dashboard from the vendors named: not a statement by the bodies.",
         counts=lambda concerns: _concern_q(concerns),
-        known=lambda concerns: Q(answer_vendors__isnull=False) | Q(operates=False),
+        known=lambda concerns: (
+            Q(answer_vendors__isnull=False) | Q(operates=False) | Q(says_vendor_of_concern=False)
+        ),
         distinct="survey_return__body",
     ),
     FigureDescription(
@@ -178,6 +205,8 @@ FIGURES = (
         known=lambda concerns: Q(aware_of_concerns__isnull=False),
     ),
 )
+
+FIGURE_BY_NAME = {d.name: d for d in FIGURES}
 
 
 @dataclass(frozen=True)

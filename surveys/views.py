@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from surveys import chart_data, charts, opendata, selectors, stats
 from surveys.exports import csv_response, xlsx_response
 from surveys.filters import BodyFilter, FindingFilter
-from surveys.models import SurveyRound, SystemType
+from surveys.models import SystemType
 from surveys.tables import EXPORT_HEADER, BodyTable, export_rows
 
 PER_PAGE = 25
@@ -181,7 +181,7 @@ def system_type(request, slug: str):
 @require_safe
 def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
-    rounds = list(SurveyRound.objects.order_by("year"))
+    rounds = selectors.rounds_covering(system_type)
     data = chart_data.system_type_figures_chart(system_type, rounds)
     header, rows = charts.plotted_values(data)
     return csv_response(header, rows, filename=f"{slug}-figures.csv")

@@ -37,7 +37,8 @@ def test_answers_filters(real_data, client):
     assert data["count"] == 11
     assert {a["source"] for a in data["results"]} == {"EPOCH2022"}
     assert client.get("/api/v1/answers/?body=metropolitan-police").json()["count"] == 2
-    assert client.get("/api/v1/answers/?system_type=facial-recognition").json()["count"] == 14
+    # FOI0823's 21 users and INIT2022's 13 intending bodies: 23 bodies in all
+    assert client.get("/api/v1/answers/?system_type=facial-recognition").json()["count"] == 23
 
 
 def test_findings_carry_current_and_original_values(real_data, client):
@@ -57,10 +58,13 @@ def test_statistics(real_data, client):
     assert next(r for r in rounds if r["round"] == 2017)["invited"] is None
     types = client.get("/api/v1/statistics/system-types/?round=2022").json()["results"]
     cctv = next(t for t in types if t["system_type"] == "cctv-unspecified")
-    assert cctv["concern_users"] == {"value": 11, "coverage": 11}
+    # 11 Hikvision users, and West Yorkshire's "no" (FOI0323): known for 12
+    assert cctv["concern_users"] == {"value": 11, "coverage": 12}
     assert cctv["vendors"] == [{"vendor": "hikvision", "bodies": 11, "of_concern": True}]
+    internal = next(t for t in types if t["system_type"] == "internal-cctv")
+    assert internal["concern_users"]["value"] is None  # no per-body data, not zero
     external = next(t for t in types if t["system_type"] == "external-cctv")
-    assert external["concern_users"]["value"] is None  # no per-body data, not zero
+    assert external["concern_users"] == {"value": 0, "coverage": 1}  # West Yorkshire: Milestone
 
 
 @pytest.mark.parametrize(
@@ -89,7 +93,7 @@ def test_bad_parameters_are_a_400_naming_each_parameter(real_data, client, url):
 def test_an_unknown_round_is_a_404_naming_the_rounds(real_data, client):
     response = client.get("/api/v1/statistics/system-types/?round=1800")
     assert response.status_code == 404
-    assert response.json()["detail"].endswith("choose one of 2017, 2019, 2022.")
+    assert response.json()["detail"].endswith("choose one of 2017, 2019, 2022, 2023.")
 
 
 def test_invalid_filter_values_are_400s(real_data, client):

@@ -70,13 +70,17 @@ def test_former_and_variant_names(real_data):
 
 
 def test_rounds_and_2022_returns(real_data):
-    assert list(SurveyRound.objects.values_list("year", flat=True)) == [2017, 2019, 2022]
+    assert list(SurveyRound.objects.values_list("year", flat=True)) == [2017, 2019, 2022, 2023]
     returns = Return.objects.filter(survey_round__year=2022)
     assert returns.count() == 47
     assert returns.filter(status="responded").count() == 39
     non = returns.filter(status="did_not_respond").values_list("body__name", flat=True)
     assert set(non) == NON_RESPONDENTS
-    assert not Return.objects.filter(survey_round__year__in=[2017, 2019]).exists()
+    assert not Return.objects.filter(survey_round__year__in=[2017, 2019, 2023]).exists()
+    # No source lists the 39 respondents: their status is derived from PR2023's 8 names
+    responded = returns.filter(status="responded")
+    assert not responded.filter(status_is_derived=False).exists()
+    assert set(responded.values_list("source__code", flat=True)) == {"PR2023"}
     assert SurveyRound.objects.get(year=2022).question_count == 119
 
 
@@ -115,7 +119,7 @@ def test_published_findings(real_data, key, metric, system_type, qualifier, valu
 
 
 def test_every_finding_and_fact_has_a_source(real_data):
-    assert PublishedFinding.objects.count() == 21
+    assert PublishedFinding.objects.count() == 21 + 5 + 4  # + FOI0823's kinds, DRONE2023
     assert not PublishedFinding.objects.filter(publication__isnull=True).exists()
     assert PublishedFinding.objects.filter(publication__code="INIT2022").count() == 10
     for model in (Body, Return, Answer):
@@ -142,17 +146,24 @@ def test_named_per_body_facts(real_data):
     assert set(hikvision.values_list("survey_return__body__slug", flat=True)) == HIKVISION_USERS
     assert not hikvision.exclude(aware_of_concerns=None).exists()  # not stated per body
     fr = Answer.objects.filter(system_type__slug="facial-recognition")
-    assert list(fr.filter(operates=True).values_list("survey_return__body__slug", flat=True)) == [
+    assert fr.filter(operates=True).count() == 21  # FOI0823
+    assert list(fr.filter(kind="live").values_list("survey_return__body__slug", flat=True)) == [
         "metropolitan-police"
     ]
     assert fr.filter(intent="intends").count() == 13
-    assert Answer.objects.count() == 11 + 1 + 13
+    # Hikvision 11; facial recognition: 21 users and 13 intending, 11 of them both;
+    # West Yorkshire's other four (FOI0323: drones, external CCTV, body-worn video, ANPR;
+    # its CCTV statement joins no Hikvision answer, so it is a fifth)
+    assert Answer.objects.count() == 11 + (21 + 13 - 11) + 5
 
 
 def test_vendors_and_concerns(real_data):
     names = set(Vendor.objects.values_list("name", flat=True))
-    assert names == {"Dahua", "Hikvision", "Honeywell", "Huawei", "Nuuo", "DJI"}
-    assert not Vendor.objects.filter(concerns__isnull=True).exists()
+    assert names == {"Dahua", "Hikvision", "Honeywell", "Huawei", "Nuuo", "DJI", "Milestone"}
+    # Milestone (FOI0323) is a vendor with no concern recorded
+    assert list(Vendor.objects.filter(concerns__isnull=True).values_list("name", flat=True)) == [
+        "Milestone"
+    ]
     assert set(Vendor.objects.exclude(country="").values_list("name", flat=True)) == {
         "Hikvision",
         "DJI",

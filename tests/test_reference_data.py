@@ -121,7 +121,9 @@ def test_a_new_reference_fact_reaches_an_existing_database(real_data, tmp_path):
                 row["notes"] = "A new fact from the files."
             if row["slug"] == "bedfordshire":
                 row["name"] = "Bedfordshire Police (files)"  # the editor renamed it too
-        rows.append({**rows[0], "slug": "new-body", "name": "New Body", "short_name": "New"})
+        rows.append(
+            {**rows[0], "slug": "new-body", "name": "New Body", "short_name": "New", "ons_code": ""}
+        )
         rows[-1]["aliases"] = []
 
     edit_yaml(data, "bodies.yaml", add_and_change)

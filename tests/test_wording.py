@@ -30,8 +30,8 @@ def source_text(code: str) -> str:
 
 def test_every_quoted_wording_is_verbatim_in_its_source(real_data):
     findings = PublishedFinding.objects.select_related("publication")
-    assert findings.count() == 21
-    for finding in findings:
+    assert findings.filter(wording_is_verbatim=True).count() == 21
+    for finding in findings.filter(wording_is_verbatim=True):
         text = source_text(finding.publication.code)
         for part in normalised(finding.wording).split("..."):
             assert part.strip() in text, (finding.key, part)

@@ -18,10 +18,13 @@ from surveys.models import (
     AnswerVendor,
     Body,
     BodyAlias,
+    CommissionerTerm,
     Correction,
     Publication,
+    PublicEvidence,
     PublishedFinding,
     Return,
+    RoundSystemType,
     SurveyRound,
     SystemType,
     Vendor,
@@ -58,6 +61,7 @@ TABLES: dict[str, type[models.Model]] = {
     "bodies": Body,
     "body_aliases": BodyAlias,
     "system_types": SystemType,
+    "round_system_types": RoundSystemType,
     "vendors": Vendor,
     "vendor_aliases": VendorAlias,
     "vendor_concerns": VendorConcern,
@@ -66,13 +70,17 @@ TABLES: dict[str, type[models.Model]] = {
     "answer_vendors": AnswerVendor,
     "findings": PublishedFinding,
     "corrections": Correction,
+    "evidence": PublicEvidence,
+    "commissioner_terms": CommissionerTerm,
 }
 TABLE_NAMES = {model: name for name, model in TABLES.items()}
 
 TABLE_DESCRIPTIONS = {
     "publications": "Every document a fact comes from: reports, press releases, blog posts, "
     "FOI releases, news reports quoting them, reference lists.",
-    "rounds": "The survey rounds (2017, 2019, 2022).",
+    "rounds": "The survey rounds (2017, 2019, 2022, and 2023's survey of drones only).",
+    "round_system_types": "The system types a round asked about. A round with no rows here "
+    "asked about every type; 2023's asked about drones only, so other types are not gaps in it.",
     "bodies": "The policing bodies invited to answer the survey.",
     "body_aliases": "Other names a body goes or went by (former, Welsh, names used in a source).",
     "system_types": "The kinds of surveillance camera system the survey asks about.",
@@ -88,6 +96,11 @@ TABLE_DESCRIPTIONS = {
     "row in corrections.",
     "corrections": "Later statements that change a published figure or a body's answer, kept "
     "forever, including withdrawn ones.",
+    "evidence": "Later public evidence: dated public facts about a body that are not survey "
+    "answers (a force's own page, a court judgment, a news or supplier's report). Never counted "
+    "in a survey statistic.",
+    "commissioner_terms": "Who held the Biometrics and Surveillance Camera Commissioner's "
+    "office over time, or that it was vacant.",
 }
 
 # What each column means, where the model's help text does not already say it.
@@ -98,7 +111,20 @@ COLUMN_DESCRIPTIONS = {
     "publications.title": "Title of the document.",
     "publications.kind": "What kind of document it is.",
     "publications.survey_round_id": "The round the document is about; empty if none.",
-    "publications.date_precision": "How precise published_on is: a day, or only a month.",
+    "publications.date_precision": "How precise published_on is: a day, a month or a year.",
+    "round_system_types.survey_round_id": "The round.",
+    "round_system_types.system_type_id": "A system type the round asked about.",
+    "evidence.body_id": "The body the fact is about.",
+    "evidence.system_type_id": "The system type the fact is about; empty if none.",
+    "evidence.vendor_id": "The vendor the fact names; empty if none.",
+    "evidence.kind": "What kind of source states it: primary (the body, a court or the "
+    "Commissioner), secondary (a news or trade report) or vendor (a supplier's marketing).",
+    "evidence.date_precision": "How precise occurred_on and occurred_until are: a day, a month "
+    "or a year.",
+    "commissioner_terms.starts_precision": "How precise starts_on is: a day, a month or a year.",
+    "bodies.succeeded_by_id": "The body that succeeded this one (a merger); empty: it continues.",
+    "returns.status_is_derived": "True: no source names the body with this status; it is "
+    "derived (invited, and not named among the non-respondents).",
     "publications.url": "Where the document is published; may be empty.",
     "publications.quotes_id": "For a secondary report: the publication it quotes.",
     "rounds.year": "Year of the round.",
