@@ -291,7 +291,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     # A finding's qualifier and a correction's new qualifier are the same choice set.
-    "ENUM_NAME_OVERRIDES": {"QualifierEnum": "surveys.models.PublishedFinding.Qualifier"},
+    "ENUM_NAME_OVERRIDES": {
+        "QualifierEnum": "surveys.models.PublishedFinding.Qualifier",
+        "DatePrecisionEnum": "surveys.models.Publication.DatePrecision",
+    },
 }
 
 # Admin imports of per-body answers: size limit and where a previewed file waits.

@@ -69,11 +69,38 @@ class BodyAliasInline(admin.TabularInline):
 
 @admin.register(models.Body)
 class BodyAdmin(Admin):
-    list_display = ["name", "short_name", "kind", "nation", "region"]
+    list_display = ["name", "short_name", "kind", "nation", "region", "ons_code", "succeeded_by"]
     list_filter = ["kind", "nation", "region"]
-    search_fields = ["name", "short_name", "slug", "aliases__name"]
+    list_select_related = ["succeeded_by"]
+    search_fields = ["name", "short_name", "slug", "aliases__name", "ons_code"]
     prepopulated_fields = {"slug": ["short_name"]}
-    autocomplete_fields = ["source"]
+    autocomplete_fields = ["source", "succeeded_by", "succession_source"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "slug",
+                    "kind",
+                    "nation",
+                    "region",
+                    "ons_code",
+                    "source",
+                    "notes",
+                ]
+            },
+        ),
+        (
+            "Succession (a merger)",
+            {
+                "description": "The body that took over this one, from a date, with the source "
+                "that says so. Its pages then follow the line of succession.",
+                "fields": ["succeeded_by", "succeeded_on", "succession_source"],
+            },
+        ),
+    ]
     inlines = [BodyAliasInline]
     export_fields = [
         ("Name", "name"),
@@ -81,6 +108,7 @@ class BodyAdmin(Admin):
         ("Kind", "get_kind_display"),
         ("Nation", "get_nation_display"),
         ("Region", "region"),
+        ("ONS code", "ons_code"),
     ]
 
 
@@ -116,12 +144,22 @@ class PublicationAdmin(Admin):
     export_fields = [("Code", "code"), ("Title", "title"), ("Date", "published_on"), ("URL", "url")]
 
 
+class RoundSystemTypeInline(admin.TabularInline):
+    """The system types a round asked about; none listed: every type."""
+
+    model = models.RoundSystemType
+    extra = 0
+    verbose_name = "system type asked about"
+    verbose_name_plural = "system types asked about (none listed: every type)"
+
+
 @admin.register(models.SurveyRound)
 class SurveyRoundAdmin(Admin):
     list_display = ["year", "invitations_sent_on", "question_count", "source"]
     list_select_related = ["source"]
     search_fields = ["year"]
     autocomplete_fields = ["source"]
+    inlines = [RoundSystemTypeInline]
 
 
 @admin.register(models.SystemType)
@@ -154,8 +192,16 @@ class AnswerInline(PublicValuesReadOnly, admin.TabularInline):
 
     model = models.Answer
     extra = 0
-    public_fields = ("system_type", "operates", "aware_of_concerns", "intent")
-    fields = ["system_type", "operates", "aware_of_concerns", "intent", "source", "notes"]
+    public_fields = (
+        "system_type",
+        "operates",
+        "kind",
+        "unit_count",
+        "says_vendor_of_concern",
+        "aware_of_concerns",
+        "intent",
+    )
+    fields = [*public_fields, "source", "notes"]
     autocomplete_fields = ["source"]
     show_change_link = True
     formfield_overrides = {
@@ -173,7 +219,10 @@ class AnswerInline(PublicValuesReadOnly, admin.TabularInline):
 class ReturnAdmin(PublicValuesReadOnly, Admin):
     public_fields = ("body", "survey_round", "status")
     fieldsets = [
-        (None, {"fields": ["body", "survey_round", "status", "source", "notes"]}),
+        (
+            None,
+            {"fields": ["body", "survey_round", "status", "status_is_derived", "source", "notes"]},
+        ),
         ("How to change the response status", {"description": PUBLIC_VALUE_HELP, "fields": []}),
     ]
     list_display = ["body", "survey_round", "status", "source"]
@@ -206,20 +255,24 @@ class AnswerVendorInline(admin.TabularInline):
 
 @admin.register(models.Answer)
 class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
-    public_fields = ("survey_return", "system_type", "operates", "aware_of_concerns", "intent")
+    public_fields = (
+        "survey_return",
+        "system_type",
+        "operates",
+        "kind",
+        "unit_count",
+        "says_vendor_of_concern",
+        "aware_of_concerns",
+        "intent",
+    )
     fieldsets = [
+        (None, {"fields": [*public_fields, "source", "notes"]}),
         (
-            None,
+            "Sources of single fields",
             {
-                "fields": [
-                    "survey_return",
-                    "system_type",
-                    "operates",
-                    "aware_of_concerns",
-                    "intent",
-                    "source",
-                    "notes",
-                ]
+                "description": "Where one field is stated by another publication than the "
+                "answer's source. Empty: the answer's source.",
+                "fields": [source for _, source in models.Answer.SOURCED_FIELDS],
             },
         ),
         ("How to change these values", {"description": PUBLIC_VALUE_HELP, "fields": []}),
@@ -233,7 +286,11 @@ class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
         "source",
     ]
     search_fields = ["survey_return__body__name", "system_type__name", "notes"]
-    autocomplete_fields = ["survey_return", "source"]
+    autocomplete_fields = [
+        "survey_return",
+        "source",
+        *(source for _, source in models.Answer.SOURCED_FIELDS),
+    ]
     inlines = [AnswerVendorInline]
     change_list_template = "admin/surveys/answer/change_list.html"
     export_fields = [
@@ -414,6 +471,44 @@ class CorrectionAdmin(Admin):
             )
             obj.refresh_from_db()
             messages.info(request, "The correction is withdrawn; it stays on the public record.")
+
+
+@admin.register(models.PublicEvidence)
+class PublicEvidenceAdmin(Admin):
+    """Later public evidence: dated facts about a body, not survey answers (never counted)."""
+
+    list_display = ["occurred_on", "body", "system_type", "vendor", "kind", "source"]
+    list_filter = ["kind", "system_type", "source"]
+    list_select_related = ["body", "system_type", "vendor", "source"]
+    search_fields = ["key", "summary", "body__name"]
+    autocomplete_fields = ["body", "vendor", "source"]
+    prepopulated_fields = {"key": ["summary"]}
+    export_fields = [
+        ("Key", "key"),
+        ("Body", "body__name"),
+        ("System type", "system_type__name"),
+        ("Vendor", "vendor__name"),
+        ("Summary", "summary"),
+        ("Date", "occurred_on"),
+        ("Until", "occurred_until"),
+        ("Kind", "get_kind_display"),
+        ("Source", "source__code"),
+    ]
+
+
+@admin.register(models.CommissionerTerm)
+class CommissionerTermAdmin(Admin):
+    list_display = ["__str__", "starts_on", "ends_on", "source"]
+    list_select_related = ["source"]
+    search_fields = ["holder", "summary"]
+    autocomplete_fields = ["source"]
+    export_fields = [
+        ("Holder", "holder"),
+        ("From", "starts_on"),
+        ("Until", "ends_on"),
+        ("Summary", "summary"),
+        ("Source", "source__code"),
+    ]
 
 
 @admin.register(models.VendorConcern)

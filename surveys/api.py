@@ -27,8 +27,10 @@ from surveys import selectors, stats
 from surveys.models import (
     Answer,
     Body,
+    CommissionerTerm,
     Correction,
     Publication,
+    PublicEvidence,
     PublishedFinding,
     Return,
     SurveyRound,
@@ -180,21 +182,46 @@ class PublicationSerializer(serializers.ModelSerializer):
             "date_precision",
             "url",
             "is_secondary",
+            "standing",
             "notes",
         ]
+
+    standing = serializers.ChoiceField(
+        choices=["primary", "secondary", "vendor"],
+        read_only=True,
+        help_text="primary (the body, a court, the Commissioner, an official list), secondary "
+        "(a report of another source) or vendor (a supplier's claim).",
+    )
 
 
 class RoundSerializer(serializers.ModelSerializer):
     source = PublicationRef(allow_null=True)
+    system_types = serializers.SerializerMethodField(
+        help_text="The system types the round asked about; empty when it asked about every type."
+    )
 
     class Meta:
         model = SurveyRound
-        fields = ["year", "invitations_sent_on", "question_count", "scope", "notes", "source"]
+        fields = [
+            "year",
+            "invitations_sent_on",
+            "question_count",
+            "scope",
+            "system_types",
+            "notes",
+            "source",
+        ]
+
+    def get_system_types(self, obj) -> list[str]:
+        return sorted(c.system_type.slug for c in obj.coverage.all())
 
 
 class BodySerializer(serializers.ModelSerializer):
     source = PublicationRef()
     aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    succeeded_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    succession_source = PublicationRef(allow_null=True)
+    predecessors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta:
         model = Body
@@ -205,7 +232,12 @@ class BodySerializer(serializers.ModelSerializer):
             "kind",
             "nation",
             "region",
+            "ons_code",
             "aliases",
+            "succeeded_by",
+            "succeeded_on",
+            "succession_source",
+            "predecessors",
             "notes",
             "source",
         ]
@@ -241,7 +273,36 @@ class ReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Return
-        fields = ["id", "body", "survey_round", "status", "source"]
+        fields = ["id", "body", "survey_round", "status", "status_is_derived", "source"]
+
+
+def _stated(answer: Answer, name: str) -> bool:
+    if name == "vendors":
+        return bool(answer.vendors.all())
+    return getattr(answer, name) not in (None, "")
+
+
+class _AnswerSources(serializers.Serializer):
+    def to_representation(self, answer: Answer) -> dict:
+        return {
+            name: answer.source_of(name).code if _stated(answer, name) else None
+            for name, _ in Answer.SOURCED_FIELDS
+        }
+
+
+# Which publication states each field of an answer: one field per Answer.SOURCED_FIELDS.
+AnswerSourcesSerializer = type(
+    "AnswerSourcesSerializer",
+    (_AnswerSources,),
+    {
+        name: serializers.CharField(
+            read_only=True,
+            allow_null=True,
+            help_text=f"The publication that states {name}; null where it is not stated.",
+        )
+        for name, _ in Answer.SOURCED_FIELDS
+    },
+)
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -250,6 +311,12 @@ class AnswerSerializer(serializers.ModelSerializer):
     system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     vendors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     source = PublicationRef()
+    sources = AnswerSourcesSerializer(
+        source="*",
+        read_only=True,
+        help_text="Field by field, the publication that states it (sources may differ: one "
+        "may say a body uses facial recognition, another that it intends to use it live).",
+    )
 
     class Meta:
         model = Answer
@@ -259,12 +326,55 @@ class AnswerSerializer(serializers.ModelSerializer):
             "survey_round",
             "system_type",
             "operates",
+            "kind",
+            "unit_count",
             "vendors",
+            "says_vendor_of_concern",
             "aware_of_concerns",
             "intent",
             "notes",
             "source",
+            "sources",
         ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    source = PublicationRef()
+    is_survey_data = serializers.SerializerMethodField(
+        help_text="Always false: later public evidence is never a survey answer and never "
+        "counted in a survey statistic."
+    )
+
+    class Meta:
+        model = PublicEvidence
+        fields = [
+            "key",
+            "body",
+            "system_type",
+            "vendor",
+            "summary",
+            "occurred_on",
+            "occurred_until",
+            "date_precision",
+            "kind",
+            "source",
+            "notes",
+            "is_survey_data",
+        ]
+
+    def get_is_survey_data(self, obj) -> bool:
+        return False
+
+
+class CommissionerTermSerializer(serializers.ModelSerializer):
+    source = PublicationRef()
+
+    class Meta:
+        model = CommissionerTerm
+        fields = ["id", "holder", "starts_on", "starts_precision", "ends_on", "summary", "source"]
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -298,6 +408,8 @@ class FindingSerializer(serializers.ModelSerializer):
             "denominator",
             "denominator_is_derived",
             "published_percent",
+            "kind",
+            "wording_is_verbatim",
             "wording",
             "notes",
             "current_value",
@@ -402,6 +514,17 @@ class AnswerFilter(StrictFilterSet):
         fields = ["round", "body", "nation", "region", "system_type", "vendor"]
 
 
+class EvidenceFilter(StrictFilterSet):
+    body = django_filters.CharFilter(field_name="body__slug")
+    system_type = django_filters.CharFilter(field_name="system_type__slug")
+    vendor = django_filters.CharFilter(field_name="vendor__slug")
+    kind = django_filters.ChoiceFilter(choices=PublicEvidence.Kind.choices)
+
+    class Meta:
+        model = PublicEvidence
+        fields = ["body", "system_type", "vendor", "kind"]
+
+
 class ReturnFilter(StrictFilterSet):
     round = IntegerFilter(field_name="survey_round__year")
     body = django_filters.CharFilter(field_name="body__slug")
@@ -435,14 +558,22 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
 
 
 class BodyViewSet(ReadOnly):
-    queryset = Body.objects.select_related("source").prefetch_related("aliases").order_by("name")
+    queryset = (
+        Body.objects.select_related("source", "succeeded_by", "succession_source")
+        .prefetch_related("aliases", "predecessors")
+        .order_by("name")
+    )
     serializer_class = BodySerializer
     lookup_field = "slug"
     filterset_class = BodyApiFilter
 
 
 class RoundViewSet(ReadOnly):
-    queryset = SurveyRound.objects.select_related("source").order_by("year")
+    queryset = (
+        SurveyRound.objects.select_related("source")
+        .prefetch_related("coverage__system_type")
+        .order_by("year")
+    )
     serializer_class = RoundSerializer
     lookup_field = "year"
 
@@ -478,13 +609,35 @@ class ReturnViewSet(ReadOnly):
 class AnswerViewSet(ReadOnly):
     queryset = (
         Answer.objects.select_related(
-            "survey_return__body", "survey_return__survey_round", "system_type", "source"
+            "survey_return__body",
+            "survey_return__survey_round",
+            "system_type",
+            "source",
+            *(source_name for _, source_name in Answer.SOURCED_FIELDS),
         )
         .prefetch_related("vendors")
         .order_by("pk")
     )
     serializer_class = AnswerSerializer
     filterset_class = AnswerFilter
+
+
+class EvidenceViewSet(ReadOnly):
+    """Later public evidence: dated public facts about bodies, not survey answers."""
+
+    queryset = PublicEvidence.objects.select_related(
+        "body", "system_type", "vendor", "source"
+    ).order_by("occurred_on", "key")
+    serializer_class = EvidenceSerializer
+    lookup_field = "key"
+    filterset_class = EvidenceFilter
+
+
+class CommissionerTermViewSet(ReadOnly):
+    """Who held the Commissioner's office over time, or that it was vacant."""
+
+    queryset = CommissionerTerm.objects.select_related("source")
+    serializer_class = CommissionerTermSerializer
 
 
 class FindingViewSet(ReadOnly):

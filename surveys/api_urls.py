@@ -17,6 +17,8 @@ router.register("returns", api.ReturnViewSet)
 router.register("answers", api.AnswerViewSet)
 router.register("findings", api.FindingViewSet)
 router.register("corrections", api.CorrectionViewSet)
+router.register("evidence", api.EvidenceViewSet)
+router.register("commissioner-terms", api.CommissionerTermViewSet)
 
 urlpatterns = [
     path("v1/statistics/rounds/", api.RoundStatisticsView.as_view(), name="api-round-stats"),

@@ -26,8 +26,12 @@ from surveys.models import (
     VendorAlias,
 )
 from surveys.values import (
+    count_text,
     intent_text,
+    kind_text,
+    parse_count,
     parse_intent,
+    parse_kind,
     parse_yes_no,
     vendor_names,
     vendors_text,
@@ -49,10 +53,14 @@ def answer_value_text(answer: Answer | Return, field: str) -> str:
     if field == AnswerField.VENDORS:
         return vendors_text(answer.vendors.all())
     value = getattr(answer, field)
-    if field in (AnswerField.OPERATES, AnswerField.AWARE):
+    if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
         return yes_no_text(value)
     if field == AnswerField.STATUS:
         return Return.Status(value).label.lower()
+    if field == AnswerField.KIND:
+        return kind_text(value)
+    if field == AnswerField.UNIT_COUNT:
+        return count_text(value)
     return intent_text(value)
 
 
@@ -80,10 +88,14 @@ def parse_answer_value(field: str, raw: str):
     if field == AnswerField.VENDORS:
         return _parse_vendors(raw)
     try:
-        if field in (AnswerField.OPERATES, AnswerField.AWARE):
+        if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
             return parse_yes_no(raw.strip())
         if field == AnswerField.INTENT:
             return parse_intent(raw.strip())
+        if field == AnswerField.KIND:
+            return parse_kind(raw)
+        if field == AnswerField.UNIT_COUNT:
+            return parse_count(raw)
     except ValueError as exc:
         raise ValidationError(str(exc), code="invalid") from None
     raise ValidationError(f"Unknown answer field {field!r}.", code="invalid")

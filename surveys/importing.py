@@ -33,8 +33,12 @@ from surveys.models import (
     Vendor,
 )
 from surveys.values import (
+    count_text,
     intent_text,
+    kind_text,
+    parse_count,
     parse_intent,
+    parse_kind,
     parse_yes_no,
     vendor_names,
     vendors_text,
@@ -43,12 +47,29 @@ from surveys.values import (
 
 REQUIRED_COLUMNS = ("body", "round", "system_type", "source")
 # A column absent from the file leaves that field of an existing answer as it is.
-ANSWER_COLUMNS = ("operates", "vendors", "aware_of_concerns", "intent", "notes")
+ANSWER_COLUMNS = (
+    "operates",
+    "kind",
+    "unit_count",
+    "vendors",
+    "says_vendor_of_concern",
+    "aware_of_concerns",
+    "intent",
+    "notes",
+)
 # body_slug: the body's slug, as /data/answers.csv has it beside its name (it wins if both).
 OPTIONAL_COLUMNS = (*ANSWER_COLUMNS, "body_slug")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # An existing answer's values that the statistics count: they change by correction.
-PUBLIC_FIELDS = ("operates", "aware_of_concerns", "intent", "vendors")
+PUBLIC_FIELDS = (
+    "operates",
+    "kind",
+    "unit_count",
+    "says_vendor_of_concern",
+    "aware_of_concerns",
+    "intent",
+    "vendors",
+)
 MAX_CELL_LENGTH = 5000
 MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
 
@@ -111,8 +132,12 @@ class FieldChange:
 
 def _shown(name: str, value) -> str:
     """A field's value as the change list shows it; unknown is never "no" or blank."""
-    if name in ("operates", "aware_of_concerns"):
+    if name in ("operates", "aware_of_concerns", "says_vendor_of_concern"):
         return yes_no_text(value)
+    if name == "kind":
+        return kind_text(value)
+    if name == "unit_count":
+        return count_text(value)
     if name == "vendors":
         return vendors_text(value)
     if name == "source":
@@ -325,17 +350,20 @@ def _validate_row(
     values: dict = {"source": source}
     if "notes" in row:
         values["notes"] = row["notes"]
-    for column in ("operates", "aware_of_concerns"):
+    parsers = {
+        "operates": parse_yes_no,
+        "aware_of_concerns": parse_yes_no,
+        "says_vendor_of_concern": parse_yes_no,
+        "intent": parse_intent,
+        "kind": parse_kind,
+        "unit_count": parse_count,
+    }
+    for column, parse in parsers.items():
         if column in row:
             try:
-                values[column] = parse_yes_no(row[column])
+                values[column] = parse(row[column])
             except ValueError as exc:
                 error(column, str(exc))
-    if "intent" in row:
-        try:
-            values["intent"] = parse_intent(row["intent"])
-        except ValueError as exc:
-            error("intent", str(exc))
 
     vendors: list[Vendor] | None = None
     if "vendors" in row:
@@ -370,12 +398,15 @@ def _validate_row(
     # Contradictions in the answer as it would be after this row (file over database).
     operates = values.get("operates", existing.operates if existing else None)
     aware = values.get("aware_of_concerns", existing.aware_of_concerns if existing else None)
-    if operates is False and {"operates", "vendors", "aware_of_concerns"} & set(row):
+    units = values.get("unit_count", existing.unit_count if existing else None)
+    if operates is False and {"operates", "vendors", "aware_of_concerns", "unit_count"} & set(row):
         column = "operates" if "operates" in values else "vendors"
         if vendors:
             error(column, "says the body does not operate it, yet names a vendor")
         if aware is True:
             error(column, "says the body does not operate it, yet says it is aware of concerns")
+        if units is not None:
+            error(column, "says the body does not operate it, yet gives a number of units")
         if errors:
             return None, errors
     changes: list[FieldChange] = []

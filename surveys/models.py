@@ -757,10 +757,7 @@ class PublicEvidence(models.Model):
         SECONDARY = "secondary", "Secondary (a news or trade report)"
         VENDOR = "vendor", "Vendor (a supplier's marketing)"
 
-    class DatePrecision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
+    DatePrecision = Publication.DatePrecision
 
     key = models.SlugField(max_length=100, unique=True, help_text="Stable id of this fact.")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="evidence")
@@ -822,7 +819,7 @@ class CommissionerTerm(models.Model):
     holder = models.CharField(max_length=200, blank=True, help_text="Empty: the post was vacant.")
     starts_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
     starts_precision = models.CharField(
-        max_length=5, choices=PublicEvidence.DatePrecision.choices, default="day"
+        max_length=5, choices=Publication.DatePrecision.choices, default="day"
     )
     ends_on = models.DateField(null=True, blank=True, help_text="Empty: continues, or not stated.")
     summary = models.TextField(help_text="What the source says about this period.")

@@ -365,6 +365,9 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
         "survey_return__body__slug",
         "system_type__slug",
         "operates",
+        "kind",
+        "unit_count",
+        "says_vendor_of_concern",
         "aware_of_concerns",
         "intent",
         "source__code",
@@ -382,7 +385,21 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
             .values_list("answer_id", "vendor__name")
         ):
             vendors.setdefault(answer_id, []).append(name)
-        for pk, year_, body, slug, system, operates, aware, intent, source, notes in chunk:
+        for (
+            pk,
+            year_,
+            body,
+            slug,
+            system,
+            operates,
+            kind,
+            units,
+            says_concern,
+            aware,
+            intent,
+            source,
+            notes,
+        ) in chunk:
             yield [
                 year_,
                 body,
@@ -394,6 +411,9 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
                 intent,
                 source,
                 notes,
+                kind,
+                "" if units is None else units,
+                _yes_no_blank(says_concern),
             ]
         last_pk = chunk[-1][0]
 

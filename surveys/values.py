@@ -45,6 +45,38 @@ def intent_text(value: str) -> str:
     return value or "not stated"
 
 
+def parse_kind(value: str) -> str:
+    """A kind of facial recognition by its code or label; blank is "not stated"."""
+    from surveys.models import Answer
+
+    folded = value.strip().casefold()
+    if folded in UNKNOWN or folded == "not stated":
+        return ""
+    for choice, label in Answer._meta.get_field("kind").choices:
+        if folded in (choice, choice.replace("_", " "), label.casefold()):
+            return choice
+    allowed = ", ".join(c for c, _ in Answer._meta.get_field("kind").choices)
+    raise ValueError(f"{value!r} is not a known kind of facial recognition ({allowed}, or blank)")
+
+
+def kind_text(value: str) -> str:
+    return value or "not stated"
+
+
+def parse_count(value: str) -> int | None:
+    """A number of units; blank is "not stated" (never 0)."""
+    folded = value.strip().casefold()
+    if folded in UNKNOWN or folded == "not stated":
+        return None
+    if not folded.isdigit() or len(folded) > 9:
+        raise ValueError(f"{value!r} is not a whole number of units (or blank: not stated)")
+    return int(folded)
+
+
+def count_text(value: int | None) -> str:
+    return "not stated" if value is None else str(value)
+
+
 def vendor_names(text: str) -> list[str]:
     """The names in a vendor list ("Hikvision; Dahua"); "none stated" or blank is none."""
     if text.strip().casefold() == NO_VENDORS:

@@ -253,6 +253,9 @@ ANSWER_EXPORT_HEADER = [
     "intent",
     "source",
     "notes",
+    "kind",
+    "unit_count",
+    "says_vendor_of_concern",
 ]
 
 
