@@ -373,6 +373,9 @@ class Agreement:
         PARTIAL: "Per-body data incomplete",
         ARITHMETIC: "Published arithmetic does not hold",
     }
+    # The denominator is the dashboard's own derivation: the mismatch says nothing about the
+    # publication, only that its percentage does not fit what the dashboard derived.
+    DERIVED_DENOMINATOR_LABEL = "Percentage does not fit the derived denominator"
 
 
 def agreement(
@@ -440,7 +443,29 @@ class FindingView:
 
     @property
     def status_label(self) -> str:
+        if self.status == Agreement.ARITHMETIC and self.finding.denominator_is_derived:
+            return Agreement.DERIVED_DENOMINATOR_LABEL
         return Agreement.LABELS[self.status]
+
+    @property
+    def arithmetic_note(self) -> str:
+        """Why the percentage and its numbers disagree, in numbers only (no guess at why)."""
+        if self.arithmetic_ok is not False:
+            return ""
+        f = self.finding
+        if f.unit == PublishedFinding.Unit.PERCENT:
+            shown, count = Decimal(f.value).normalize(), f.numerator
+        else:
+            shown, count = Decimal(f.published_percent), int(f.value)
+        exact = (Decimal(count) * 100 / f.denominator).quantize(Decimal("0.1"))
+        numbers = f"{count} of {f.denominator} is {exact:f}%"
+        if f.denominator_is_derived:
+            return (
+                f"The published {shown:f}% does not fit the derived denominator: {numbers}. "
+                f"The publication does not state the denominator {f.denominator}; the dashboard "
+                "derives it."
+            )
+        return f"The published {shown:f}% does not equal its own numbers: {numbers}."
 
 
 @dataclass
