@@ -185,7 +185,8 @@ def _multi_round_series(years: list[str]) -> list[Series]:
 
 
 def system_type_chart(system_type: SystemType, views, years: list[str]) -> ChartData:
-    """Each published figure for the system type (current value), one series per round."""
+    """Each published figure for the system type as published, one series per round; where a
+    round's figures were since corrected, a second series beside it with the current values."""
     labels: list[str] = []
     for view in views:
         label = _finding_label(view.finding)
@@ -198,13 +199,22 @@ def system_type_chart(system_type: SystemType, views, years: list[str]) -> Chart
         }
         if not in_year:
             continue
+        shown = [in_year.get(label) for label in labels]
         series.append(
             Series(
-                f"{year} (published)",
-                [float(in_year[lab].current_value) if lab in in_year else None for lab in labels],
-                [in_year[lab].current_display if lab in in_year else "no data" for lab in labels],
+                f"{year} (as published)",
+                [float(v.finding.value) if v else None for v in shown],
+                [_as_published_label(v) if v else "no data" for v in shown],
             )
         )
+        if any(v and v.correction for v in shown):
+            series.append(
+                Series(
+                    f"{year} (current, after corrections)",
+                    [float(v.current_value) if v else None for v in shown],
+                    [_current_label(v) if v else "no data" for v in shown],
+                )
+            )
     return ChartData(
         title=f"Published figures on {system_type.name}, by round",
         x_title="Figure",
@@ -212,6 +222,19 @@ def system_type_chart(system_type: SystemType, views, years: list[str]) -> Chart
         categories=labels,
         series=series,
     )
+
+
+def _as_published_label(view: stats.FindingView) -> str:
+    text = view.finding.format_value()
+    if view.correction:
+        text += f"; corrected to {view.current_display} by {view.correction.source.code}"
+    return text
+
+
+def _current_label(view: stats.FindingView) -> str:
+    if view.correction:
+        return f"{view.current_display} (corrected by {view.correction.source.code})"
+    return f"{view.current_display} (not corrected)"
 
 
 def _finding_label(finding: PublishedFinding) -> str:

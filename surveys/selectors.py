@@ -207,6 +207,7 @@ def system_type_detail(slug: str, *, as_published: bool = False):
     return {
         "system_type": system_type,
         "views": views,
+        "corrected": [v for v in views if v.correction],
         "per_round": per_round,
         "breakdown": [(year_of[v.round_id], v) for v in breakdown],
         "answers": answers_shown,

@@ -63,3 +63,22 @@ def test_a_stated_denominator_that_does_not_fit_is_still_reported(real_data, cli
     derived = PublishedFinding.objects.get(key="init2022-hikvision-cameras")
     [view] = finding_views(findings_for_display().filter(pk=derived.pk))
     assert view.status_label == "Percentage does not fit the derived denominator"
+
+
+# --- 5. As published, with the correction beside it --------------------------------------------
+
+
+def test_body_worn_video_chart_shows_the_figure_as_published_and_its_correction(real_data, client):
+    html = text(client.get("/systems/body-worn-video/"))
+    table = visible(html.split('id="system-chart-table"')[1].split("</table>")[0])
+    assert "2022 (as published)" in table and "2022 (current, after corrections)" in table
+    assert "2022 (published)" not in table
+    assert "at least 2; corrected to 0 by PR2023-UPDATE" in table
+    assert "0 (corrected by PR2023-UPDATE)" in table
+    page = visible(html)
+    assert "published as at least 2; corrected to 0 by PR2023-UPDATE (the correction)." in page
+    assert re.search(r'href="/corrections/\d+/">the correction</a>', html)
+    rows = csv_rows(client.get("/systems/body-worn-video/figures.csv"))
+    assert rows[0][1:] == ["2022 (as published)", "2022 (current, after corrections)"]
+    pr2023 = next(r for r in rows if "[PR2023]" in r[0])
+    assert pr2023[1:] == ["2", "0"]
