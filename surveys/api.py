@@ -617,8 +617,9 @@ class RoundStatisticsView(APIView):
 
 
 class SystemTypeStatisticsView(APIView):
-    """Per system type for one round: operators, bodies using equipment of concern, aware,
-    each with its coverage, and the vendor breakdown."""
+    """Per system type for one round: operators, bodies using a vendor named as of concern
+    (derived from the vendors named, not a statement by the bodies), aware, each with its
+    coverage, and the vendor breakdown."""
 
     @extend_schema(
         parameters=[

@@ -38,7 +38,8 @@ def category_chart(
     views: list[stats.FindingView],
     by_type: list[stats.SystemTypeStats],
 ) -> tuple[ChartData, str]:
-    """Bodies using equipment of concern per system type: published (current) and computed."""
+    """Per system type, the published figure on equipment of concern (current) beside the
+    derived count of bodies using a vendor named as of concern: kept apart, never one series."""
     published = _latest_by_system_type(views, Metric.CONCERN_USERS)
     names, pub_values, pub_labels, pub_short, comp_values, comp_labels = [], [], [], [], [], []
     for row in by_type:
@@ -61,13 +62,16 @@ def category_chart(
             else "no per-body data"
         )
     data = ChartData(
-        title=f"Responding bodies using equipment of concern, by system type, {survey_round.year}",
+        title=(
+            f"Equipment of concern by system type, {survey_round.year}: published figures, "
+            "and bodies using a vendor named as of concern (derived)"
+        ),
         x_title="System type",
         y_title="Responding bodies",
         categories=names,
         series=[
             Series("Published figure (current)", pub_values, pub_labels, pub_short),
-            Series("Computed from per-body data", comp_values, comp_labels),
+            Series(stats.CONCERN_USERS.label, comp_values, comp_labels),
         ],
     )
     return data, _category_summary(survey_round, published, by_type)
@@ -86,7 +90,10 @@ def _category_summary(survey_round, published, by_type) -> str:
         )
     computed = [r for r in by_type if r.concern_users.value is not None]
     if computed:
-        parts.append(f"per-body data exists for {len(computed)} system type(s)")
+        parts.append(
+            "the dashboard derives bodies using a vendor named as of concern from per-body "
+            f"vendors for {len(computed)} system type(s)"
+        )
     else:
         parts.append("no per-body data exists for any system type")
     return f"In {survey_round.year}, " + "; ".join(parts) + "."

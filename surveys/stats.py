@@ -147,6 +147,7 @@ class FigureDescription:
     known: Callable[[dict[int, set[int]]], Q]  # the answers that say something about it
     distinct: str = "pk"  # what is counted once
     kind: str = "count of bodies"
+    body_label: str = ""  # the label said of one body (a column or filter of the bodies table)
 
 
 FIGURES = (
@@ -168,6 +169,7 @@ FIGURES = (
         counts=lambda concerns: _concern_q(concerns),
         known=lambda concerns: Q(answer_vendors__isnull=False) | Q(operates=False),
         distinct="survey_return__body",
+        body_label="Uses a vendor named as of concern (derived)",
     ),
     FigureDescription(
         "aware",
@@ -178,6 +180,14 @@ FIGURES = (
         known=lambda concerns: Q(aware_of_concerns__isnull=False),
     ),
 )
+
+
+def figure_description(name: str) -> FigureDescription:
+    """The one description of the figure called ``name``."""
+    return next(d for d in FIGURES if d.name == name)
+
+
+CONCERN_USERS = figure_description("concern_users")
 
 
 @dataclass(frozen=True)
@@ -212,9 +222,9 @@ def system_type_stats_by_round(
     """Per (round id, system type id), over responding bodies' answers (three queries).
 
     Each figure counts only the answers that say something about it and carries how many those
-    are (its coverage): operators over answers stating whether they operate it; bodies using
-    equipment of concern (distinct bodies) over answers listing vendors or saying they do not
-    operate it; aware over answers stating awareness. No coverage: None, never zero.
+    are (its coverage): operators over answers stating whether they operate it; bodies using a
+    vendor named as of concern (derived; distinct bodies) over answers listing vendors or saying
+    they do not operate it; aware over answers stating awareness. No coverage: None, never zero.
     ``system_type_ids`` limits the work to those system types.
     """
     rounds = list(rounds)

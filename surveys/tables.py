@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from surveys.models import Body, Return
+from surveys.stats import CONCERN_USERS
 
 STATUS_LABELS = dict(Return.Status.choices)
 
@@ -28,7 +29,7 @@ class BodyTable(tables.Table):
     answered = tables.Column(verbose_name="System types answered", attrs={"td": {"class": "num"}})
     operated = tables.Column(verbose_name="System types operated", attrs={"td": {"class": "num"}})
     uses_concern = tables.Column(
-        verbose_name="Uses equipment of concern", order_by=("-uses_concern", "-vendors_known")
+        verbose_name=CONCERN_USERS.body_label, order_by=("-uses_concern", "-vendors_known")
     )
 
     class Meta:
@@ -69,7 +70,7 @@ EXPORT_HEADER = [
     "Response",
     "System types answered",
     "System types operated",
-    "Uses equipment of concern",
+    CONCERN_USERS.body_label,
     "Page",
 ]
 

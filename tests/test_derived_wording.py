@@ -12,7 +12,6 @@ import pytest
 from openpyxl import load_workbook
 
 from surveys import stats
-from surveys.models import Answer, Return
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +33,80 @@ def visible(html: str) -> str:
 
 def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text(response))))
+
+
+# --- 1. Derived concern figures are labelled as derived ---------------------------------------
+
+PAGES = ["/", "/forces/", "/systems/cctv-unspecified/", "/vendors/hikvision/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_page_says_bodies_use_equipment_of_concern_except_as_a_published_metric(
+    real_data, client, url
+):
+    page = visible(text(client.get(url)))
+    assert "Uses equipment of concern" not in page
+    assert "Responding bodies using equipment of concern" not in page
+    # The publication's own metric may keep its name, marked as published.
+    for mention in re.finditer(r"Bodies using equipment of concern(.{0,16})", page):
+        assert mention.group(1).startswith(", as published"), mention.group(0)
+
+
+def test_the_label_is_the_one_definition_in_stats():
+    assert stats.figure_description("concern_users") == stats.CONCERN_USERS
+    assert stats.CONCERN_USERS.label == "Use a vendor named as of concern (derived)"
+    assert stats.CONCERN_USERS.body_label == DERIVED
+
+
+def test_overview_cards_label_the_derived_count_beside_the_published_statement(real_data, client):
+    page = visible(text(client.get("/")))
+    assert "at least 18 respondents say" in page  # the release's words, quoted
+    assert "Use a vendor named as of concern (derived): 11 of 11" in page
+    assert "not a statement by the bodies" in page
+    assert "Bodies using equipment of concern, as published" in page
+
+
+def test_overview_chart_title_and_series_say_derived(real_data, client):
+    html = text(client.get("/"))
+    table = visible(html.split('id="concern-chart-table"')[1].split("</table>")[0])
+    assert "Use a vendor named as of concern (derived)" in table
+    assert "Computed from per-body data" not in table
+    assert "Responding bodies using equipment of concern" not in html
+
+
+def test_concern_chart_csv_heading_says_derived(real_data, client):
+    rows = csv_rows(client.get("/charts/concern-by-system-type.csv?round=2022"))
+    assert rows[0] == ["System type", "Published figure (current)", DERIVED_FIGURE]
+
+
+def test_bodies_table_filter_and_exports_say_derived(real_data, client):
+    page = visible(text(client.get("/forces/")))
+    assert f"{DERIVED} (sort)" in page  # the column
+    assert f"{DERIVED} Any Yes No" in page  # the filter
+    header = csv_rows(client.get("/forces/?export=csv"))[0]
+    assert DERIVED in header and "Uses equipment of concern" not in header
+    book = load_workbook(io.BytesIO(client.get("/forces/?export=xlsx").content))
+    assert DERIVED in next(book.active.iter_rows(values_only=True))
+
+
+def test_system_type_and_vendor_pages_say_named_as_of_concern(real_data, client):
+    page = visible(text(client.get("/systems/cctv-unspecified/")))
+    assert "Use a vendor named as of concern (derived)" in page
+    assert "Vendor named as of concern" in page
+    page = visible(text(client.get("/vendors/hikvision/")))
+    assert "Named as of concern that round" in page
+
+
+def test_api_describes_the_figure_as_derived(real_data, client):
+    data = client.get("/api/v1/statistics/system-types/?round=2022").json()
+    definition = data["definitions"]["concern_users"]
+    assert "Derived by the dashboard" in definition and "not a statement" in definition
+    schema = text(client.get("/api/schema/?format=json"))
+    assert "Derived by the dashboard from the vendors named" in schema
+    # The words survive only as the name of the publications' own metric.
+    assert schema.lower().count("bodies using equipment of concern") == schema.count(
+        "`concern_users` - Bodies using equipment of concern"
+    )
 
 
 # --- 3. A percentage that does not fit a derived denominator ----------------------------------

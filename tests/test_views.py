@@ -126,7 +126,11 @@ def test_concern_chart_csv_matches_the_plotted_numbers(real_data, client):
     rows = list(
         csv.reader(io.StringIO(text(client.get("/charts/concern-by-system-type.csv?round=2022"))))
     )
-    assert rows[0] == ["System type", "Published figure (current)", "Computed from per-body data"]
+    assert rows[0] == [
+        "System type",
+        "Published figure (current)",
+        "Use a vendor named as of concern (derived)",
+    ]
     by_type = {row[0]: row[1:] for row in rows[1:]}
     assert by_type["External CCTV"] == ["18", ""]
     assert by_type["Internal CCTV"] == ["24", ""]
