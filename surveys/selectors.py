@@ -38,7 +38,11 @@ CONCERN_METRICS = (Metric.CONCERN_USERS, Metric.VENDOR_USERS)
 
 def round_from_param(value: str | None) -> tuple[SurveyRound | None, list[SurveyRound], str]:
     """The round a ``?round=YEAR`` asks for (latest when absent), all rounds, and an error."""
-    rounds = list(SurveyRound.objects.order_by("year"))
+    rounds = list(
+        SurveyRound.objects.annotate(
+            has_returns=Exists(Return.objects.filter(survey_round=OuterRef("pk")))
+        ).order_by("year")
+    )
     latest = rounds[-1] if rounds else None
     if not value:
         return latest, rounds, ""
@@ -140,6 +144,15 @@ def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
         vendors_known=Exists(answers.filter(Q(answer_vendors__isnull=False) | Q(operates=False))),
         uses_concern=Exists(answers.filter(answer_vendors__vendor__in=concern_ids)),
     )
+
+
+def round_has_returns(survey_round: SurveyRound) -> bool:
+    """Whether any per-body return is recorded for the round. Without one (2017, 2019), which
+    bodies were invited is not known. Read from ``round_from_param``'s annotation when there."""
+    known = getattr(survey_round, "has_returns", None)
+    if known is None:
+        return Return.objects.filter(survey_round=survey_round).exists()
+    return known
 
 
 def body_detail(slug: str):

@@ -109,6 +109,26 @@ def test_api_describes_the_figure_as_derived(real_data, client):
     )
 
 
+# --- 2. Rounds without per-body returns list no body as asked ---------------------------------
+
+
+@pytest.mark.parametrize("year", [2017, 2019])
+def test_rounds_without_returns_say_the_invited_list_is_not_known(real_data, client, year):
+    html = text(client.get(f"/forces/?round={year}"))
+    page = visible(html)
+    assert f"Which bodies were invited to the {year} survey is not known" in page
+    assert 'id="bodies-table"' not in html
+    assert "National Crime Agency" not in page
+    assert "bodies match" not in page and "Every body asked" not in page
+    rows = csv_rows(client.get(f"/forces/?round={year}&export=csv"))
+    assert len(rows) == 1  # the heading only: no body listed as asked
+
+
+def test_a_round_with_returns_still_lists_its_bodies(real_data, client):
+    page = visible(text(client.get("/forces/?round=2022")))
+    assert "47 bodies match" in page and "Every body asked" in page
+
+
 # --- 3. A percentage that does not fit a derived denominator ----------------------------------
 
 

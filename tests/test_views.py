@@ -169,8 +169,6 @@ def test_bodies_table_lists_everyone_with_count_and_pagination(real_data, client
         ("vendor=hikvision&nation=wales", 1, "North Wales Police", "Gwent Police"),
         ("system_type=facial-recognition", 1, "Metropolitan Police Service", "Kent Police"),
         ("q=hampshire constab", 1, "Hampshire and Isle of Wight", "Kent Police"),
-        ("round=2019", 47, "Kent Police", "zzz"),
-        ("round=2019&status=none", 47, "Kent Police", "zzz"),
     ],
 )
 def test_bodies_filters_combine(real_data, client, query, count, present, absent):
