@@ -141,6 +141,8 @@ def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
         ),
         answered=count(answers),
         operated=count(answers.filter(operates=True)),
+        # Answers that say whether the body operates the type: none, and "operated" is unknown.
+        operates_known=count(answers.filter(operates__isnull=False)),
         vendors_known=Exists(answers.filter(Q(answer_vendors__isnull=False) | Q(operates=False))),
         uses_concern=Exists(answers.filter(answer_vendors__vendor__in=concern_ids)),
     )

@@ -12,6 +12,15 @@ from surveys.stats import CONCERN_USERS
 STATUS_LABELS = dict(Return.Status.choices)
 
 
+NOT_KNOWN = "Not known"
+
+
+def operated_label(record) -> int | str:
+    """How many system types the answers say the body operates; not known (never 0) when no
+    answer says whether it operates any."""
+    return record.operated if record.operates_known else NOT_KNOWN
+
+
 def concern_label(record) -> str:
     if record.uses_concern:
         return "Yes"
@@ -54,6 +63,12 @@ class BodyTable(tables.Table):
         css = "tag tag--green" if value == Return.Status.RESPONDED else "tag tag--grey"
         return format_html('<strong class="{}">{}</strong>', css, label)
 
+    def render_operated(self, value, record):
+        label = operated_label(record)
+        if label == NOT_KNOWN:
+            return format_html('<span class="no-data">{}</span>', label)
+        return label
+
     def render_uses_concern(self, record):
         label = concern_label(record)
         css = {"Yes": "tag tag--red", "No": "tag tag--green"}.get(label, "tag tag--grey")
@@ -86,7 +101,7 @@ def export_rows(queryset, *, year: int, base_url: str):
             year,
             STATUS_LABELS.get(body.status, "No return recorded"),
             body.answered,
-            body.operated,
+            operated_label(body),
             concern_label(body),
             base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
         ]

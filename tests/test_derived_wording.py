@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from surveys import stats
+from surveys.models import Answer
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +157,36 @@ def test_a_stated_denominator_that_does_not_fit_is_still_reported(real_data, cli
     derived = PublishedFinding.objects.get(key="init2022-hikvision-cameras")
     [view] = finding_views(findings_for_display().filter(pk=derived.pk))
     assert view.status_label == "Percentage does not fit the derived denominator"
+
+
+# --- 4. Unknown is not 0 ------------------------------------------------------------------------
+
+
+def _row(html: str, name: str) -> str:
+    table = html.split('id="bodies-table"')[1].split("</table>")[0]
+    row = next(r for r in table.split("</tr>") if f">{name}</a>" in r)
+    return visible(row).strip()
+
+
+def test_system_types_operated_is_not_known_without_an_answer_saying(real_data, client):
+    html = text(client.get("/forces/?per_page=100&q=Avon"))
+    assert _row(html, "Avon and Somerset Constabulary").endswith("Responded 0 Not known No data")
+    # Cambridgeshire's one answer (future use of facial recognition) does not say it operates.
+    html = text(client.get("/forces/?q=Cambridgeshire"))
+    assert "Responded 1 Not known" in _row(html, "Cambridgeshire Constabulary")
+    rows = {r[0]: r for r in csv_rows(client.get("/forces/?export=csv"))}
+    operated = rows["Body"].index("System types operated")
+    assert rows["Avon and Somerset Constabulary"][operated] == "Not known"
+    assert rows["Bedfordshire Police"][operated] == "1"
+
+
+def test_a_real_zero_when_the_answers_say_it_operates_none(real_data, client):
+    answer = Answer.objects.filter(
+        survey_return__body__slug="cambridgeshire", survey_return__survey_round__year=2022
+    ).first()
+    Answer.objects.filter(pk=answer.pk).update(operates=False)
+    html = text(client.get("/forces/?q=Cambridgeshire"))
+    assert "Responded 1 0 " in _row(html, "Cambridgeshire Constabulary") + " "
 
 
 # --- 5. As published, with the correction beside it --------------------------------------------
