@@ -237,11 +237,14 @@ class VendorSerializer(serializers.ModelSerializer):
 class ReturnSerializer(serializers.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
-    source = PublicationRef()
+    source = PublicationRef(
+        help_text="The publication that states the status; where status_is_derived, the one it "
+        "is derived from, which does not name the body."
+    )
 
     class Meta:
         model = Return
-        fields = ["id", "body", "survey_round", "status", "source"]
+        fields = ["id", "body", "survey_round", "status", "status_is_derived", "source"]
 
 
 class AnswerSerializer(serializers.ModelSerializer):

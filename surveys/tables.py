@@ -15,6 +15,12 @@ STATUS_LABELS = dict(Return.Status.choices)
 NOT_KNOWN = "Not known"
 
 
+def status_label(record) -> str:
+    """The response status; marked derived where no source names the body with it."""
+    label = STATUS_LABELS.get(record.status, "No return recorded")
+    return f"{label} (derived)" if record.status and record.status_is_derived else label
+
+
 def operated_label(record) -> int | str:
     """How many system types the answers say the body operates; not known (never 0) when no
     answer says whether it operates any."""
@@ -58,10 +64,9 @@ class BodyTable(tables.Table):
         template_name = "surveys/partials/table.html"
         orderable = True
 
-    def render_status(self, value):
-        label = STATUS_LABELS.get(value, value)
+    def render_status(self, value, record):
         css = "tag tag--green" if value == Return.Status.RESPONDED else "tag tag--grey"
-        return format_html('<strong class="{}">{}</strong>', css, label)
+        return format_html('<strong class="{}">{}</strong>', css, status_label(record))
 
     def render_operated(self, value, record):
         label = operated_label(record)
@@ -83,6 +88,7 @@ EXPORT_HEADER = [
     "Region",
     "Round",
     "Response",
+    "Response derived",
     "System types answered",
     "System types operated",
     CONCERN_USERS.body_label,
@@ -100,6 +106,7 @@ def export_rows(queryset, *, year: int, base_url: str):
             body.region,
             year,
             STATUS_LABELS.get(body.status, "No return recorded"),
+            ("yes" if body.status_is_derived else "no") if body.status else "",
             body.answered,
             operated_label(body),
             concern_label(body),

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from surveys import stats
-from surveys.models import Answer
+from surveys.models import Answer, Return
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,59 @@ def test_body_worn_video_chart_shows_the_figure_as_published_and_its_correction(
     assert rows[0][1:] == ["2022 (as published)", "2022 (current, after corrections)"]
     pr2023 = next(r for r in rows if "[PR2023]" in r[0])
     assert pr2023[1:] == ["2", "0"]
+
+
+# --- 6. A derived return is not cited as naming the body ---------------------------------------
+
+
+@pytest.fixture
+def derived_returns(real_data):
+    """As the loader records them: the 39 respondents, derived from the 47 invited minus the
+    8 non-respondents PR2023 names."""
+    responded = Return.objects.filter(survey_round__year=2022, status=Return.Status.RESPONDED)
+    assert responded.update(status_is_derived=True) == 39
+
+
+def test_body_page_shows_a_derived_status_and_does_not_cite_its_source(derived_returns, client):
+    html = text(client.get("/forces/kent/"))
+    page = visible(html)
+    assert "Responded (derived: invited, and not among the 8 non-respondents PR2023 names)" in page
+    assert "Derived from REP2023" in page
+    names = page.split("Publications that name this body")[1].split("Corrections")[0]
+    assert "REP2023" in names  # only as what the status is derived from
+    assert "REP2023: " not in names
+    assert "A response status above is derived from REP2023, which does not name this body" in (
+        names
+    )
+
+
+def test_body_page_still_cites_the_sources_that_do_name_the_body(derived_returns, client):
+    page = visible(text(client.get("/forces/metropolitan-police/")))
+    names = page.split("Publications that name this body")[1].split("Corrections")[0]
+    assert "EPOCH2022: " in names and "INIT2022: " in names
+    assert "REP2023: " not in names
+
+
+def test_a_named_non_respondent_is_still_cited(derived_returns, client):
+    page = visible(text(client.get("/forces/gwent/")))
+    names = page.split("Publications that name this body")[1].split("Corrections")[0]
+    assert "PR2023: " in names
+    assert "derived" not in page.split("Returns by round")[1].split("Answers")[0]
+
+
+def test_bodies_listing_and_exports_mark_a_derived_status(derived_returns, client):
+    html = text(client.get("/forces/?q=Kent"))
+    assert "Responded (derived)" in _row(html, "Kent Police")
+    html = text(client.get("/forces/?q=Gwent"))
+    assert "(derived)" not in _row(html, "Gwent Police")
+    rows = {r[0]: r for r in csv_rows(client.get("/forces/?export=csv"))}
+    assert rows["Body"][6:8] == ["Response", "Response derived"]
+    assert rows["Kent Police"][6:8] == ["Responded", "yes"]
+    assert rows["Gwent Police"][6:8] == ["Did not respond", "no"]
+
+
+def test_api_returns_say_whether_the_status_is_derived(derived_returns, client):
+    data = client.get("/api/v1/returns/?limit=500").json()["results"]
+    by_body = {r["body"]: r for r in data if r["survey_round"] == 2022}
+    assert by_body["kent"]["status_is_derived"] is True
+    assert by_body["gwent"]["status_is_derived"] is False

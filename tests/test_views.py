@@ -227,7 +227,7 @@ def test_bodies_xlsx_export(real_data, client):
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "Body" and len(rows) == 12
-    assert all(row[9] == "Yes" for row in rows[1:])
+    assert all(row[10] == "Yes" for row in rows[1:])
 
 
 def test_exports_escape_spreadsheet_formulae(real_data, client):

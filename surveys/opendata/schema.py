@@ -129,6 +129,10 @@ COLUMN_DESCRIPTIONS = {
     "returns.body_id": "The body.",
     "returns.survey_round_id": "The round.",
     "returns.status": "Whether the body returned the survey.",
+    "returns.status_is_derived": "true: no source names the body with this status; it is "
+    "derived (e.g. invited, and not among the non-respondents a source names).",
+    "returns.source_id": "The publication that states the status; where status_is_derived is "
+    "true, the one it is derived from, which does not name the body.",
     "answers.survey_return_id": "The return (body and round) the answer belongs to.",
     "answers.system_type_id": "The system type the answer is about.",
     "answers.intent": "Whether the body intends to use the system in future; empty when not "
