@@ -49,8 +49,8 @@ def test_no_page_says_bodies_use_equipment_of_concern_except_as_a_published_metr
     assert "Uses equipment of concern" not in page
     assert "Responding bodies using equipment of concern" not in page
     # The publication's own metric may keep its name, marked as published.
-    for mention in re.finditer(r"Bodies using equipment of concern(.{0,16})", page):
-        assert mention.group(1).startswith(", as published"), mention.group(0)
+    for mention in re.finditer(r"Bodies using equipment of concern(.{0,20})", page):
+        assert mention.group(1).startswith(": a published figure"), mention.group(0)
 
 
 def test_the_label_is_the_one_definition_in_stats():
@@ -64,7 +64,7 @@ def test_overview_cards_label_the_derived_count_beside_the_published_statement(r
     assert "at least 18 respondents say" in page  # the release's words, quoted
     assert "Use a vendor named as of concern (derived): 11 of 11" in page
     assert "not a statement by the bodies" in page
-    assert "Bodies using equipment of concern, as published" in page
+    assert "Bodies using equipment of concern: a published figure" in page
 
 
 def test_overview_chart_title_and_series_say_derived(real_data, client):
