@@ -269,7 +269,10 @@ class VendorSerializer(serializers.ModelSerializer):
 class ReturnSerializer(serializers.ModelSerializer):
     body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
-    source = PublicationRef()
+    source = PublicationRef(
+        help_text="The publication that states the status; where status_is_derived, the one it "
+        "is derived from, which does not name the body."
+    )
 
     class Meta:
         model = Return
@@ -793,8 +796,9 @@ class RoundStatisticsView(APIView):
 
 
 class SystemTypeStatisticsView(APIView):
-    """Per system type for one round: operators, bodies using equipment of concern, aware,
-    each with its coverage, and the vendor breakdown."""
+    """Per system type for one round: operators, bodies using a vendor named as of concern
+    (derived from the vendors named, not a statement by the bodies), aware, each with its
+    coverage, and the vendor breakdown."""
 
     @extend_schema(
         parameters=[

@@ -38,7 +38,8 @@ def category_chart(
     views: list[stats.FindingView],
     by_type: list[stats.SystemTypeStats],
 ) -> tuple[ChartData, str]:
-    """Bodies using equipment of concern per system type: published (current) and computed."""
+    """Per system type, the published figure on equipment of concern (current) beside the
+    derived count of bodies using a vendor named as of concern: kept apart, never one series."""
     published = _latest_by_system_type(views, Metric.CONCERN_USERS)
     names, pub_values, pub_labels, pub_short, comp_values, comp_labels = [], [], [], [], [], []
     for row in by_type:
@@ -61,13 +62,16 @@ def category_chart(
             else "no per-body data"
         )
     data = ChartData(
-        title=f"Responding bodies using equipment of concern, by system type, {survey_round.year}",
+        title=(
+            f"Equipment of concern by system type, {survey_round.year}: published figures, "
+            "and bodies using a vendor named as of concern (derived)"
+        ),
         x_title="System type",
         y_title="Responding bodies",
         categories=names,
         series=[
             Series("Published figure (current)", pub_values, pub_labels, pub_short),
-            Series("Computed from per-body data", comp_values, comp_labels),
+            Series(stats.CONCERN_USERS.label, comp_values, comp_labels),
         ],
     )
     return data, _category_summary(survey_round, published, by_type)
@@ -86,7 +90,10 @@ def _category_summary(survey_round, published, by_type) -> str:
         )
     computed = [r for r in by_type if r.concern_users.value is not None]
     if computed:
-        parts.append(f"per-body data exists for {len(computed)} system type(s)")
+        parts.append(
+            "the dashboard derives bodies using a vendor named as of concern from per-body "
+            f"vendors for {len(computed)} system type(s)"
+        )
     else:
         parts.append("no per-body data exists for any system type")
     return f"In {survey_round.year}, " + "; ".join(parts) + "."
@@ -235,7 +242,8 @@ def _operator_series(rounds: list[SurveyRound]) -> list[Series]:
 
 
 def system_type_chart(system_type: SystemType, views, years: list[str]) -> ChartData:
-    """Each published figure for the system type (current value), one series per round."""
+    """Each published figure for the system type as published, one series per round; where a
+    round's figures were since corrected, a second series beside it with the current values."""
     labels: list[str] = []
     for view in views:
         label = _finding_label(view.finding)
@@ -248,13 +256,22 @@ def system_type_chart(system_type: SystemType, views, years: list[str]) -> Chart
         }
         if not in_year:
             continue
+        shown = [in_year.get(label) for label in labels]
         series.append(
             Series(
-                f"{year} (published)",
-                [float(in_year[lab].current_value) if lab in in_year else None for lab in labels],
-                [in_year[lab].current_display if lab in in_year else "no data" for lab in labels],
+                f"{year} (as published)",
+                [float(v.finding.value) if v else None for v in shown],
+                [_as_published_label(v) if v else "no data" for v in shown],
             )
         )
+        if any(v and v.correction for v in shown):
+            series.append(
+                Series(
+                    f"{year} (current, after corrections)",
+                    [float(v.current_value) if v else None for v in shown],
+                    [_current_label(v) if v else "no data" for v in shown],
+                )
+            )
     return ChartData(
         title=f"Published figures on {system_type.name}, by round",
         x_title="Figure",
@@ -262,6 +279,19 @@ def system_type_chart(system_type: SystemType, views, years: list[str]) -> Chart
         categories=labels,
         series=series,
     )
+
+
+def _as_published_label(view: stats.FindingView) -> str:
+    text = view.finding.format_value()
+    if view.correction:
+        text += f"; corrected to {view.current_display} by {view.correction.source.code}"
+    return text
+
+
+def _current_label(view: stats.FindingView) -> str:
+    if view.correction:
+        return f"{view.current_display} (corrected by {view.correction.source.code})"
+    return f"{view.current_display} (not corrected)"
 
 
 def _finding_label(finding: PublishedFinding) -> str:

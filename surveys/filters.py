@@ -15,6 +15,7 @@ from surveys.models import (
     SystemType,
     Vendor,
 )
+from surveys.stats import CONCERN_USERS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 STATUS_CHOICES = [
@@ -56,7 +57,7 @@ class BodyFilter(django_filters.FilterSet):
     concern = django_filters.ChoiceFilter(
         choices=YES_NO,
         method="filter_concern",
-        label="Uses equipment of concern",
+        label=CONCERN_USERS.body_label,
         empty_label="Any",
     )
 

@@ -41,7 +41,11 @@ def all_rounds() -> list[SurveyRound]:
     """Every round, oldest first, with the system types each covers (two queries)."""
     coverage = RoundSystemType.objects.select_related("system_type")
     return list(
-        SurveyRound.objects.order_by("year").prefetch_related(Prefetch("coverage", coverage))
+        SurveyRound.objects.annotate(
+            has_returns=Exists(Return.objects.filter(survey_round=OuterRef("pk")))
+        )
+        .order_by("year")
+        .prefetch_related(Prefetch("coverage", coverage))
     )
 
 
@@ -151,29 +155,52 @@ def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
             0,
         )
 
+    survey_return = Return.objects.filter(body=OuterRef("pk"), survey_round=survey_round)
     return Body.objects.annotate(
-        status=Subquery(
-            Return.objects.filter(body=OuterRef("pk"), survey_round=survey_round).values("status")[
-                :1
-            ]
-        ),
+        status=Subquery(survey_return.values("status")[:1]),
+        status_is_derived=Subquery(survey_return.values("status_is_derived")[:1]),
         answered=count(answers),
         operated=count(answers.filter(operates=True)),
-        vendors_known=Exists(answers.filter(stats.FIGURE_BY_NAME["concern_users"].known({}))),
+        # Answers that say whether the body operates the type: none, and "operated" is unknown.
+        operates_known=count(answers.filter(operates__isnull=False)),
+        vendors_known=Exists(answers.filter(stats.CONCERN_USERS.known({}))),
         uses_concern=Exists(answers.filter(answer_vendors__vendor__in=concern_ids)),
     )
+
+
+def round_has_returns(survey_round: SurveyRound) -> bool:
+    """Whether any per-body return is recorded for the round. Without one (2017, 2019), which
+    bodies were invited is not known. Read from ``round_from_param``'s annotation when there."""
+    known = getattr(survey_round, "has_returns", None)
+    if known is None:
+        return Return.objects.filter(survey_round=survey_round).exists()
+    return known
 
 
 def body_detail(slug: str):
     body = get_object_or_404(
         Body.objects.select_related("source").prefetch_related("aliases__source"), slug=slug
     )
+    # For a derived "responded": the non-respondents its round names, and who names them.
+    named = Return.objects.filter(
+        survey_round=OuterRef("survey_round"),
+        status=Return.Status.DID_NOT_RESPOND,
+        status_is_derived=False,
+    ).order_by()
     returns = list(
-        body.returns.select_related("survey_round", "source").order_by("survey_round__year")
+        body.returns.select_related("survey_round", "source")
+        .annotate(
+            named_non_respondents=Subquery(
+                named.values("survey_round").annotate(c=Count("pk")).values("c")[:1]
+            ),
+            non_respondents_named_by=Subquery(named.values("source__code")[:1]),
+        )
+        .order_by("survey_round__year")
     )
+    source_fields = [source for _, source in Answer.SOURCED_FIELDS]
     answers = list(
         Answer.objects.filter(survey_return__body=body)
-        .select_related("survey_return__survey_round", "system_type", "source")
+        .select_related("survey_return__survey_round", "system_type", "source", *source_fields)
         .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
@@ -189,11 +216,19 @@ def body_detail(slug: str):
             "survey_return__body",
         )
     )
-    sources = {r.source_id: r.source for r in returns}
-    sources.update({a.source_id: a.source for a in answers})
+    # A derived status's source does not name the body: it is cited as what it is derived from.
+    sources = {r.source_id: r.source for r in returns if not r.status_is_derived}
+    for a in answers:
+        for source in (a.source, *(getattr(a, name) for name in source_fields)):
+            if source is not None:
+                sources[source.pk] = source
+    derived_from = {r.source_id: r.source for r in returns if r.status_is_derived}
     return {
         "body": body,
         "returns": returns,
+        "derived_from": sorted(
+            (p for pk, p in derived_from.items() if pk not in sources), key=lambda p: p.code
+        ),
         "answers": answers,
         "corrections": corrections,
         "sources": sorted(sources.values(), key=lambda p: p.code),
@@ -230,6 +265,7 @@ def system_type_detail(slug: str, *, as_published: bool = False):
     return {
         "system_type": system_type,
         "views": views,
+        "corrected": [v for v in views if v.correction],
         "per_round": per_round,
         "breakdown": [(year_of[v.round_id], v) for v in breakdown],
         "answers": answers_shown,

@@ -172,6 +172,7 @@ class FigureDescription:
     known: Callable[[dict[int, set[int]]], Q]  # the answers that say something about it
     distinct: str = "pk"  # what is counted once
     kind: str = "count of bodies"
+    body_label: str = ""  # the label said of one body (a column or filter of the bodies table)
 
 
 FIGURES = (
@@ -195,6 +196,7 @@ FIGURES = (
             Q(answer_vendors__isnull=False) | Q(operates=False) | Q(says_vendor_of_concern=False)
         ),
         distinct="survey_return__body",
+        body_label="Uses a vendor named as of concern (derived)",
     ),
     FigureDescription(
         "aware",
@@ -206,7 +208,13 @@ FIGURES = (
     ),
 )
 
-FIGURE_BY_NAME = {d.name: d for d in FIGURES}
+
+def figure_description(name: str) -> FigureDescription:
+    """The one description of the figure called ``name``."""
+    return next(d for d in FIGURES if d.name == name)
+
+
+CONCERN_USERS = figure_description("concern_users")
 
 
 @dataclass(frozen=True)
@@ -241,9 +249,9 @@ def system_type_stats_by_round(
     """Per (round id, system type id), over responding bodies' answers (three queries).
 
     Each figure counts only the answers that say something about it and carries how many those
-    are (its coverage): operators over answers stating whether they operate it; bodies using
-    equipment of concern (distinct bodies) over answers listing vendors or saying they do not
-    operate it; aware over answers stating awareness. No coverage: None, never zero.
+    are (its coverage): operators over answers stating whether they operate it; bodies using a
+    vendor named as of concern (derived; distinct bodies) over answers listing vendors or saying
+    they do not operate it; aware over answers stating awareness. No coverage: None, never zero.
     ``system_type_ids`` limits the work to those system types.
     """
     rounds = list(rounds)
@@ -402,6 +410,9 @@ class Agreement:
         PARTIAL: "Per-body data incomplete",
         ARITHMETIC: "Published arithmetic does not hold",
     }
+    # The denominator is the dashboard's own derivation: the mismatch says nothing about the
+    # publication, only that its percentage does not fit what the dashboard derived.
+    DERIVED_DENOMINATOR_LABEL = "Percentage does not fit the derived denominator"
 
 
 def agreement(
@@ -469,7 +480,29 @@ class FindingView:
 
     @property
     def status_label(self) -> str:
+        if self.status == Agreement.ARITHMETIC and self.finding.denominator_is_derived:
+            return Agreement.DERIVED_DENOMINATOR_LABEL
         return Agreement.LABELS[self.status]
+
+    @property
+    def arithmetic_note(self) -> str:
+        """Why the percentage and its numbers disagree, in numbers only (no guess at why)."""
+        if self.arithmetic_ok is not False:
+            return ""
+        f = self.finding
+        if f.unit == PublishedFinding.Unit.PERCENT:
+            shown, count = Decimal(f.value).normalize(), f.numerator
+        else:
+            shown, count = Decimal(f.published_percent), int(f.value)
+        exact = (Decimal(count) * 100 / f.denominator).quantize(Decimal("0.1"))
+        numbers = f"{count} of {f.denominator} is {exact:f}%"
+        if f.denominator_is_derived:
+            return (
+                f"The published {shown:f}% does not fit the derived denominator: {numbers}. "
+                f"The publication does not state the denominator {f.denominator}; the dashboard "
+                "derives it."
+            )
+        return f"The published {shown:f}% does not equal its own numbers: {numbers}."
 
 
 @dataclass

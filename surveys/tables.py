@@ -7,8 +7,24 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from surveys.models import Body, Return
+from surveys.stats import CONCERN_USERS
 
 STATUS_LABELS = dict(Return.Status.choices)
+
+
+NOT_KNOWN = "Not known"
+
+
+def status_label(record) -> str:
+    """The response status; marked derived where no source names the body with it."""
+    label = STATUS_LABELS.get(record.status, "No return recorded")
+    return f"{label} (derived)" if record.status and record.status_is_derived else label
+
+
+def operated_label(record) -> int | str:
+    """How many system types the answers say the body operates; not known (never 0) when no
+    answer says whether it operates any."""
+    return record.operated if record.operates_known else NOT_KNOWN
 
 
 def concern_label(record) -> str:
@@ -28,7 +44,7 @@ class BodyTable(tables.Table):
     answered = tables.Column(verbose_name="System types answered", attrs={"td": {"class": "num"}})
     operated = tables.Column(verbose_name="System types operated", attrs={"td": {"class": "num"}})
     uses_concern = tables.Column(
-        verbose_name="Uses equipment of concern", order_by=("-uses_concern", "-vendors_known")
+        verbose_name=CONCERN_USERS.body_label, order_by=("-uses_concern", "-vendors_known")
     )
 
     class Meta:
@@ -48,10 +64,15 @@ class BodyTable(tables.Table):
         template_name = "surveys/partials/table.html"
         orderable = True
 
-    def render_status(self, value):
-        label = STATUS_LABELS.get(value, value)
+    def render_status(self, value, record):
         css = "tag tag--green" if value == Return.Status.RESPONDED else "tag tag--grey"
-        return format_html('<strong class="{}">{}</strong>', css, label)
+        return format_html('<strong class="{}">{}</strong>', css, status_label(record))
+
+    def render_operated(self, value, record):
+        label = operated_label(record)
+        if label == NOT_KNOWN:
+            return format_html('<span class="no-data">{}</span>', label)
+        return label
 
     def render_uses_concern(self, record):
         label = concern_label(record)
@@ -67,9 +88,10 @@ EXPORT_HEADER = [
     "Region",
     "Round",
     "Response",
+    "Response derived",
     "System types answered",
     "System types operated",
-    "Uses equipment of concern",
+    CONCERN_USERS.body_label,
     "Page",
 ]
 
@@ -84,8 +106,9 @@ def export_rows(queryset, *, year: int, base_url: str):
             body.region,
             year,
             STATUS_LABELS.get(body.status, "No return recorded"),
+            ("yes" if body.status_is_derived else "no") if body.status else "",
             body.answered,
-            body.operated,
+            operated_label(body),
             concern_label(body),
             base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
         ]

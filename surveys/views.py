@@ -119,6 +119,10 @@ def bodies(request):
     if survey_round is None:
         return _no_data(request)
     queryset = selectors.bodies_for_round(survey_round)
+    # No per-body returns (2017, 2019): who was invited is not known, so no body is listed.
+    invited_known = selectors.round_has_returns(survey_round)
+    if not invited_known:
+        queryset = queryset.none()
     body_filter = BodyFilter(request.GET, queryset=queryset, survey_round=survey_round)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
@@ -151,6 +155,7 @@ def bodies(request):
             "survey_round": survey_round,
             "rounds": rounds,
             "round_error": round_error,
+            "invited_known": invited_known,
             "query": query.urlencode(),
         },
     )

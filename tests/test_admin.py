@@ -223,6 +223,9 @@ def test_reconciliation_lists_figures_to_check(real_data, client, editor):
     assert "init2022-hikvision-cameras" in html  # 30% of 11/36
     assert "init2022-lfr-no-intention" in html  # partial per-body data
     assert "pr2023-invited" not in html  # agrees
+    # A derived denominator is named as such, not blamed on the publication.
+    assert "The published 30% does not fit the derived denominator: 11 of 36 is 30.6%." in html
+    assert "The published 91% does not equal its own numbers: 39 of 47 is 83.0%." in html
 
 
 # --- Import in the admin ------------------------------------------------------------------------

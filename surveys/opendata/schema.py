@@ -123,8 +123,6 @@ COLUMN_DESCRIPTIONS = {
     "or a year.",
     "commissioner_terms.starts_precision": "How precise starts_on is: a day, a month or a year.",
     "bodies.succeeded_by_id": "The body that succeeded this one (a merger); empty: it continues.",
-    "returns.status_is_derived": "True: no source names the body with this status; it is "
-    "derived (invited, and not named among the non-respondents).",
     "publications.url": "Where the document is published; may be empty.",
     "publications.quotes_id": "For a secondary report: the publication it quotes.",
     "rounds.year": "Year of the round.",
@@ -155,6 +153,10 @@ COLUMN_DESCRIPTIONS = {
     "returns.body_id": "The body.",
     "returns.survey_round_id": "The round.",
     "returns.status": "Whether the body returned the survey.",
+    "returns.status_is_derived": "true: no source names the body with this status; it is "
+    "derived (e.g. invited, and not among the non-respondents a source names).",
+    "returns.source_id": "The publication that states the status; where status_is_derived is "
+    "true, the one it is derived from, which does not name the body.",
     "answers.survey_return_id": "The return (body and round) the answer belongs to.",
     "answers.system_type_id": "The system type the answer is about.",
     "answers.intent": "Whether the body intends to use the system in future; empty when not "

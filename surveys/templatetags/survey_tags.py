@@ -1,6 +1,7 @@
 from django import template
 
-from surveys.stats import FIGURES, Agreement, Figure
+from surveys.stats import FIGURES, Agreement, Figure, FigureDescription
+from surveys.stats import figure_description as _figure_description
 
 register = template.Library()
 
@@ -43,6 +44,12 @@ def computed(view) -> str:
 def figure_descriptions():
     """Every figure computed per round and system type (surveys.stats.FIGURES)."""
     return FIGURES
+
+
+@register.simple_tag
+def figure_description(name: str) -> FigureDescription:
+    """One figure of surveys.stats.FIGURES, by name: its label and definition."""
+    return _figure_description(name)
 
 
 @register.filter
