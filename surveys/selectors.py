@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -23,6 +23,7 @@ from surveys.models import (
     Correction,
     DataVersion,
     Publication,
+    PublicEvidence,
     PublishedFinding,
     Return,
     RoundSystemType,
@@ -177,10 +178,27 @@ def round_has_returns(survey_round: SurveyRound) -> bool:
     return known
 
 
-def body_detail(slug: str):
-    body = get_object_or_404(
-        Body.objects.select_related("source").prefetch_related("aliases__source"), slug=slug
+def with_answer_kind(bodies: QuerySet[Body], survey_round: SurveyRound, system_type: SystemType):
+    """``bodies`` with ``answer_kind``: the kind of ``system_type`` its answer gives (facial
+    recognition: live, retrospective...), empty where not stated."""
+    answer = Answer.objects.filter(
+        survey_return__body=OuterRef("pk"),
+        survey_return__survey_round=survey_round,
+        system_type=system_type,
     )
+    return bodies.annotate(answer_kind=Coalesce(Subquery(answer.values("kind")[:1]), Value("")))
+
+
+def body_detail(slug: str):
+    """A body's page: its own records and those of the bodies it succeeded (a merger), so its
+    history continues across rounds; and later public evidence, apart from the survey."""
+    body = get_object_or_404(
+        Body.objects.select_related("source", "succeeded_by", "succession_source").prefetch_related(
+            "aliases__source", "predecessors"
+        ),
+        slug=slug,
+    )
+    lineage = body.lineage()
     # For a derived "responded": the non-respondents its round names, and who names them.
     named = Return.objects.filter(
         survey_round=OuterRef("survey_round"),
@@ -188,7 +206,8 @@ def body_detail(slug: str):
         status_is_derived=False,
     ).order_by()
     returns = list(
-        body.returns.select_related("survey_round", "source")
+        Return.objects.filter(body__in=lineage)
+        .select_related("survey_round", "source", "body")
         .annotate(
             named_non_respondents=Subquery(
                 named.values("survey_round").annotate(c=Count("pk")).values("c")[:1]
@@ -199,14 +218,20 @@ def body_detail(slug: str):
     )
     source_fields = [source for _, source in Answer.SOURCED_FIELDS]
     answers = list(
-        Answer.objects.filter(survey_return__body=body)
-        .select_related("survey_return__survey_round", "system_type", "source", *source_fields)
+        Answer.objects.filter(survey_return__body__in=lineage)
+        .select_related(
+            "survey_return__survey_round",
+            "survey_return__body",
+            "system_type",
+            "source",
+            *source_fields,
+        )
         .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
     corrections = list(
         Correction.objects.filter(
-            Q(answer__survey_return__body=body) | Q(survey_return__body=body)
+            Q(answer__survey_return__body__in=lineage) | Q(survey_return__body__in=lineage)
         ).select_related(
             "source",
             "answer__system_type",
@@ -223,8 +248,22 @@ def body_detail(slug: str):
             if source is not None:
                 sources[source.pk] = source
     derived_from = {r.source_id: r.source for r in returns if r.status_is_derived}
+    evidence = list(
+        PublicEvidence.objects.filter(body__in=lineage).select_related(
+            "body", "system_type", "vendor", "source"
+        )
+    )
     return {
         "body": body,
+        "predecessors": lineage[1:],
+        "successors": body.successor_line(),
+        "ons_source": Publication.objects.filter(code="ONSPFA2020").first()
+        if body.ons_code
+        else None,
+        "rounds_without_returns": list(
+            SurveyRound.objects.exclude(returns__isnull=False).order_by("year")
+        ),
+        "evidence": evidence,
         "returns": returns,
         "derived_from": sorted(
             (p for pk, p in derived_from.items() if pk not in sources), key=lambda p: p.code
@@ -238,9 +277,10 @@ def body_detail(slug: str):
 # --- System types -----------------------------------------------------------------------------
 
 
-def system_type_detail(slug: str, *, as_published: bool = False):
+def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: bool = False):
     system_type = get_object_or_404(SystemType, slug=slug)
-    rounds = rounds_covering(system_type)
+    every_round = all_rounds()
+    rounds = [r for r in every_round if r.covers(system_type)]
     answers_round = default_round(rounds)
     views = stats.finding_views(
         findings_for_display()
@@ -257,12 +297,21 @@ def system_type_detail(slug: str, *, as_published: bool = False):
         system_type=system_type, survey_return__survey_round=answers_round
     )
     answers_shown = list(
-        answers.select_related("survey_return__body", "survey_return__survey_round", "source")
+        answers.select_related(
+            "survey_return__body",
+            "survey_return__survey_round",
+            "source",
+            *(source for _, source in Answer.SOURCED_FIELDS),
+        )
         .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
         .order_by("survey_return__body__name")[:LIST_LIMIT]
     )
     chart = system_type_chart(system_type, views, [str(r.year) for r in rounds])
+    evidence = PublicEvidence.objects.filter(system_type=system_type)
     return {
+        "not_asked": [r for r in every_round if not r.covers(system_type)],
+        "evidence_total": evidence.count(),
+        "evidence": list(evidence.select_related("body", "source")) if show_evidence else None,
         "system_type": system_type,
         "views": views,
         "corrected": [v for v in views if v.correction],

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from surveys.models import Body, Return
+from surveys.models import Answer, Body, Return
 from surveys.stats import CONCERN_USERS
 
 STATUS_LABELS = dict(Return.Status.choices)
@@ -33,6 +33,28 @@ def concern_label(record) -> str:
     if record.vendors_known:
         return "No"
     return "No data"
+
+
+FACIAL_RECOGNITION = "facial-recognition"
+KIND_LABELS = dict(Answer._meta.get_field("kind").choices)
+
+
+class KindColumn(tables.Column):
+    """The kind of facial recognition a body's answer gives; "Not stated" where none does."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            verbose_name="Kind of facial recognition",
+            orderable=False,
+            default="Not stated",
+            **kwargs,
+        )
+
+    def render(self, value):
+        return KIND_LABELS[value]
+
+    def value(self, value):
+        return KIND_LABELS.get(value, "Not stated")
 
 
 class BodyTable(tables.Table):

@@ -14,7 +14,7 @@ from surveys import chart_data, charts, opendata, selectors, stats
 from surveys.exports import csv_response, xlsx_response
 from surveys.filters import BodyFilter, FindingFilter
 from surveys.models import SystemType
-from surveys.tables import EXPORT_HEADER, BodyTable, export_rows
+from surveys.tables import EXPORT_HEADER, FACIAL_RECOGNITION, BodyTable, KindColumn, export_rows
 
 PER_PAGE = 25
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -135,7 +135,15 @@ def bodies(request):
         if export == "csv":
             return csv_response(EXPORT_HEADER, rows, filename=f"{name}.csv")
         return xlsx_response(EXPORT_HEADER, rows, filename=f"{name}.xlsx", title=name)
-    table = BodyTable(body_filter.qs, order_by=_sort_param(request, BodyTable))
+    rows, extra_columns = body_filter.qs, []
+    system_type = (
+        body_filter.form.cleaned_data.get("system_type") if body_filter.is_valid() else None
+    )
+    if system_type is not None and system_type.slug == FACIAL_RECOGNITION:
+        # Which kind, where a source says: "uses facial recognition" is not "uses it live".
+        rows = selectors.with_answer_kind(rows, survey_round, system_type)
+        extra_columns = [("answer_kind", KindColumn())]
+    table = BodyTable(rows, order_by=_sort_param(request, BodyTable), extra_columns=extra_columns)
     count = body_filter.qs.count()
     table.paginate(
         paginator_class=CountedPaginator,
@@ -173,7 +181,11 @@ def system_types(request):
 
 @require_safe
 def system_type(request, slug: str):
-    context = selectors.system_type_detail(slug, as_published=_as_published(request))
+    context = selectors.system_type_detail(
+        slug,
+        as_published=_as_published(request),
+        show_evidence=request.GET.get("evidence") == "1",
+    )
     context["chart"] = _chart(
         "system-chart",
         context["chart"],

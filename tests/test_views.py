@@ -24,8 +24,8 @@ BUDGETS = {
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 11,
     "/forces/?export=csv": 7,
     "/forces/?export=xlsx": 7,
-    "/forces/metropolitan-police/": 8,
-    "/forces/west-yorkshire/": 8,
+    "/forces/metropolitan-police/": 12,  # + successors, evidence, rounds, ONS source
+    "/forces/west-yorkshire/": 12,
     "/systems/": 7,
     "/systems/facial-recognition/": 23,
     "/vendors/": 3,

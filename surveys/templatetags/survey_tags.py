@@ -59,3 +59,24 @@ def known(value, labels: str = "Yes,No,Not known") -> str:
     if value is None:
         return unknown
     return yes if value else no
+
+
+@register.simple_tag
+def field_source(answer, name: str) -> str:
+    """A link to the publication that states one field of an answer, or nothing where the
+    field is not stated (so a reader sees which source says what)."""
+    from django.utils.html import format_html
+
+    if name == "vendors":
+        stated = bool(answer.vendors.all())
+    else:
+        stated = getattr(answer, name) not in (None, "")
+    if not stated:
+        return ""
+    source = answer.source_of(name)
+    return format_html(
+        ' <a class="field-source" href="{}" title="{}">{}</a>',
+        source.url,
+        source.title,
+        source.code,
+    )
