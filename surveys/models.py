@@ -222,8 +222,10 @@ class Body(models.Model):
 
         if self.pk and self.succeeded_by_id == self.pk:
             raise ValidationError({"succeeded_by": "A body cannot succeed itself."})
-        if self.pk and self.succeeded_by_id and self in self.succeeded_by.successor_line():
-            raise ValidationError({"succeeded_by": "That would make a circle of successors."})
+        if self.pk and self.succeeded_by_id:
+            successor = Body.objects.get(pk=self.succeeded_by_id)  # as stored, not as in memory
+            if self in successor.successor_line():
+                raise ValidationError({"succeeded_by": "That would make a circle of successors."})
 
     def lineage(self) -> list[Body]:
         """This body and every body it succeeded, directly or not, nearest first."""

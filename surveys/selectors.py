@@ -20,6 +20,7 @@ from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
+    CommissionerTerm,
     Correction,
     DataVersion,
     Publication,
@@ -45,6 +46,7 @@ def all_rounds() -> list[SurveyRound]:
         SurveyRound.objects.annotate(
             has_returns=Exists(Return.objects.filter(survey_round=OuterRef("pk")))
         )
+        .select_related("source")
         .order_by("year")
         .prefetch_related(Prefetch("coverage", coverage))
     )
@@ -431,7 +433,8 @@ def about():
     return {
         "publications": list(Publication.objects.select_related("survey_round", "quotes")),
         "last_changed": data_last_changed(),
-        "rounds": list(SurveyRound.objects.order_by("year")),
+        "rounds": all_rounds(),
+        "commissioner_terms": list(CommissionerTerm.objects.select_related("source")),
     }
 
 

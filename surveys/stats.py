@@ -393,6 +393,32 @@ def _intent_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str,
     return counts
 
 
+def kind_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round id, system type id) and stated kind (facial recognition: live...), the
+    responding bodies whose answer states it."""
+    rounds = list(rounds)
+    return cached("kind_counts", tuple(r.pk for r in rounds), lambda: _kind_counts(rounds))
+
+
+def _kind_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    rows = (
+        _answers_in(rounds)
+        .exclude(kind="")
+        .values("survey_return__survey_round", "system_type", "kind")
+        .annotate(n=Count("survey_return__body", distinct=True))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        key = (row["survey_return__survey_round"], row["system_type"])
+        counts.setdefault(key, {})[row["kind"]] = row["n"]
+    return counts
+
+
+# A published count of bodies using one kind of facial recognition, and that kind.
+KIND_OF_METRIC = {Metric.LIVE_USERS: "live", Metric.DATABASE_ACCESS: "database_access"}
+
+
 # --- Published figures next to computed ones --------------------------------------------------
 
 
@@ -513,6 +539,7 @@ class _Computed:
     by_type: dict[tuple[int, int], SystemTypeStats]
     by_vendor: dict[tuple[int, int, int], int]
     intents: dict[tuple[int, int], dict[str, int]]
+    kinds: dict[tuple[int, int], dict[str, int]]
 
     @classmethod
     def for_findings(cls, findings: list[PublishedFinding]) -> _Computed:
@@ -526,6 +553,7 @@ class _Computed:
             by_type=system_type_stats_by_round(rounds, system_type_ids=type_ids),
             by_vendor={(v.round_id, v.system_type_id, v.vendor_id): v.bodies for v in breakdown},
             intents=intent_counts(rounds) if type_ids else {},
+            kinds=kind_counts(rounds) if type_ids else {},
         )
 
     def figure_for(self, finding: PublishedFinding) -> tuple[Figure | None, bool]:
@@ -552,6 +580,9 @@ class _Computed:
         elif finding.metric in (Metric.INTENDS, Metric.NO_INTENTION, Metric.UNSURE):
             stated = self.intents.get(key, {})
             figure = Figure.of(stated.get(finding.metric, 0), sum(stated.values()))
+        elif finding.metric in KIND_OF_METRIC:  # over the answers that state a kind
+            stated = self.kinds.get(key, {})
+            figure = Figure.of(stated.get(KIND_OF_METRIC[finding.metric], 0), sum(stated.values()))
         else:
             figure = {
                 Metric.OPERATORS: stats.operators,

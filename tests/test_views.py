@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 # The most SQL queries each page may make with an empty statistics cache. They do not depend
 # on the amount of data: tests/test_scale.py checks the same pages on a synthetic world.
 BUDGETS = {
-    "/": 23,
+    "/": 24,
     "/?round=2019": 23,
-    "/?round=2023": 23,
-    "/?as_published=1": 23,
+    "/?round=2023": 24,
+    "/?as_published=1": 24,
     "/forces/": 11,
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 11,
     "/forces/?export=csv": 7,
@@ -27,15 +27,15 @@ BUDGETS = {
     "/forces/metropolitan-police/": 12,  # + successors, evidence, rounds, ONS source
     "/forces/west-yorkshire/": 12,
     "/systems/": 7,
-    "/systems/facial-recognition/": 23,
+    "/systems/facial-recognition/": 24,
     "/vendors/": 3,
-    "/vendors/hikvision/": 21,
-    "/findings/": 16,
-    "/findings/?as_published=1&round=2022": 16,
+    "/vendors/hikvision/": 22,
+    "/findings/": 17,
+    "/findings/?as_published=1&round=2022": 17,
     "/about/": 12,
-    "/charts/concern-by-system-type.csv?round=2022": 16,  # only its chart, not the overview
+    "/charts/concern-by-system-type.csv?round=2022": 17,  # only its chart, not the overview
     "/charts/figures-by-round.csv": 11,
-    "/systems/drones/figures.csv": 14,
+    "/systems/drones/figures.csv": 15,
     "/data/answers.csv": 8,
     "/data/": 20,
     "/data/obscc-data.zip": 24,
