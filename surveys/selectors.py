@@ -382,6 +382,9 @@ def vendor_detail(slug: str, *, as_published: bool = False):
             findings_for_display().filter(vendor=vendor).order_by("survey_round__year", "pk"),
             as_published=as_published,
         ),
+        "evidence": list(
+            PublicEvidence.objects.filter(vendor=vendor).select_related("body", "source")
+        ),
         "links_total": AnswerVendor.objects.filter(vendor=vendor).count(),
         "links": list(
             AnswerVendor.objects.filter(vendor=vendor)

@@ -25,12 +25,17 @@ PUBLIC_PAGES = [
     "/?round=2019",
     "/?round=2022",
     "/?round=2022&as_published=1",
+    "/?round=2023",  # drones only, no per-body returns
     "/?round=1800",  # a bad round: the page with its error message
     "/forces/",
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england",
     "/forces/?nation=atlantis&page=2&sort=-name",  # filter errors shown
     "/forces/metropolitan-police/",
     "/forces/hampshire-and-isle-of-wight/",
+    "/forces/west-yorkshire/",  # per-field sources, units, an explicit no, evidence
+    "/forces/?system_type=facial-recognition&round=2022",  # the kind column
+    "/forces/?round=2019",  # invited list not known
+    "/systems/facial-recognition/?evidence=1",  # the evidence layer
     "/systems/",
     "/systems/drones/",
     "/systems/cctv-unspecified/",

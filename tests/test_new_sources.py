@@ -307,6 +307,13 @@ def test_evidence_is_on_body_pages_and_a_layer_of_system_type_pages(real_data, c
     assert client.get("/api/v1/evidence/?kind=nonsense").status_code == 400
 
 
+def test_vendor_pages_list_the_evidence_naming_the_vendor(real_data, client):
+    page = text(client.get("/vendors/dji/"))
+    listed = visible(page.split('data-testid="evidence"')[1].split("</ul>")[0])
+    assert listed.count("IPAPER2025") == 3 and "Greater Manchester Police" in listed
+    assert 'data-testid="evidence"' not in text(client.get("/vendors/dahua/"))
+
+
 def test_evidence_is_in_the_downloads(real_data, client):
     assert opendata.TABLES["evidence"] is PublicEvidence
     csv_text = text(client.get("/data/tables/evidence.csv"))

@@ -29,7 +29,7 @@ BUDGETS = {
     "/systems/": 7,
     "/systems/facial-recognition/": 24,
     "/vendors/": 3,
-    "/vendors/hikvision/": 22,
+    "/vendors/hikvision/": 23,
     "/findings/": 17,
     "/findings/?as_published=1&round=2022": 17,
     "/about/": 12,
