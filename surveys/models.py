@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -630,8 +631,12 @@ class PublishedFinding(models.Model):
 
 
 class CorrectionQuerySet(models.QuerySet):
+    def published(self) -> CorrectionQuerySet:
+        """What the public sees: every correction but drafts."""
+        return self.filter(status=Correction.Status.PUBLISHED)
+
     def in_force(self) -> CorrectionQuerySet:
-        return self.filter(withdrawn_on__isnull=True)
+        return self.published().filter(withdrawn_on__isnull=True)
 
     def current_for(self, finding_ids) -> dict[int, Correction]:
         """For each finding, the correction that sets its current value: of those in force,
@@ -690,6 +695,39 @@ class Correction(models.Model):
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft (not public)"
+        PUBLISHED = "published", "Published"
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text="A draft changes nothing the public sees until an editor publishes it.",
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who entered it.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who published it.",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was published here (UTC)."
+    )
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text="When it last changed here (published, withdrawn) (UTC)."
+    )
     history = HistoricalRecords()
 
     objects = CorrectionQuerySet.as_manager()
@@ -839,6 +877,67 @@ class CommissionerTerm(models.Model):
         if self.starts_on is None:
             return "date not stated"
         return _date_display(self.starts_on, self.starts_precision)
+
+
+class KeyFinding(models.Model):
+    """A published finding an editor puts in the overview's "Key findings", in plain English.
+
+    ``sentence`` holds ``{value}`` where the finding's value goes: its current value after
+    corrections, or as first published when the reader asks for that."""
+
+    finding = models.OneToOneField(
+        PublishedFinding, on_delete=models.PROTECT, related_name="key_finding"
+    )
+    position = models.PositiveSmallIntegerField(help_text="Order in the block, smallest first.")
+    sentence = models.CharField(
+        max_length=300,
+        help_text='Plain English, with {value} where the figure goes, e.g. "{value} respondents '
+        'say their external camera systems come from vendors named as of concern."',
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["finding__survey_round__year", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sentence__contains="{value}"), name="key_finding_has_value"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.sentence
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.sentence.count("{value}") != 1 or self.sentence.replace("{value}", "").count("{"):
+            raise ValidationError(
+                {"sentence": "Write {value} once where the figure goes, and no other braces."}
+            )
+
+    def text(self, value: str) -> str:
+        return self.sentence.replace("{value}", value)
+
+
+class ImportDraft(models.Model):
+    """An uploaded answers file waiting to be published or discarded: nothing it holds is public
+    until an editor publishes it (a second editor, where the setting requires it)."""
+
+    filename = models.CharField(max_length=255)
+    stored_name = models.CharField(max_length=100, unique=True, help_text="File in var/imports.")
+    reason = models.TextField(blank=True, help_text="Published with each correction it makes.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField(blank=True, help_text="What publishing it will change.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"Draft import {self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
 class DataVersion(models.Model):

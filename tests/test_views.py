@@ -37,9 +37,9 @@ BUDGETS = {
     "/charts/figures-by-round.csv": 11,
     "/systems/drones/figures.csv": 15,
     "/data/answers.csv": 8,
-    "/data/": 20,
-    "/data/obscc-data.zip": 24,
-    "/data/obscc-data.json": 23,
+    "/data/": 21,
+    "/data/obscc-data.zip": 25,
+    "/data/obscc-data.json": 24,
     "/data/tables/answers.csv": 4,
     "/data/data-dictionary.csv": 3,
 }

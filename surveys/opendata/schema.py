@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from surveys.caching import cached, current_version
 from surveys.exports import FORMULA_PREFIXES
@@ -20,6 +23,7 @@ from surveys.models import (
     BodyAlias,
     CommissionerTerm,
     Correction,
+    KeyFinding,
     Publication,
     PublicEvidence,
     PublishedFinding,
@@ -70,6 +74,7 @@ TABLES: dict[str, type[models.Model]] = {
     "answer_vendors": AnswerVendor,
     "findings": PublishedFinding,
     "corrections": Correction,
+    "key_findings": KeyFinding,
     "evidence": PublicEvidence,
     "commissioner_terms": CommissionerTerm,
 }
@@ -96,6 +101,8 @@ TABLE_DESCRIPTIONS = {
     "row in corrections.",
     "corrections": "Later statements that change a published figure or a body's answer, kept "
     "forever, including withdrawn ones.",
+    "key_findings": "The published findings the overview puts first, in plain English: "
+    "sentence holds {value} where the finding's current value goes.",
     "evidence": "Later public evidence: dated public facts about a body that are not survey "
     "answers (a force's own page, a court judgment, a news or supplier's report). Never counted "
     "in a survey statistic.",
@@ -255,7 +262,22 @@ class Column:
 
 
 def columns(table: str) -> list[Column]:
-    return [Column(table, field) for field in TABLES[table]._meta.concrete_fields]
+    """A table's public columns: every field but those naming the editors (who drafted or
+    published a correction is the office's business, not open data)."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return [
+        Column(table, field)
+        for field in TABLES[table]._meta.concrete_fields
+        if field.related_model is not user_model
+    ]
+
+
+# Rows the public sees: a draft correction is nobody's business until it is published.
+PUBLIC_ROWS = {"corrections": Q(status="published")}
+
+
+def public_rows(table: str) -> models.QuerySet:
+    return TABLES[table].objects.filter(PUBLIC_ROWS.get(table, Q()))
 
 
 def dictionary() -> list[dict]:
@@ -305,14 +327,13 @@ def page() -> dict:
 
 
 def table_counts() -> dict[str, int]:
-    return {table: model.objects.count() for table, model in TABLES.items()}
+    return {table: public_rows(table).count() for table in TABLES}
 
 
 def table_rows(table: str) -> Iterator[tuple]:
     """Every row of a table in primary-key order, one indexed query per chunk."""
-    model = TABLES[table]
     names = [column.name for column in columns(table)]
-    rows = model.objects.order_by("pk").values_list(*names)
+    rows = public_rows(table).order_by("pk").values_list(*names)
     last = 0
     while chunk := list(rows.filter(pk__gt=last)[:CHUNK]):
         yield from chunk
