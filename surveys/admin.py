@@ -496,6 +496,20 @@ class PublicEvidenceAdmin(Admin):
     ]
 
 
+@admin.register(models.KeyFinding)
+class KeyFindingAdmin(Admin):
+    """The overview's "Key findings": which published findings, in what order, in what words."""
+
+    list_display = ["position", "sentence", "finding"]
+    list_display_links = ["sentence"]
+    list_editable = ["position"]
+    list_filter = ["finding__survey_round"]
+    list_select_related = ["finding__publication", "finding__survey_round"]
+    search_fields = ["sentence", "finding__key", "finding__wording"]
+    autocomplete_fields = ["finding"]
+    export_fields = [("Position", "position"), ("Sentence", "sentence"), ("Finding", "finding__key")]
+
+
 @admin.register(models.CommissionerTerm)
 class CommissionerTermAdmin(Admin):
     list_display = ["__str__", "starts_on", "ends_on", "source"]

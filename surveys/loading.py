@@ -39,6 +39,7 @@ from surveys.models import (
     BodyAlias,
     CommissionerTerm,
     Correction,
+    KeyFinding,
     Publication,
     PublicEvidence,
     PublishedFinding,
@@ -256,6 +257,7 @@ class Loader:
             self.load_corrections()
             self.load_evidence()
             self.load_commissioner()
+            self.load_key_findings()
             ensure_roles()
             if self.report.changed:
                 ReferenceLoad.objects.create(
@@ -542,6 +544,18 @@ class Loader:
                     "source": self.ref(self.publications, row["source"], "publication"),
                     "notes": row.get("notes", ""),
                 },
+            )
+
+    def load_key_findings(self) -> None:
+        for row in self.read("key_findings.yaml"):
+            finding = PublishedFinding.objects.filter(key=row["finding"]).first()
+            if finding is None:
+                raise DataFileError(f"key_findings.yaml: unknown finding {row['finding']!r}")
+            self.upsert(
+                KeyFinding,
+                {"finding": finding},
+                {"position": row["position"], "sentence": row["sentence"]},
+                key=row["finding"],
             )
 
     def load_commissioner(self) -> None:

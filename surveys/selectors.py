@@ -23,6 +23,7 @@ from surveys.models import (
     CommissionerTerm,
     Correction,
     DataVersion,
+    KeyFinding,
     Publication,
     PublicEvidence,
     PublishedFinding,
@@ -89,8 +90,25 @@ class SystemCard:
 
 
 @dataclass(frozen=True)
+class KeySentence:
+    """One sentence of "Key findings": the editor's words around the finding's value."""
+
+    key_finding: KeyFinding
+    view: stats.FindingView
+    as_published: bool
+
+    @property
+    def text(self) -> str:
+        finding = self.view.finding
+        value = finding.format_value() if self.as_published else self.view.current_display
+        text = self.key_finding.text(value)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
 class Overview:
     survey_round: SurveyRound
+    key_sentences: list[KeySentence]
     rounds: list[SurveyRound]
     response: stats.RoundResponse | None
     response_findings: list[stats.FindingView]
@@ -108,6 +126,16 @@ def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_publish
         .order_by("publication__published_on", "pk"),
         as_published=as_published,
     )
+    key_findings = list(
+        KeyFinding.objects.filter(finding__survey_round=survey_round).order_by("position")
+    )
+    # Each sentence knows its finding's correction even when the reader asks for the figures
+    # as published, so it can say that a correction exists.
+    current = {v.finding.pk: v for v in views}
+    if as_published and key_findings:
+        chosen = [current[k.finding_id].finding for k in key_findings]
+        current = {v.finding.pk: v for v in stats.finding_views(chosen)}
+    key_sentences = [KeySentence(k, current[k.finding_id], as_published) for k in key_findings]
     responses = stats.response_by_round()
     by_type = stats.system_type_stats(survey_round=survey_round)
     concern_views = [v for v in views if v.finding.metric in CONCERN_METRICS]
@@ -123,6 +151,7 @@ def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_publish
     trend, trend_summary = trend_chart(rounds, responses)
     return Overview(
         survey_round=survey_round,
+        key_sentences=key_sentences,
         rounds=rounds,
         response=next((r for r in responses if r.year == survey_round.year), None),
         response_findings=[
@@ -438,6 +467,16 @@ def about():
         "last_changed": data_last_changed(),
         "rounds": all_rounds(),
         "commissioner_terms": list(CommissionerTerm.objects.select_related("source")),
+        "status_meanings": [
+            *(
+                (stats.Agreement.LABELS[s], stats.Agreement.MEANINGS[s])
+                for s in stats.Agreement.LABELS
+            ),
+            (
+                stats.Agreement.DERIVED_DENOMINATOR_LABEL,
+                stats.Agreement.MEANINGS["derived_denominator"],
+            ),
+        ],
     }
 
 

@@ -440,6 +440,25 @@ class Agreement:
     # publication, only that its percentage does not fit what the dashboard derived.
     DERIVED_DENOMINATOR_LABEL = "Percentage does not fit the derived denominator"
 
+    # For readers: what each label means, shown where the label is and on /about/.
+    MEANINGS = {
+        AGREES: "The figure the publication gave is the same as the count the dashboard makes "
+        'from the bodies\' own answers recorded here (for "at least N": the count is N or more).',
+        DISAGREES: "The publication's figure and the count from the bodies' answers recorded here "
+        "are not the same. It does not say which is right: a publication may count differently, "
+        "or later returns may have arrived. For the 2022 response rate, 39 of 47 is 83%, not the "
+        "91% published.",
+        NO_DATA: "No body's own answer on this is recorded here, so there is nothing to compare "
+        "the published figure with. It is not zero: it is not known.",
+        PARTIAL: "Answers are recorded for only some bodies, so the count from them is lower than "
+        "the published figure, as expected. It is not a disagreement.",
+        ARITHMETIC: "The publication's percentage is not the rounded ratio of its own two "
+        "numbers (for example 39 of 47 is 83%, not 91%).",
+        "derived_denominator": "The publication gave a count and a percentage but not what it "
+        "was out of; the dashboard derived that number. The percentage does not fit the derived "
+        "number: this says nothing about the publication being wrong.",
+    }
+
 
 def agreement(
     *,
@@ -509,6 +528,13 @@ class FindingView:
         if self.status == Agreement.ARITHMETIC and self.finding.denominator_is_derived:
             return Agreement.DERIVED_DENOMINATOR_LABEL
         return Agreement.LABELS[self.status]
+
+    @property
+    def status_meaning(self) -> str:
+        """What the label means, for a reader."""
+        if self.status == Agreement.ARITHMETIC and self.finding.denominator_is_derived:
+            return Agreement.MEANINGS["derived_denominator"]
+        return Agreement.MEANINGS[self.status]
 
     @property
     def arithmetic_note(self) -> str:

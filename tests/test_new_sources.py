@@ -505,6 +505,7 @@ def _files_before_issue_14(tmp_path: Path) -> Path:
     edit("publications.yaml", lambda rows: [r for r in rows if r.get("survey_round") != 2023])
     edit("evidence.yaml", lambda rows: [])
     edit("commissioner.yaml", lambda rows: [])
+    edit("key_findings.yaml", lambda rows: [])
     return data
 
 

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 # The most SQL queries each page may make with an empty statistics cache. They do not depend
 # on the amount of data: tests/test_scale.py checks the same pages on a synthetic world.
 BUDGETS = {
-    "/": 24,
+    "/": 25,
     "/?round=2019": 23,
-    "/?round=2023": 24,
-    "/?as_published=1": 24,
+    "/?round=2023": 25,
+    "/?as_published=1": 28,  # + the key findings' current values
     "/forces/": 11,
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 11,
     "/forces/?export=csv": 7,

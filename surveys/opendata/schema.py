@@ -197,6 +197,7 @@ COLUMN_DESCRIPTIONS = {
 _TYPES = {
     models.BigAutoField: "integer",
     models.ForeignKey: "integer",
+    models.OneToOneField: "integer",
     models.PositiveSmallIntegerField: "integer",
     models.PositiveIntegerField: "integer",
     models.BooleanField: "boolean",
