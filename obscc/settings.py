@@ -169,6 +169,8 @@ DATABASE_ROUTERS = ["obscc.routers.PrimaryReplicaRouter"]
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
 # Computed statistics are cached, keyed by the data version (surveys/caching.py).
 STATS_CACHE = env_bool("STATS_CACHE", True)
+# Maker-checker: a correction or an import drafted by one editor is published by another.
+CORRECTIONS_NEED_SECOND_EDITOR = env_bool("CORRECTIONS_NEED_SECOND_EDITOR", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

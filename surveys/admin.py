@@ -10,10 +10,12 @@ from django import forms
 from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from surveys import corrections, loading, models
+from surveys.admin_drafts import CorrectionDraftsMixin
 from surveys.admin_import import ImportAnswersMixin
 from surveys.exports import csv_response
 
@@ -389,11 +391,11 @@ class WithdrawalForm(forms.ModelForm):
 
 
 @admin.register(models.Correction)
-class CorrectionAdmin(Admin):
+class CorrectionAdmin(CorrectionDraftsMixin, Admin):
     """Enter a correction to a published figure or an answer; later, withdraw it if needed."""
 
     list_display = ["__str__", "announced_on", "source", "state", "recorded_at"]
-    list_filter = ["withdrawn_on", "source"]
+    list_filter = ["status", "withdrawn_on", "source"]
     list_select_related = [
         "finding__publication",
         "answer__survey_return__body",
@@ -422,6 +424,9 @@ class CorrectionAdmin(Admin):
 
     @admin.display(description="State")
     def state(self, obj):
+        if obj.status == models.Correction.Status.DRAFT:
+            url = reverse("admin:surveys_correction_preview", args=[obj.pk])
+            return format_html('<strong>Draft</strong> (<a href="{}">preview</a>)', url)
         if obj.withdrawn_on:
             return format_html("<strong>Withdrawn</strong> {}", obj.withdrawn_on)
         return "In force"
@@ -450,7 +455,7 @@ class CorrectionAdmin(Admin):
             return []
         fixed = ["target", "old_value", "new_value", "reason", "announced_on", "source"]
         fixed.append("recorded_at")
-        if obj.withdrawn_on:
+        if obj.withdrawn_on or obj.status == models.Correction.Status.DRAFT:
             fixed += ["withdrawn_on", "withdrawal_reason"]
         return fixed
 
@@ -507,7 +512,11 @@ class KeyFindingAdmin(Admin):
     list_select_related = ["finding__publication", "finding__survey_round"]
     search_fields = ["sentence", "finding__key", "finding__wording"]
     autocomplete_fields = ["finding"]
-    export_fields = [("Position", "position"), ("Sentence", "sentence"), ("Finding", "finding__key")]
+    export_fields = [
+        ("Position", "position"),
+        ("Sentence", "sentence"),
+        ("Finding", "finding__key"),
+    ]
 
 
 @admin.register(models.CommissionerTerm)

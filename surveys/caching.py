@@ -10,6 +10,7 @@ Within one request the version is read once.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -85,8 +86,25 @@ def _key(name: str, parts: tuple) -> str:
     return f"obscc:stats:{code_version()}:{current_version()}:{digest}"
 
 
+_bypass: contextvars.ContextVar[bool] = contextvars.ContextVar("obscc_no_cache", default=False)
+
+
+@contextlib.contextmanager
+def uncached():
+    """Compute everything afresh and store nothing: for a preview that is rolled back, whose
+    data version would otherwise be reused by the next real change with the preview's
+    results in the cache."""
+    token = _bypass.set(True)
+    try:
+        yield
+    finally:
+        _bypass.reset(token)
+        if _request_version.get() is not None:
+            _request_version.set(0)  # read the version again after the rollback
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    if not settings.STATS_CACHE:
+    if not settings.STATS_CACHE or _bypass.get():
         return compute()
     key = _key(name, parts)
     value = cache.get(key)

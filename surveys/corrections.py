@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from surveys.models import (
     Answer,
@@ -179,23 +181,106 @@ def check_correction(correction: Correction):
     return value
 
 
-@transaction.atomic
-def record_correction(correction: Correction) -> Correction:
-    """Validate and save a new correction (and, for an answer, the corrected answer)."""
-    value = check_correction(correction)
-    correction.reason = correction.reason.strip()
+class PublishRefused(Exception):
+    """Publishing is not allowed (a second editor must publish, or it is not a draft)."""
+
+
+def _current_text(correction: Correction) -> str:
     if correction.finding_id is not None:
         current, qualifier = finding_current(correction.finding)
-        correction.old_value = correction.finding.format_value(current, qualifier)
+        return correction.finding.format_value(current, qualifier)
+    return answer_value_text(correction.answer or correction.survey_return, correction.answer_field)
+
+
+def _normalised_new_value(correction: Correction, value) -> str:
+    if correction.finding_id is not None:
+        return f"{value.normalize():f}"
+    field = correction.answer_field
+    if field == AnswerField.VENDORS:
+        return vendors_text(value)
+    if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
+        return yes_no_text(value)
+    if field == AnswerField.STATUS:
+        return Return.Status(value).label.lower()
+    if field == AnswerField.KIND:
+        return kind_text(value)
+    if field == AnswerField.UNIT_COUNT:
+        return count_text(value)
+    return intent_text(value)
+
+
+@transaction.atomic
+def save_draft(correction: Correction, *, user=None) -> Correction:
+    """Validate and save a new correction as a draft: nothing the public sees changes until it
+    is published. ``old_value`` is the value now; it is taken again at publication."""
+    value = check_correction(correction)
+    correction.reason = correction.reason.strip()
+    correction.status = Correction.Status.DRAFT
+    correction.drafted_by = user
+    correction.old_value = _current_text(correction)
+    correction.new_value = _normalised_new_value(correction, value)
+    correction._change_reason = f"Draft: {correction.reason}"
+    correction.save()
+    return correction
+
+
+def may_publish(correction_or_draft_by, user) -> str:
+    """Why ``user`` may not publish what ``correction_or_draft_by`` drafted ("" when they may):
+    with settings.CORRECTIONS_NEED_SECOND_EDITOR, the editor who drafted it cannot."""
+    drafted_by = getattr(correction_or_draft_by, "drafted_by_id", correction_or_draft_by)
+    same_editor = user is None or drafted_by is None or drafted_by == getattr(user, "pk", None)
+    if settings.CORRECTIONS_NEED_SECOND_EDITOR and same_editor:
+        return "A second editor must publish it: the editor who drafted it cannot."
+    return ""
+
+
+@transaction.atomic
+def publish(correction: Correction, *, user=None, check_editor: bool = True) -> Correction:
+    """Publish a draft: apply it (for an answer or a return, its record changes too) and make
+    it public. Validated again: the data may have changed since the draft was saved."""
+    correction = Correction.objects.select_for_update().get(pk=correction.pk)
+    if correction.status != Correction.Status.DRAFT:
+        raise PublishRefused("Only a draft can be published; this one already is.")
+    if check_editor and (why := may_publish(correction, user)):
+        raise PublishRefused(why)
+    return _apply(correction, user=user)
+
+
+def _apply(correction: Correction, *, user=None) -> Correction:
+    value = check_correction(correction)
+    correction.reason = correction.reason.strip()
+    correction.old_value = _current_text(correction)
+    if correction.finding_id is not None:
         correction.new_value = f"{value.normalize():f}"
     else:
         answer, field = correction.answer or correction.survey_return, correction.answer_field
-        correction.old_value = answer_value_text(answer, field)
         set_answer_value(answer, field, value, change_reason=f"Correction: {correction.reason}")
         correction.new_value = answer_value_text(answer, field)
+    correction.status = Correction.Status.PUBLISHED
+    correction.published_by = user
+    correction.published_at = timezone.now()
     correction._change_reason = correction.reason
     correction.save()
     return correction
+
+
+@transaction.atomic
+def discard(correction: Correction, *, user=None) -> None:
+    """Delete a draft before publication (its history keeps a record); a published correction
+    is never deleted, only withdrawn."""
+    if correction.status != Correction.Status.DRAFT:
+        raise PublishRefused("A published correction cannot be discarded; withdraw it instead.")
+    correction._change_reason = "Draft discarded before publication"
+    correction.delete()
+
+
+@transaction.atomic
+def record_correction(correction: Correction, *, user=None) -> Correction:
+    """Validate, save and publish a new correction at once (imports, which have their own
+    preview, and scripts); editors in the admin go through a draft."""
+    if correction.pk is None:
+        correction.drafted_by = user
+    return _apply(correction, user=user)
 
 
 @transaction.atomic
@@ -205,6 +290,8 @@ def withdraw_correction(
     """Withdraw a correction; it stays on record. An answer gets its old value back."""
     if correction.withdrawn_on is not None:
         raise ValidationError("This correction has already been withdrawn.")
+    if correction.status != Correction.Status.PUBLISHED:
+        raise ValidationError("A draft is not withdrawn: discard it, or publish it first.")
     if not reason.strip():
         raise ValidationError({"withdrawal_reason": "Say why the correction is withdrawn."})
     correction.withdrawn_on = on or datetime.date.today()

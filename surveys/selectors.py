@@ -261,9 +261,9 @@ def body_detail(slug: str):
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
     corrections = list(
-        Correction.objects.filter(
-            Q(answer__survey_return__body__in=lineage) | Q(survey_return__body__in=lineage)
-        ).select_related(
+        Correction.objects.published()
+        .filter(Q(answer__survey_return__body__in=lineage) | Q(survey_return__body__in=lineage))
+        .select_related(
             "source",
             "answer__system_type",
             "answer__survey_return__survey_round",
@@ -434,8 +434,9 @@ def vendor_detail(slug: str, *, as_published: bool = False):
 
 
 def corrections_list() -> QuerySet[Correction]:
-    """Every correction, newest first, with what it corrects."""
-    return Correction.objects.select_related(
+    """Every published correction, newest first, with what it corrects (drafts are not
+    public)."""
+    return Correction.objects.published().select_related(
         "source",
         "finding__publication",
         "finding__survey_round",

@@ -1,0 +1,117 @@
+"""Drafts in the admin: a correction is saved as a draft, previewed exactly as the public would
+see it, then published (by a second editor where settings.CORRECTIONS_NEED_SECOND_EDITOR) or
+discarded. After publication only withdrawal remains."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from surveys import corrections, previews
+from surveys.models import Correction
+
+
+class CorrectionDraftsMixin:
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="surveys_correction_preview"),
+            path(
+                "<int:pk>/publish/",
+                view(require_POST(self.publish_view)),
+                name="surveys_correction_publish",
+            ),
+            path(
+                "<int:pk>/discard/",
+                view(require_POST(self.discard_view)),
+                name="surveys_correction_discard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            corrections.save_draft(obj, user=request.user)
+            return
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        messages.info(
+            request,
+            "Saved as a draft: nothing public has changed. Check the preview, then publish it.",
+        )
+        return redirect("admin:surveys_correction_preview", pk=obj.pk)
+
+    def _editor(self, request) -> None:
+        if not (
+            request.user.has_perm("surveys.add_correction")
+            and request.user.has_perm("surveys.change_correction")
+        ):
+            raise PermissionDenied
+
+    def preview_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        correction = get_object_or_404(
+            Correction.objects.select_related(
+                "finding__survey_round",
+                "finding__system_type",
+                "finding__vendor",
+                "finding__publication",
+                "answer__survey_return__body",
+                "answer__survey_return__survey_round",
+                "answer__system_type",
+                "survey_return__body",
+                "survey_return__survey_round",
+                "source",
+                "drafted_by",
+            ),
+            pk=pk,
+        )
+        if correction.status != Correction.Status.DRAFT:
+            messages.info(request, "This correction is published: it can only be withdrawn.")
+            return redirect("admin:surveys_correction_change", correction.pk)
+        preview = previews.preview(
+            lambda: corrections.publish(correction, check_editor=False),
+            rounds=previews.correction_rounds(correction),
+            pages=previews.correction_pages(correction),
+            page=request.GET.get("page", ""),
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "correction": correction,
+            "preview": preview,
+            "may_publish": corrections.may_publish(correction, request.user),
+            "is_editor": request.user.has_perm("surveys.change_correction"),
+            "preview_url": reverse("admin:surveys_correction_preview", args=[correction.pk]),
+        }
+        return TemplateResponse(request, "admin/surveys/correction/preview.html", context)
+
+    def publish_view(self, request, pk: int):
+        self._editor(request)
+        correction = get_object_or_404(Correction, pk=pk)
+        try:
+            corrections.publish(correction, user=request.user)
+        except corrections.PublishRefused as exc:
+            messages.error(request, f"Not published: {exc}")
+            return redirect("admin:surveys_correction_preview", pk=pk)
+        except corrections.ValidationError as exc:
+            messages.error(request, f"Not published: {' '.join(exc.messages)}")
+            return redirect("admin:surveys_correction_preview", pk=pk)
+        messages.success(request, "Published: the correction is now on the public pages.")
+        return redirect("admin:surveys_correction_change", pk)
+
+    def discard_view(self, request, pk: int):
+        self._editor(request)
+        correction = get_object_or_404(Correction, pk=pk)
+        try:
+            corrections.discard(correction, user=request.user)
+        except corrections.PublishRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("admin:surveys_correction_change", pk)
+        messages.success(request, "The draft is discarded; its history keeps a record.")
+        return redirect("admin:surveys_correction_changelist")
