@@ -7,6 +7,7 @@ stored as NULL, never as 0 or False, so a gap stays a gap.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.db import models
@@ -220,12 +221,36 @@ class Body(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        self._clean_ons_code()
         if self.pk and self.succeeded_by_id == self.pk:
             raise ValidationError({"succeeded_by": "A body cannot succeed itself."})
         if self.pk and self.succeeded_by_id:
             successor = Body.objects.get(pk=self.succeeded_by_id)  # as stored, not as in memory
             if self in successor.successor_line():
                 raise ValidationError({"succeeded_by": "That would make a circle of successors."})
+
+    # The prefix of a police force area's ONS (GSS) code, by nation.
+    ONS_PREFIXES = {Nation.ENGLAND: "E23", Nation.WALES: "W15"}
+
+    def _clean_ons_code(self) -> None:
+        """An ONS code fits the body's nation: E23 in England, W15 in Wales, none for a
+        national body (it has no police force area)."""
+        from django.core.exceptions import ValidationError
+
+        if not self.ons_code:
+            return
+        prefix = self.ONS_PREFIXES.get(self.nation)
+        if prefix is None:
+            raise ValidationError(
+                {"ons_code": "A national body has no police force area, so no ONS code."}
+            )
+        if not re.fullmatch(rf"{prefix}[0-9]{{6}}", self.ons_code):
+            raise ValidationError(
+                {
+                    "ons_code": f"A police force area in {self.get_nation_display()} has an ONS "
+                    f"code of {prefix} followed by six digits, e.g. {prefix}000001."
+                }
+            )
 
     def lineage(self) -> list[Body]:
         """This body and every body it succeeded, directly or not, nearest first."""

@@ -5,8 +5,10 @@ import re
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from surveys.models import (
+    Body,
     VendorConcern,
 )
 
@@ -30,3 +32,36 @@ def test_camera_makers_are_not_said_to_be_named_by_the_commissioner(real_data, c
             assert "respondents" in concern.summary
     page = visible(client.get("/vendors/hikvision/"))
     assert "Named by the Commissioner" not in page
+
+
+# --- ONS codes fit the body's nation ----------------------------------------------------------
+
+
+def test_a_national_body_has_no_ons_code(real_data):
+    btp = Body.objects.get(slug="british-transport-police")
+    btp.ons_code = "E23000050"
+    with pytest.raises(ValidationError, match="no police force area"):
+        btp.full_clean()
+
+
+def test_an_ons_code_fits_the_bodys_nation(real_data):
+    kent = Body.objects.get(slug="kent")
+    kent.ons_code = "W15000009"
+    with pytest.raises(ValidationError, match="E23"):
+        kent.full_clean()
+    wales = Body.objects.get(slug="gwent")
+    wales.ons_code = "E23000041"
+    with pytest.raises(ValidationError, match="W15"):
+        wales.full_clean()
+
+
+def test_a_malformed_ons_code_is_explained(real_data):
+    kent = Body.objects.get(slug="kent")
+    kent.ons_code = "X1"
+    with pytest.raises(ValidationError, match="E23 followed by six digits"):
+        kent.full_clean()
+
+
+def test_the_real_ons_codes_pass(real_data):
+    for body in Body.objects.all():
+        body.full_clean()
