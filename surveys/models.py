@@ -821,6 +821,24 @@ class PublicEvidence(models.Model):
     def __str__(self) -> str:
         return f"{self.body.short_name}, {self.date_display}: {self.summary[:60]}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.occurred_until and self.occurred_on and self.occurred_until < self.occurred_on:
+            errors["occurred_until"] = "The fact ends before it begins: check the two dates."
+        if (
+            self.kind == self.Kind.PRIMARY
+            and self.source_id
+            and Publication.objects.filter(pk=self.source_id, is_secondary=True).exists()
+        ):
+            errors["kind"] = (
+                f"{self.source.code} is a secondary source (a report of another source): "
+                "the fact cannot be primary evidence. Choose secondary, or cite the primary source."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def date_display(self) -> str:
         return _date_display(self.occurred_on, self.date_precision)

@@ -1,6 +1,7 @@
 """Review of issue 14: what the pages say and what the admin lets an editor enter, checked
 against ../shared/reference/FACTS.md."""
 
+import datetime
 import re
 from html import unescape
 
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 
 from surveys.models import (
     Body,
+    Publication,
+    PublicEvidence,
     VendorConcern,
 )
 
@@ -65,3 +68,57 @@ def test_a_malformed_ons_code_is_explained(real_data):
 def test_the_real_ons_codes_pass(real_data):
     for body in Body.objects.all():
         body.full_clean()
+
+
+# --- Later public evidence: its kind fits its source -------------------------------------------
+
+
+def _evidence(**kw) -> PublicEvidence:
+    values = {
+        "key": "review-test",
+        "body": Body.objects.get(slug="kent"),
+        "summary": "A test fact.",
+        "occurred_on": datetime.date(2025, 5, 1),
+        "kind": PublicEvidence.Kind.PRIMARY,
+        "source": Publication.objects.get(code="IPAPER2025"),
+    }
+    values.update(kw)
+    return PublicEvidence(**values)
+
+
+def test_evidence_from_a_secondary_source_is_not_primary(real_data):
+    with pytest.raises(ValidationError, match="secondary source"):
+        _evidence().full_clean()
+    _evidence(kind=PublicEvidence.Kind.SECONDARY).full_clean()
+
+
+def test_evidence_that_ends_before_it_begins_is_explained(real_data):
+    evidence = _evidence(
+        kind=PublicEvidence.Kind.SECONDARY, occurred_until=datetime.date(2025, 1, 1)
+    )
+    with pytest.raises(ValidationError, match="ends before it begins"):
+        evidence.full_clean()
+
+
+def test_the_real_evidence_passes(real_data):
+    for evidence in PublicEvidence.objects.all():
+        evidence.full_clean()
+
+
+def test_admin_refuses_primary_evidence_from_a_news_report(real_data, admin_client):
+    source = Publication.objects.get(code="IPAPER2025")
+    response = admin_client.post(
+        "/admin/surveys/publicevidence/add/",
+        {
+            "key": "review-admin-test",
+            "body": Body.objects.get(slug="kent").pk,
+            "summary": "A test fact.",
+            "occurred_on": "2025-05-01",
+            "date_precision": "day",
+            "kind": "primary",
+            "source": source.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "secondary source" in visible(response)
+    assert not PublicEvidence.objects.filter(key="review-admin-test").exists()
