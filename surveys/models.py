@@ -877,6 +877,12 @@ class CommissionerTerm(models.Model):
     def __str__(self) -> str:
         return self.holder or "Vacant"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The term ends before it starts: check the dates."})
+
     @property
     def starts_display(self) -> str:
         if self.starts_on is None:

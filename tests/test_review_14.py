@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from surveys.models import (
     Body,
+    CommissionerTerm,
     Publication,
     PublicEvidence,
     VendorConcern,
@@ -122,3 +123,20 @@ def test_admin_refuses_primary_evidence_from_a_news_report(real_data, admin_clie
     assert response.status_code == 200
     assert "secondary source" in visible(response)
     assert not PublicEvidence.objects.filter(key="review-admin-test").exists()
+
+
+# --- The Commissioner's terms ------------------------------------------------------------------
+
+
+def test_a_commissioner_term_does_not_end_before_it_starts(real_data):
+    term = CommissionerTerm(
+        holder="Someone",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2024, 1, 1),
+        summary="x",
+        source=Publication.objects.get(code="BSCC2025"),
+    )
+    with pytest.raises(ValidationError, match="ends before it starts"):
+        term.full_clean()
+    for term in CommissionerTerm.objects.all():
+        term.full_clean()
