@@ -517,6 +517,24 @@ class Answer(models.Model):
         r = self.survey_return
         return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
 
+    def clean(self) -> None:
+        """The kind of facial recognition belongs only to a facial-recognition answer."""
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.kind
+            and self.system_type_id
+            and SystemType.objects.filter(pk=self.system_type_id)
+            .exclude(slug="facial-recognition")
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "kind": "The kind of facial recognition applies only to a facial "
+                    "recognition answer."
+                }
+            )
+
     def source_of(self, field_name: str) -> Publication:
         """The publication that states this field's value."""
         for name, source_name in self.SOURCED_FIELDS:

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from surveys.models import (
+    Answer,
     Body,
     CommissionerTerm,
     Publication,
@@ -140,3 +141,19 @@ def test_a_commissioner_term_does_not_end_before_it_starts(real_data):
         term.full_clean()
     for term in CommissionerTerm.objects.all():
         term.full_clean()
+
+
+# --- The kind of facial recognition belongs to facial-recognition answers ----------------------
+
+
+def test_kind_only_on_a_facial_recognition_answer(real_data):
+    answer = Answer.objects.get(
+        survey_return__body__slug="west-yorkshire",
+        survey_return__survey_round__year=2022,
+        system_type__slug="drones",
+    )
+    answer.kind = "live"
+    with pytest.raises(ValidationError, match="facial recognition"):
+        answer.full_clean()
+    for answer in Answer.objects.all():
+        answer.full_clean()
