@@ -157,3 +157,19 @@ def test_kind_only_on_a_facial_recognition_answer(real_data):
         answer.full_clean()
     for answer in Answer.objects.all():
         answer.full_clean()
+
+
+# --- Vendor page wording ------------------------------------------------------------------------
+
+
+def test_vendor_page_says_one_answer_records(real_data, client):
+    page = visible(client.get("/vendors/dji/"))
+    assert "1 answer records DJI" in page
+    page = visible(client.get("/vendors/hikvision/"))
+    assert "11 answers record Hikvision" in page
+
+
+def test_vendor_page_keeps_the_evidence_kind_as_written(real_data, client):
+    page = visible(client.get("/vendors/hikvision/"))
+    assert "the commissioner" not in page
+    assert "the Commissioner" in page
