@@ -173,3 +173,30 @@ def test_vendor_page_keeps_the_evidence_kind_as_written(real_data, client):
     page = visible(client.get("/vendors/hikvision/"))
     assert "the commissioner" not in page
     assert "the Commissioner" in page
+
+
+# --- A successor's page: what names which body ---------------------------------------------------
+
+
+def _merge_bedfordshire_into_hertfordshire():
+    Body.objects.filter(slug="bedfordshire").update(
+        succeeded_by=Body.objects.get(slug="hertfordshire"),
+        succeeded_on=datetime.date(2026, 4, 1),
+        succession_source=Publication.objects.get(code="FORCELIST"),
+    )
+
+
+def test_a_successors_page_does_not_say_a_predecessors_source_names_it(real_data, client):
+    """EPOCH2022 names Bedfordshire, not Hertfordshire: on Hertfordshire's page after a merger,
+    the list of publications says which body each names."""
+    _merge_bedfordshire_into_hertfordshire()
+    page = visible(client.get("/forces/hertfordshire/"))
+    assert "Publications that name this body or a body it succeeded" in page
+    assert "EPOCH2022" in page
+    assert "Dated public facts about Hertfordshire and the bodies it succeeded" in page
+
+
+def test_a_body_without_predecessors_keeps_the_short_heading(real_data, client):
+    page = visible(client.get("/forces/hertfordshire/"))
+    assert "Publications that name this body " in page
+    assert "or a body it succeeded" not in page
