@@ -7,6 +7,7 @@ stored as NULL, never as 0 or False, so a gap stays a gap.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -221,12 +222,36 @@ class Body(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        self._clean_ons_code()
         if self.pk and self.succeeded_by_id == self.pk:
             raise ValidationError({"succeeded_by": "A body cannot succeed itself."})
         if self.pk and self.succeeded_by_id:
             successor = Body.objects.get(pk=self.succeeded_by_id)  # as stored, not as in memory
             if self in successor.successor_line():
                 raise ValidationError({"succeeded_by": "That would make a circle of successors."})
+
+    # The prefix of a police force area's ONS (GSS) code, by nation.
+    ONS_PREFIXES = {Nation.ENGLAND: "E23", Nation.WALES: "W15"}
+
+    def _clean_ons_code(self) -> None:
+        """An ONS code fits the body's nation: E23 in England, W15 in Wales, none for a
+        national body (it has no police force area)."""
+        from django.core.exceptions import ValidationError
+
+        if not self.ons_code:
+            return
+        prefix = self.ONS_PREFIXES.get(self.nation)
+        if prefix is None:
+            raise ValidationError(
+                {"ons_code": "A national body has no police force area, so no ONS code."}
+            )
+        if not re.fullmatch(rf"{prefix}[0-9]{{6}}", self.ons_code):
+            raise ValidationError(
+                {
+                    "ons_code": f"A police force area in {self.get_nation_display()} has an ONS "
+                    f"code of {prefix} followed by six digits, e.g. {prefix}000001."
+                }
+            )
 
     def lineage(self) -> list[Body]:
         """This body and every body it succeeded, directly or not, nearest first."""
@@ -492,6 +517,24 @@ class Answer(models.Model):
     def __str__(self) -> str:
         r = self.survey_return
         return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
+
+    def clean(self) -> None:
+        """The kind of facial recognition belongs only to a facial-recognition answer."""
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.kind
+            and self.system_type_id
+            and SystemType.objects.filter(pk=self.system_type_id)
+            .exclude(slug="facial-recognition")
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "kind": "The kind of facial recognition applies only to a facial "
+                    "recognition answer."
+                }
+            )
 
     def source_of(self, field_name: str) -> Publication:
         """The publication that states this field's value."""
@@ -834,6 +877,24 @@ class PublicEvidence(models.Model):
     def __str__(self) -> str:
         return f"{self.body.short_name}, {self.date_display}: {self.summary[:60]}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.occurred_until and self.occurred_on and self.occurred_until < self.occurred_on:
+            errors["occurred_until"] = "The fact ends before it begins: check the two dates."
+        if (
+            self.kind == self.Kind.PRIMARY
+            and self.source_id
+            and Publication.objects.filter(pk=self.source_id, is_secondary=True).exists()
+        ):
+            errors["kind"] = (
+                f"{self.source.code} is a secondary source (a report of another source): "
+                "the fact cannot be primary evidence. Choose secondary, or cite the primary source."
+            )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def date_display(self) -> str:
         return _date_display(self.occurred_on, self.date_precision)
@@ -871,6 +932,12 @@ class CommissionerTerm(models.Model):
 
     def __str__(self) -> str:
         return self.holder or "Vacant"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The term ends before it starts: check the dates."})
 
     @property
     def starts_display(self) -> str:
