@@ -157,7 +157,14 @@ def _multi_round_series(years: list[str]) -> list[Series]:
     """A series for every other published figure that exists for more than one round."""
     groups = (
         PublishedFinding.objects.exclude(
-            metric__in=[Metric.RESPONSE_RATE, Metric.OPERATORS, Metric.NON_OPERATORS]
+            # the rate is drawn above, with its counts; operators by _operator_series
+            metric__in=[
+                Metric.RESPONSE_RATE,
+                Metric.INVITED,
+                Metric.RESPONDED,
+                Metric.OPERATORS,
+                Metric.NON_OPERATORS,
+            ]
         )
         .values("metric", "system_type", "vendor")
         .annotate(n=Count("survey_round", distinct=True))
@@ -220,7 +227,7 @@ def _operator_series(rounds: list[SurveyRound]) -> list[Series]:
             derived = f.denominator - int(value)
             per_year[f.survey_round.year] = (
                 float(derived),
-                f"{derived} (derived: {f.denominator} replies, {value:f} not operating, "
+                f"{derived} (derived: {f.denominator} replies, {int(value)} not operating, "
                 f"{f.publication.code})",
             )
     series = []
@@ -272,10 +279,11 @@ def system_type_chart(system_type: SystemType, views, years: list[str]) -> Chart
                     [_current_label(v) if v else "no data" for v in shown],
                 )
             )
+    mentions = any(v.finding.unit == PublishedFinding.Unit.MENTIONS for v in views)
     return ChartData(
         title=f"Published figures on {system_type.name}, by round",
         x_title="Figure",
-        y_title="Responding bodies",
+        y_title="Bodies, or mentions where the figure says so" if mentions else "Responding bodies",
         categories=labels,
         series=series,
     )
@@ -296,6 +304,8 @@ def _current_label(view: stats.FindingView) -> str:
 
 def _finding_label(finding: PublishedFinding) -> str:
     label = finding.get_metric_display()
+    if finding.kind:
+        label += f": {finding.get_kind_display()}"
     if finding.vendor:
         label += f" ({finding.vendor.name})"
     return f"{label} [{finding.publication.code}]"

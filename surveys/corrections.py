@@ -254,7 +254,13 @@ def _apply(correction: Correction, *, user=None) -> Correction:
         correction.new_value = f"{value.normalize():f}"
     else:
         answer, field = correction.answer or correction.survey_return, correction.answer_field
+        source_field = dict(Answer.SOURCED_FIELDS).get(field) if correction.answer_id else None
+        if source_field:  # the corrected value is stated by the correction's source
+            setattr(answer, source_field, correction.source)
         set_answer_value(answer, field, value, change_reason=f"Correction: {correction.reason}")
+        if source_field and field == AnswerField.VENDORS:  # set_vendors saves only the links
+            answer._change_reason = f"Correction: {correction.reason}"
+            answer.save()
         correction.new_value = answer_value_text(answer, field)
     correction.status = Correction.Status.PUBLISHED
     correction.published_by = user

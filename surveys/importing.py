@@ -388,6 +388,8 @@ def _validate_row(
             error("system_type", f"duplicate of row {seen[key]} (same body, round and system type)")
         else:
             seen[key] = number
+    if system_type is not None and not Answer.kind_allowed(values.get("kind", ""), system_type):
+        error("kind", Answer.KIND_MESSAGE)
     if errors or survey_return is None or system_type is None:
         return None, errors
 
@@ -411,6 +413,8 @@ def _validate_row(
             return None, errors
     changes: list[FieldChange] = []
     for name, value in values.items():
+        if existing is not None and name == "source":
+            continue  # an existing answer keeps its source; a changed value cites the row's
         old = getattr(existing, name) if existing else None
         if existing is None or old != value:
             if existing is None and name != "source" and value in (None, ""):
@@ -473,8 +477,9 @@ def apply(
             corrected = plan.public_changes
             by_correction = {change.field for change in corrected}
             for name, value in plan.values.items():
-                if name not in by_correction:
-                    setattr(answer, name, value)
+                if name in by_correction or (plan.existing is not None and name == "source"):
+                    continue
+                setattr(answer, name, value)
             answer._change_reason = f"{change_reason}, row {plan.row}"
             answer.save()
             if plan.existing is None:

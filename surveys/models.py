@@ -518,23 +518,20 @@ class Answer(models.Model):
         r = self.survey_return
         return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
 
+    KIND_MESSAGE = "The kind of facial recognition applies only to a facial recognition answer."
+
+    @staticmethod
+    def kind_allowed(kind: str, system_type: SystemType) -> bool:
+        """Only a facial-recognition answer has a kind (live, retrospective...)."""
+        return not kind or system_type.slug == "facial-recognition"
+
     def clean(self) -> None:
-        """The kind of facial recognition belongs only to a facial-recognition answer."""
         from django.core.exceptions import ValidationError
 
-        if (
-            self.kind
-            and self.system_type_id
-            and SystemType.objects.filter(pk=self.system_type_id)
-            .exclude(slug="facial-recognition")
-            .exists()
+        if self.system_type_id and not self.kind_allowed(
+            self.kind, SystemType.objects.get(pk=self.system_type_id)
         ):
-            raise ValidationError(
-                {
-                    "kind": "The kind of facial recognition applies only to a facial "
-                    "recognition answer."
-                }
-            )
+            raise ValidationError({"kind": self.KIND_MESSAGE})
 
     def source_of(self, field_name: str) -> Publication:
         """The publication that states this field's value."""

@@ -422,6 +422,7 @@ def vendor_detail(slug: str, *, as_published: bool = False):
                 "answer__survey_return__survey_round",
                 "answer__system_type",
                 "answer__source",
+                "answer__vendors_source",
             )
             .order_by("-answer__survey_return__survey_round__year", "answer__survey_return__body")[
                 :LIST_LIMIT

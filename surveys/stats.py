@@ -302,9 +302,14 @@ def _system_type_stats(
 
 
 def system_type_stats(*, survey_round: SurveyRound) -> list[SystemTypeStats]:
-    """One round's figures for every system type, in display order."""
+    """One round's figures for every system type it asked about, in display order: a type
+    the round did not ask about (2023 asked about drones only) is not a gap in it."""
     by_key = system_type_stats_by_round([survey_round])
-    return sorted(by_key.values(), key=lambda s: s.system_type.position)
+    covered = survey_round.covered_type_ids()
+    return sorted(
+        (s for s in by_key.values() if covered is None or s.system_type.pk in covered),
+        key=lambda s: s.system_type.position,
+    )
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,15 @@ def _copy(model: type[models.Model], columns: list[str], rows: Iterable[tuple]) 
     if not rows:
         return 0
     if connection.vendor == "postgresql":
+        # COPY fills no Django default: add every required column the caller left out with
+        # its model default (a field added later, e.g. a body's ons_code, needs no edit here).
+        defaults = [
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in columns and not f.null and f.has_default()
+        ]
+        columns = [*columns, *(f.column for f in defaults)]
+        rows = [(*row, *(f.get_default() for f in defaults)) for row in rows]
         table = model._meta.db_table
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:

@@ -164,6 +164,9 @@ def bodies(request):
             "rounds": rounds,
             "round_error": round_error,
             "invited_known": invited_known,
+            "response": None
+            if invited_known
+            else next((r for r in stats.response_by_round() if r.year == survey_round.year), None),
             "query": query.urlencode(),
         },
     )

@@ -118,12 +118,19 @@ def test_api_describes_the_figure_as_derived(real_data, client):
 def test_rounds_without_returns_say_the_invited_list_is_not_known(real_data, client, year):
     html = text(client.get(f"/forces/?round={year}"))
     page = visible(html)
-    assert f"Which bodies were invited to the {year} survey is not known" in page
+    assert f"No per-body return is recorded for the {year} survey" in page
+    assert "Which bodies were invited to it, and which replied, is not known" in page
     assert 'id="bodies-table"' not in html
     assert "National Crime Agency" not in page
     assert "bodies match" not in page and "Every body asked" not in page
     rows = csv_rows(client.get(f"/forces/?round={year}&export=csv"))
     assert len(rows) == 1  # the heading only: no body listed as asked
+
+
+def test_the_2023_round_says_how_many_were_asked_and_replied_but_not_which(real_data, client):
+    page = visible(text(client.get("/forces/?round=2023")))
+    assert "Its published figures say 47 bodies were asked and 36 replied" in page
+    assert "but not which ones replied" in page and "bodies match" not in page
 
 
 def test_a_round_with_returns_still_lists_its_bodies(real_data, client):

@@ -113,7 +113,7 @@ def test_a_field_carries_its_own_source(real_data, client):
     assert api["sources"]["kind"] is None and api["sources"]["aware_of_concerns"] is None
     page = text(client.get("/forces/cambridgeshire/"))
     row = visible(page.split('"answer-facial-recognition"')[1].split("</tr>")[0])
-    assert "Yes FOI0823" in row and "Intends to use INIT2022" in row
+    assert "Yes FOI0823" in row and "Intends to use (live facial recognition) INIT2022" in row
 
 
 def test_two_blocks_that_disagree_on_a_field_are_refused(db, tmp_path):
