@@ -260,6 +260,17 @@ def test_body_page(real_data, client):
     assert "EPOCH2022" in html and "INIT2022" in html
 
 
+def test_forces_are_named_as_readers_look_for_them(real_data, client):
+    """People look for "forces"; the NCA is not one, so the words say "and other bodies"."""
+    html = text(client.get("/forces/"))
+    nav = html.split('aria-label="Main"')[1].split("</nav>")[0]
+    assert 'aria-current="page">Forces and other bodies</a>' in nav
+    assert "<h1>Police forces and other policing bodies in the 2022 survey</h1>" in html
+    assert "not police forces, such as the National Crime Agency" in html
+    body = text(client.get("/forces/kent/"))
+    assert '<p class="breadcrumbs"><a href="/forces/">Forces and other bodies</a>' in body
+
+
 def test_body_page_former_name_and_gaps(real_data, client):
     html = text(client.get("/forces/hampshire-and-isle-of-wight/"))
     assert "Hampshire Constabulary" in html and "until 2022" in html
