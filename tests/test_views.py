@@ -228,7 +228,7 @@ def test_bodies_sorting(real_data, client):
 def test_bodies_csv_export_has_the_filtered_rows(real_data, client):
     response = client.get("/forces/?status=did_not_respond&export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="bodies-2022.csv"' in response["Content-Disposition"]
+    assert 'filename="forces-2022-status-did-not-respond.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(text(response))))
     assert rows[0][:3] == ["Body", "Short name", "Kind"]
     assert {r[0] for r in rows[1:]} == NON_RESPONDENTS
