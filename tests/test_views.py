@@ -271,6 +271,20 @@ def test_forces_are_named_as_readers_look_for_them(real_data, client):
     assert '<p class="breadcrumbs"><a href="/forces/">Forces and other bodies</a>' in body
 
 
+@pytest.mark.parametrize("url", ["/", "/forces/", "/about/", "/data/"])
+def test_footer_links_the_data_and_the_api(real_data, client, url):
+    footer = text(client.get(url)).split('<footer class="site-footer">')[1]
+    assert 'href="/data/"' in footer and 'href="/api/docs/"' in footer
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_about_links_the_data_and_the_api(real_data, client):
+    main = text(client.get("/about/")).split("<footer")[0]
+    reuse = main.split('<h2 id="reuse">')[1].split("<h2")[0]
+    assert 'href="/data/"' in reuse and 'href="/api/docs/"' in reuse
+    assert 'href="#definitions"' in reuse
+
+
 def test_body_page_former_name_and_gaps(real_data, client):
     html = text(client.get("/forces/hampshire-and-isle-of-wight/"))
     assert "Hampshire Constabulary" in html and "until 2022" in html
