@@ -405,8 +405,9 @@ def vendor_detail(slug: str, *, as_published: bool = False):
 
 
 def corrections_list() -> QuerySet[Correction]:
-    """Every correction, newest first, with what it corrects."""
-    return Correction.objects.select_related(
+    """Every published correction (drafts are the editors' alone), newest first, with what
+    it corrects: for the pages, the API and the feed."""
+    return Correction.objects.published().select_related(
         "source",
         "finding__publication",
         "finding__survey_round",
