@@ -9,7 +9,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -380,8 +379,17 @@ class CommissionerTermSerializer(serializers.ModelSerializer):
         fields = ["id", "holder", "starts_on", "starts_precision", "ends_on", "summary", "source"]
 
 
+def figure_field(**kwargs) -> serializers.DecimalField:
+    """A published figure (a count or a percentage) as a JSON number, not a string."""
+    return serializers.DecimalField(
+        max_digits=9, decimal_places=2, min_value=0, coerce_to_string=False, **kwargs
+    )
+
+
 class FindingSerializer(serializers.ModelSerializer):
     """``value`` is the figure as first published; ``current_value`` after corrections."""
+
+    value = figure_field(read_only=True, help_text="The figure as first published.")
 
     survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
     publication = PublicationRef()
@@ -426,9 +434,9 @@ class FindingSerializer(serializers.ModelSerializer):
     def _view(self, obj) -> stats.FindingView:
         return self.context["finding_views"][obj.pk]
 
-    @extend_schema_field(OpenApiTypes.STR)  # a decimal as a string, like "value"
-    def get_current_value(self, obj) -> str | None:
-        return str(self._view(obj).current_value)
+    @extend_schema_field(figure_field(help_text="The figure after any correction in force."))
+    def get_current_value(self, obj) -> float:
+        return figure_field().to_representation(self._view(obj).current_value)
 
     def get_current_qualifier(self, obj) -> str | None:
         return self._view(obj).current_qualifier

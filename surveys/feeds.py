@@ -1,10 +1,12 @@
-"""Atom feed of corrections: each correction, and its withdrawal, as an entry."""
+"""Atom feed of corrections: each published correction, and its withdrawal, as an entry.
 
-import datetime
+An entry's <updated> is when the correction last changed here (published, then perhaps
+withdrawn), and the feed's own <updated> is the latest of those, so that a feed reader
+sees a withdrawal as news. Drafts never appear.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
@@ -21,7 +23,8 @@ class CorrectionsFeed(Feed):
         return reverse("surveys:corrections")
 
     def items(self):
-        return corrections_list()[:50]
+        # The latest changes first: a withdrawal brings an old correction back to the top.
+        return corrections_list().order_by("-changed_at", "-pk")[:50]
 
     def item_title(self, item):
         prefix = "Withdrawn: " if item.withdrawn_on else ""
@@ -44,11 +47,9 @@ class CorrectionsFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return item.recorded_at
+        """When it was published here (corrections from before drafts: when recorded)."""
+        return item.published_at or item.recorded_at
 
     def item_updateddate(self, item):
-        if item.withdrawn_on:
-            return timezone.make_aware(
-                datetime.datetime.combine(item.withdrawn_on, datetime.time(12))
-            )
-        return item.recorded_at
+        # Saved on every change, a withdrawal included; never before publication.
+        return max(item.changed_at, self.item_pubdate(item))

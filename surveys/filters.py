@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import django_filters
 from django.db.models import Q
+from django.utils.text import slugify
 
 from surveys.models import (
     Answer,
@@ -23,6 +26,28 @@ STATUS_CHOICES = [
     (Return.Status.DID_NOT_RESPOND, "Did not respond"),
     ("none", "No return recorded"),
 ]
+
+
+# A name filter longer than this is cut in a download's file name (the About sheet keeps it all).
+NAME_IN_FILENAME = 40
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One filter that took effect: its parameter and value, and the same in words."""
+
+    name: str  # the query parameter, e.g. "system_type"
+    param: str  # its value in the URL, e.g. "drones"
+    label: str  # e.g. "Operates system type"
+    value: str  # e.g. "Drones / UAVs"
+
+    @property
+    def slug(self) -> str:
+        """``name-value`` for a file name: lower-case ASCII letters, digits and hyphens."""
+        name = "name" if self.name == "q" else self.name
+        value = slugify(self.param)[:NAME_IN_FILENAME] if self.name == "q" else self.param
+        parts = (slugify(part).replace("_", "-").strip("-") for part in (name, value))
+        return "-".join(part for part in parts if part)
 
 
 def region_choices():
@@ -68,6 +93,28 @@ class BodyFilter(django_filters.FilterSet):
     def __init__(self, *args, survey_round: SurveyRound, **kwargs):
         super().__init__(*args, **kwargs)
         self.survey_round = survey_round
+
+    def applied(self) -> list[AppliedFilter]:
+        """The filters that took effect, in the order of ``Meta.fields``: a value the form
+        refused is ignored by the queryset, so it is left out here too."""
+        self.is_valid()
+        cleaned = self.form.cleaned_data
+        applied = []
+        for name in self._meta.fields:
+            value = cleaned.get(name)
+            if isinstance(value, str):
+                value = value.strip()[:200]
+            if value in (None, ""):
+                continue
+            label = str(self.filters[name].label or self.form.fields[name].label)
+            if hasattr(value, "slug"):
+                param, words = value.slug, value.name
+            elif name == "q":
+                param, words = value, f"“{value}”"
+            else:
+                param, words = value, str(dict(self.form.fields[name].choices).get(value, value))
+            applied.append(AppliedFilter(name=name, param=param, label=label, value=words))
+        return applied
 
     def _answers(self):
         return Answer.objects.filter(

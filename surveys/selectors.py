@@ -435,8 +435,8 @@ def vendor_detail(slug: str, *, as_published: bool = False):
 
 
 def corrections_list() -> QuerySet[Correction]:
-    """Every published correction, newest first, with what it corrects (drafts are not
-    public)."""
+    """Every published correction (drafts are the editors' alone), newest first, with what
+    it corrects: for the pages, the API and the feed."""
     return Correction.objects.published().select_related(
         "source",
         "finding__publication",

@@ -5,8 +5,13 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 
+from surveys.exports import download_name
+from surveys.filters import AppliedFilter
 from surveys.models import Answer, Body, Return
+from surveys.opendata.schema import LICENCE, SOURCE_LINE
+from surveys.selectors import data_last_changed
 from surveys.stats import CONCERN_USERS
 
 STATUS_LABELS = dict(Return.Status.choices)
@@ -134,3 +139,25 @@ def export_rows(queryset, *, year: int, base_url: str):
             concern_label(body),
             base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
         ]
+
+
+def export_name(year: int, applied: list[AppliedFilter], *, suffix: str) -> str:
+    """``forces-2022-nation-wales-status-responded.csv``: the round, then each filter."""
+    return download_name("forces", year, *(f.slug for f in applied), suffix=suffix)
+
+
+def export_about(year: int, applied: list[AppliedFilter], *, page_url: str) -> list[tuple]:
+    """The About sheet of an Excel download: what it holds, under which filters, from where."""
+    changed = data_last_changed()
+    filters = "; ".join(f"{f.label}: {f.value}" for f in applied)
+    return [
+        ("What", f"Police forces and other policing bodies in the {year} survey"),
+        ("Filters", filters or "None: every body in the round"),
+        ("Source", SOURCE_LINE),
+        ("Licence", f"{LICENCE['name']} ({LICENCE['url']}). {LICENCE['attribution']}"),
+        (
+            "Data last changed",
+            f"{localtime(changed):%-d %B %Y, %H:%M} UK time" if changed else "Not recorded",
+        ),
+        ("Page", page_url),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
@@ -11,10 +12,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from surveys import chart_data, charts, opendata, selectors, stats
-from surveys.exports import csv_response, xlsx_response
+from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.filters import BodyFilter, FindingFilter
 from surveys.models import SystemType
-from surveys.tables import EXPORT_HEADER, FACIAL_RECOGNITION, BodyTable, KindColumn, export_rows
+from surveys.tables import (
+    EXPORT_HEADER,
+    FACIAL_RECOGNITION,
+    BodyTable,
+    KindColumn,
+    export_about,
+    export_name,
+    export_rows,
+)
 
 PER_PAGE = 25
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -102,7 +111,8 @@ def concern_chart_csv(request):
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
     data = chart_data.concern_chart(survey_round)
     header, rows = charts.plotted_values(data)
-    return csv_response(header, rows, filename=f"concern-by-system-type-{survey_round.year}.csv")
+    filename = download_name("concern-by-system-type", survey_round.year, suffix="csv")
+    return csv_response(header, rows, filename=filename)
 
 
 @require_safe
@@ -110,7 +120,7 @@ def trend_chart_csv(request):
     rounds = selectors.round_from_param(None)[1]
     data, _ = chart_data.trend_chart(rounds, stats.response_by_round())
     header, rows = charts.plotted_values(data)
-    return csv_response(header, rows, filename="figures-by-round.csv")
+    return csv_response(header, rows, filename="survey-figures-by-round.csv")
 
 
 @require_safe
@@ -126,15 +136,7 @@ def bodies(request):
     body_filter = BodyFilter(request.GET, queryset=queryset, survey_round=survey_round)
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        rows = export_rows(
-            body_filter.qs.order_by("name"),
-            year=survey_round.year,
-            base_url=request.build_absolute_uri("/")[:-1],
-        )
-        name = f"bodies-{survey_round.year}"
-        if export == "csv":
-            return csv_response(EXPORT_HEADER, rows, filename=f"{name}.csv")
-        return xlsx_response(EXPORT_HEADER, rows, filename=f"{name}.xlsx", title=name)
+        return _bodies_export(request, body_filter, survey_round.year, export)
     rows, extra_columns = body_filter.qs, []
     system_type = (
         body_filter.form.cleaned_data.get("system_type") if body_filter.is_valid() else None
@@ -172,6 +174,24 @@ def bodies(request):
     )
 
 
+def _bodies_export(request, body_filter: BodyFilter, year: int, export: str):
+    """The filtered table as CSV or XLSX, named after its round and the filters that took
+    effect; the XLSX says the same in words, with source and licence, on a sheet "About"."""
+    applied = body_filter.applied()
+    rows = export_rows(
+        body_filter.qs.order_by("name"), year=year, base_url=request.build_absolute_uri("/")[:-1]
+    )
+    filename = export_name(year, applied, suffix=export)
+    if export == "csv":
+        return csv_response(EXPORT_HEADER, rows, filename=filename)
+    query = urlencode([("round", year), *((f.name, f.param) for f in applied)])
+    page_url = request.build_absolute_uri(f"{reverse('surveys:bodies')}?{query}")
+    about = export_about(year, applied, page_url=page_url)
+    return xlsx_response(
+        EXPORT_HEADER, rows, filename=filename, title=f"forces-{year}", about=about
+    )
+
+
 @require_safe
 def body(request, slug: str):
     return render(request, "surveys/body.html", selectors.body_detail(slug))
@@ -204,7 +224,8 @@ def system_type_chart_csv(request, slug: str):
     rounds = selectors.rounds_covering(system_type)
     data = chart_data.system_type_figures_chart(system_type, rounds)
     header, rows = charts.plotted_values(data)
-    return csv_response(header, rows, filename=f"{slug}-figures.csv")
+    filename = download_name(slug, "published-figures-by-round", suffix="csv")
+    return csv_response(header, rows, filename=filename)
 
 
 @require_safe
@@ -287,7 +308,7 @@ def answers_csv(request):
         return HttpResponseBadRequest(error, content_type="text/plain")
     year = request.GET.get("round") and survey_round.year
     rows = selectors.answer_rows(year=year)
-    name = f"answers-{year}.csv" if year else "answers.csv"
+    name = download_name("answers", year or "all-rounds", suffix="csv")
     return csv_response(ANSWER_EXPORT_HEADER, rows, filename=name)
 
 

@@ -43,8 +43,8 @@ def test_answers_filters(real_data, client):
 
 def test_findings_carry_current_and_original_values(real_data, client):
     bwv = client.get("/api/v1/findings/pr2023-bwv-hikvision/").json()
-    assert (bwv["value"], bwv["qualifier"]) == ("2.00", "at_least")
-    assert (bwv["current_value"], bwv["current_qualifier"]) == ("0", "exact")
+    assert (bwv["value"], bwv["qualifier"]) == (2, "at_least")
+    assert (bwv["current_value"], bwv["current_qualifier"]) == (0, "exact")
     assert bwv["correction"] is not None and bwv["publication"] == "PR2023"
     rate = client.get("/api/v1/findings/pr2023-response-rate/").json()
     assert (rate["computed"], rate["status"]) == (83, "disagrees")
@@ -270,3 +270,78 @@ def test_no_response_in_the_schema_is_an_untyped_object(client, db):
     assert untyped_objects({"paths": responses, "components": schema["components"]}) == []
     rows = schema["components"]["schemas"]["SystemTypeStatisticsRow"]["properties"]
     assert {"operators", "concern_users", "aware"} <= set(rows)
+
+
+def numbers_in_the_schema(schema: dict, component: str) -> dict[str, str]:
+    properties = schema["components"]["schemas"][component]["properties"]
+    return {name: properties[name]["type"] for name in ("value", "current_value")}
+
+
+def test_counts_and_figures_are_json_numbers_not_strings(real_data, client):
+    """A count like 28 is the number 28, not the string "28.00", in every finding."""
+    findings = client.get("/api/v1/findings/?limit=500").json()["results"]
+    assert findings
+    for finding in findings:
+        for name in ("value", "current_value"):
+            assert type(finding[name]) in (int, float), (finding["key"], name, finding[name])
+    by_key = {f["key"]: f for f in findings}
+    assert by_key["pr2023-bwv-hikvision"]["value"] == 2
+    assert by_key["pr2023-response-rate"]["value"] == 91
+    rounds = client.get("/api/v1/statistics/rounds/").json()["results"]
+    assert all(
+        r["published_rate_percent"] is None or type(r["published_rate_percent"]) is float
+        for r in rounds
+    )
+    schema = client.get("/api/schema/?format=json").json()
+    assert numbers_in_the_schema(schema, "Finding") == {
+        "value": "number",
+        "current_value": "number",
+    }
+
+
+def free_form_maps(node, where="") -> list[str]:
+    """Places where an object's keys are not named: Swagger shows them as "additionalProp1"."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("additionalProperties") not in (None, False):
+            found.append(where or "(root)")
+        for key, value in node.items():
+            found += free_form_maps(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += free_form_maps(value, f"{where}/{index}")
+    return found
+
+
+def test_every_schema_component_names_its_properties(client, db):
+    """No component (the statistics above all) is an object of unnamed keys, except the
+    400 answer, whose keys are the refused query parameters' names."""
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    assert free_form_maps(components) == ["/ParameterErrors"]
+    assert untyped_objects(components) == []
+    for name in ("RoundStatistics", "SystemTypeStatistics", "SystemTypeStatisticsRow"):
+        assert components[name]["properties"], name
+    for path in ("/api/v1/statistics/rounds/", "/api/v1/statistics/system-types/"):
+        ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert free_form_maps(ok) == [] and "$ref" in ok["schema"]
+
+
+def test_no_response_points_readers_to_a_file_they_cannot_see(real_data, client):
+    """Definitions live on a public page, never in the repository's README or METRICS."""
+    urls = [f"/api/v1/{name}/?limit=500" for name in LISTS] + [
+        "/api/v1/evidence/?limit=500",
+        "/api/v1/statistics/rounds/",
+        "/api/v1/statistics/system-types/?round=2022",
+        "/api/schema/?format=json",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for word in ("README", "METRICS", ".md"):
+            assert word not in body, (url, word)
+    for url in ("/api/v1/statistics/rounds/", "/api/v1/statistics/system-types/?round=2022"):
+        definitions = client.get(url).json()["definitions"]
+        assert definitions["url"] == "http://testserver/about/#definitions"
+    assert 'id="definitions"' in client.get("/about/").content.decode()

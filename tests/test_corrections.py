@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from surveys.corrections import record_correction, withdraw_correction
 from surveys.models import Answer, Correction, PublishedFinding
@@ -203,3 +204,79 @@ def test_answer_corrections_show_on_the_body_page(real_data, client):
     html = client.get("/forces/kent/").content.decode()
     assert "Synthetic test: force revised its answer" in html
     assert "Unsure" in html
+
+
+def feed_times(client) -> tuple[datetime.datetime, dict[str, dict[str, datetime.datetime]]]:
+    """The feed's own <updated>, and each entry's <published> and <updated>, by entry id."""
+    root = ET.fromstring(client.get("/corrections/feed/").content)
+
+    def when(node, name):
+        found = node.find(f"{ATOM}{name}")
+        return None if found is None else datetime.datetime.fromisoformat(found.text)
+
+    entries = {
+        e.find(f"{ATOM}id").text: {"published": when(e, "published"), "updated": when(e, "updated")}
+        for e in root.findall(f"{ATOM}entry")
+    }
+    return when(root, "updated"), entries
+
+
+def back_in_time(correction, days: int) -> Correction:
+    """As if the correction had been recorded, published and last changed ``days`` ago."""
+    then = timezone.now() - datetime.timedelta(days=days)
+    Correction.objects.filter(pk=correction.pk).update(
+        recorded_at=then, published_at=then, changed_at=then
+    )
+    return Correction.objects.get(pk=correction.pk)
+
+
+def test_feed_shows_a_withdrawal_as_the_latest_change(world, finding, client):
+    old = back_in_time(correct(finding, world), days=30)
+    newer = back_in_time(correct(finding, world, new_value="4", reason="Again"), days=10)
+    feed_updated, entries = feed_times(client)
+    assert feed_updated == newer.changed_at
+    assert entries[f"correction-{old.pk}"]["published"] == old.published_at
+
+    # Withdrawn today, with a withdrawal date long before it was published here.
+    withdraw_correction(old, reason="Wrong figure", on=datetime.date(2020, 1, 1))
+    old.refresh_from_db()
+    feed_updated, entries = feed_times(client)
+    entry = entries[f"correction-{old.pk}"]
+    assert entry["updated"] == old.changed_at > newer.changed_at
+    assert entry["updated"] >= entry["published"] == old.published_at
+    assert feed_updated == old.changed_at
+    root = ET.fromstring(client.get("/corrections/feed/").content)
+    first = root.find(f"{ATOM}entry")
+    assert first.find(f"{ATOM}id").text == f"correction-{old.pk}"
+    assert first.find(f"{ATOM}title").text.startswith("Withdrawn: ")
+
+
+def test_feed_published_is_when_it_was_published_here(world, finding, client):
+    correction = back_in_time(correct(finding, world), days=5)
+    Correction.objects.filter(pk=correction.pk).update(published_at=None)
+    _, entries = feed_times(client)
+    assert entries[f"correction-{correction.pk}"]["published"] == correction.recorded_at
+    published = timezone.now() - datetime.timedelta(days=2)
+    Correction.objects.filter(pk=correction.pk).update(published_at=published)
+    _, entries = feed_times(client)
+    assert entries[f"correction-{correction.pk}"]["published"] == published
+
+
+def test_a_draft_never_appears_in_the_feed_or_on_public_pages(world, finding, client):
+    published = back_in_time(correct(finding, world), days=3)
+    draft = Correction.objects.create(
+        finding=finding,
+        old_value="at least 5",
+        new_value="1",
+        reason="Draft: not yet checked",
+        source=world.report,
+        status=Correction.Status.DRAFT,
+    )
+    feed_updated, entries = feed_times(client)
+    assert set(entries) == {f"correction-{published.pk}"}
+    assert feed_updated == published.changed_at < draft.changed_at
+    assert "Draft: not yet checked" not in client.get("/corrections/feed/").content.decode()
+    assert "Draft: not yet checked" not in client.get("/corrections/").content.decode()
+    assert client.get(f"/corrections/{draft.pk}/").status_code == 404
+    api = client.get("/api/v1/corrections/").json()
+    assert [c["id"] for c in api["results"]] == [published.pk]

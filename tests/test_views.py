@@ -224,7 +224,7 @@ def test_bodies_sorting(real_data, client):
 def test_bodies_csv_export_has_the_filtered_rows(real_data, client):
     response = client.get("/forces/?status=did_not_respond&export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="bodies-2022.csv"' in response["Content-Disposition"]
+    assert 'filename="forces-2022-status-did-not-respond.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(text(response))))
     assert rows[0][:3] == ["Body", "Short name", "Kind"]
     assert {r[0] for r in rows[1:]} == NON_RESPONDENTS
@@ -254,6 +254,31 @@ def test_body_page(real_data, client):
     assert "Responded" in html
     assert "Facial recognition" in html and "Hikvision" in html
     assert "EPOCH2022" in html and "INIT2022" in html
+
+
+def test_forces_are_named_as_readers_look_for_them(real_data, client):
+    """People look for "forces"; the NCA is not one, so the words say "and other bodies"."""
+    html = text(client.get("/forces/"))
+    nav = html.split('aria-label="Main"')[1].split("</nav>")[0]
+    assert 'aria-current="page">Forces and other bodies</a>' in nav
+    assert "<h1>Police forces and other policing bodies in the 2022 survey</h1>" in html
+    assert "not police forces, such as the National Crime Agency" in html
+    body = text(client.get("/forces/kent/"))
+    assert '<p class="breadcrumbs"><a href="/forces/">Forces and other bodies</a>' in body
+
+
+@pytest.mark.parametrize("url", ["/", "/forces/", "/about/", "/data/"])
+def test_footer_links_the_data_and_the_api(real_data, client, url):
+    footer = text(client.get(url)).split('<footer class="site-footer">')[1]
+    assert 'href="/data/"' in footer and 'href="/api/docs/"' in footer
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_about_links_the_data_and_the_api(real_data, client):
+    main = text(client.get("/about/")).split("<footer")[0]
+    reuse = main.split('<h2 id="reuse">')[1].split("<h2")[0]
+    assert 'href="/data/"' in reuse and 'href="/api/docs/"' in reuse
+    assert 'href="#definitions"' in reuse
 
 
 def test_body_page_former_name_and_gaps(real_data, client):

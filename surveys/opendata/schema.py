@@ -57,6 +57,14 @@ LICENCE = {
     ),
 }
 
+# What a download carries beside its rows (the About sheet of an Excel download), and the line
+# that /data/ asks reusers of a CSV to keep with it.
+SOURCE_LINE = (
+    "Source: OBSCC survey dashboard, from the Biometrics and Surveillance Camera "
+    "Commissioner's surveys of policing bodies in England and Wales; each body's page names "
+    "the publication behind every figure."
+)
+
 # Dependency order: a table only refers to tables above it (except the rounds/publications
 # cycle and publications.quotes, which the database checks at the end of the load).
 TABLES: dict[str, type[models.Model]] = {
@@ -322,6 +330,7 @@ def page() -> dict:
     return {
         "tables": [{**table, "rows": counts[table["table"]]} for table in dictionary()],
         "licence": LICENCE,
+        "source_line": SOURCE_LINE,
         "last_changed": data_last_changed(),
         "rounds": list(SurveyRound.objects.order_by("year").values_list("year", flat=True)),
     }

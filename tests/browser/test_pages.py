@@ -60,7 +60,7 @@ def test_download_the_filtered_csv(site, page):
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV").click()
     download = info.value
-    assert download.suggested_filename == "bodies-2022.csv"
+    assert download.suggested_filename == "forces-2022-status-did-not-respond.csv"
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert len(rows) == 9
     assert "Thames Valley Police" in {row[0] for row in rows[1:]}
