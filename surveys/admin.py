@@ -466,8 +466,8 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
         return f"{obj.answer or obj.survey_return} ({obj.get_answer_field_display()})"
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            corrections.record_correction(obj)
+        if not change:  # a draft: previewed, then published (CorrectionDraftsMixin)
+            corrections.save_draft(obj, user=request.user)
             return
         if "withdrawn_on" in form.changed_data:
             fresh = models.Correction.objects.get(pk=obj.pk)

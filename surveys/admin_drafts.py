@@ -33,12 +33,6 @@ class CorrectionDraftsMixin:
             *super().get_urls(),
         ]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            corrections.save_draft(obj, user=request.user)
-            return
-        super().save_model(request, obj, form, change)
-
     def response_add(self, request, obj, post_url_continue=None):
         messages.info(
             request,

@@ -96,8 +96,17 @@ def test_editor_enters_a_correction(real_data, client, editor):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     c = Correction.objects.get(finding=finding)
-    assert (c.old_value, c.new_value) == ("at least 11", "12")
-    record = c.history.get()
+    assert (c.status, c.drafted_by, c.old_value, c.new_value) == (
+        "draft",
+        editor,
+        "at least 11",
+        "12",
+    )
+    assert "corrected to 12" not in client.get("/").content.decode()  # a draft is not public
+    assert client.post(f"/admin/surveys/correction/{c.pk}/publish/").status_code == 302
+    c.refresh_from_db()
+    assert (c.status, c.published_by) == ("published", editor)
+    record = c.history.first()
     assert record.history_user == editor
     assert record.history_change_reason == "Synthetic test: the final count was 12"
     html = client.get("/").content.decode()

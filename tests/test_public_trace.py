@@ -80,6 +80,12 @@ def test_a_return_status_correction_is_public_and_counted(real_data, client, edi
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     correction = Correction.objects.get(survey_return=kent)
+    assert response["Location"] == f"/admin/surveys/correction/{correction.pk}/preview/"
+    kent.refresh_from_db()
+    assert (correction.status, kent.status) == ("draft", "responded")  # nothing public yet
+    assert "after the deadline" not in client.get("/corrections/").content.decode()
+    client.post(f"/admin/surveys/correction/{correction.pk}/publish/")
+    correction.refresh_from_db()
     assert (correction.old_value, correction.new_value) == ("responded", "did not respond")
     kent.refresh_from_db()
     assert kent.status == Return.Status.DID_NOT_RESPOND
