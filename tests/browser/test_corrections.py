@@ -1,4 +1,5 @@
-"""An editor enters a correction in the admin; the public sees it at once."""
+"""An editor enters a correction in the admin as a draft, previews it exactly as the public
+will see it, publishes it, and later withdraws it; the key findings follow."""
 
 import re
 
@@ -36,7 +37,20 @@ def test_editor_enters_a_correction_and_the_public_sees_it(site, page):
     page.locator(".select2-search__field").fill("REP2023")
     page.locator(".select2-results__option", has_text="REP2023").first.click()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    # A draft: the preview shows the change and the page as the public will see it.
+    notice = page.get_by_test_id("draft-notice")
+    expect(notice).to_contain_text("Saved as a draft: nothing public has changed")
+    expect(page.get_by_test_id("changes")).to_contain_text("at least 11")
+    expect(page.get_by_test_id("preview-page")).to_contain_text(
+        "Published: at least 11; corrected to 14 on 6 May 2024"
+    )
+    public = page.context.new_page()
+    public.goto(site + "/")
+    expect(public.locator("main")).not_to_contain_text("corrected to 14")
+    public.close()
+    page.get_by_test_id("publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published")
 
     page.goto(site + "/")
     card = page.locator(".card", has=page.get_by_role("link", name="ANPR"))
