@@ -118,8 +118,12 @@ steps = st.lists(
     st.one_of(
         st.tuples(st.just("correct"), st.integers(min_value=0, max_value=60)),
         st.tuples(st.just("withdraw"), st.integers(min_value=0, max_value=5)),
-        # No NUL: PostgreSQL text cannot hold it, and Django's forms refuse it before the model.
-        st.tuples(st.just("note"), st.text(st.characters(exclude_characters="\x00"), max_size=20)),
+        # No NUL (PostgreSQL text cannot hold it; Django's forms refuse it) and no lone
+        # surrogate (not encodable as UTF-8: no database stores it, no form can send it).
+        st.tuples(
+            st.just("note"),
+            st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20),
+        ),
     ),
     min_size=1,
     max_size=12,
