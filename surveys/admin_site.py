@@ -6,6 +6,7 @@ its password through the one-time link that ``manage.py add_editor`` prints.
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -31,6 +32,14 @@ class RoleAuthenticationForm(AdminAuthenticationForm):
             raise ValidationError(self.error_messages["inactive"], code="inactive")
         if not has_role(user):
             raise ValidationError(self.error_messages["no_role"], code="no_role")
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """Names each result as the model's admin labels it (``autocomplete_label``), else str()."""
+
+    def serialize_result(self, obj, to_field_name):
+        label = getattr(self.model_admin, "autocomplete_label", str)
+        return {"id": str(getattr(obj, to_field_name)), "text": label(obj)}
 
 
 class ObsccAdminSite(admin.AdminSite):
@@ -61,6 +70,9 @@ class ObsccAdminSite(admin.AdminSite):
             ),
         ]
         return urls + super().get_urls()
+
+    def autocomplete_view(self, request):
+        return LabelledAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def password_set_view(self, request, uidb64, token):
         """The one-time link from add_editor: Django's password reset, under the admin."""
