@@ -77,6 +77,7 @@ class ObsccAdminSite(admin.AdminSite):
     def password_set_view(self, request, uidb64, token):
         """The one-time link from add_editor: Django's password reset, under the admin."""
         view = auth_views.PasswordResetConfirmView.as_view(
+            template_name="admin/password_set.html",
             success_url=reverse_lazy("admin:password_set_done"),
             extra_context={**self.each_context(request), "title": "Set your password"},
         )
@@ -84,6 +85,7 @@ class ObsccAdminSite(admin.AdminSite):
 
     def password_set_done_view(self, request):
         view = auth_views.PasswordResetCompleteView.as_view(
+            template_name="admin/password_set_done.html",
             extra_context={**self.each_context(request), "title": "Password set"},
         )
         return view(request)

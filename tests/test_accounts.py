@@ -63,11 +63,12 @@ def test_the_link_sets_a_password_once_and_the_editor_logs_in(client):
     assert form.status_code == 200 and b"new_password1" in form.content
     set_url = form.redirect_chain[-1][0]
     done = client.post(set_url, {"new_password1": PASSWORD, "new_password2": PASSWORD}, follow=True)
-    assert done.status_code == 200 and b"Password set" in done.content
+    assert done.status_code == 200 and b'<a href="/admin/login/">Log in</a>' in done.content
     assert User.objects.get(username="alice").check_password(PASSWORD)
 
     again = client.get(path, follow=True)
     assert b"new_password1" not in again.content  # used: the link no longer works
+    assert b"This link has already been used or has expired" in again.content
 
     response = log_in(client, "alice")
     assert response.request["PATH_INFO"] == "/admin/"
