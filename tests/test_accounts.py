@@ -114,3 +114,22 @@ def test_an_inactive_member_cannot_enter(client):
     response = log_in(client, "gone")
     assert response.request["PATH_INFO"] == "/admin/login/"
     assert NO_ROLE not in response.content.decode()
+
+
+def test_a_new_link_for_an_existing_account(client):
+    first = link_path(add_editor("alice", "alice@example.org"))
+    with pytest.raises(CommandError, match="For a new link, add --new-link"):
+        add_editor("alice", "alice@example.org")
+    with pytest.raises(CommandError, match="No account 'alice' with the address"):
+        add_editor("alice", "other@example.org", "--new-link")
+    output = add_editor("alice", "alice@example.org", "--new-link")
+    assert "Created" not in output
+    second = link_path(output)
+    form = client.get(second, follow=True)
+    assert b"new_password1" in form.content
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert User.objects.get(username="alice").check_password(PASSWORD)
+    assert b"new_password1" not in client.get(first, follow=True).content
