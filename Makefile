@@ -42,9 +42,17 @@ run: setup
 	@echo "Serving the dashboard on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Create the first superuser, interactively (no account exists by default).
+# An account (none exists by default). `make admin ADMIN_USER=alice ADMIN_EMAIL=a@example.org`
+# makes an editor and prints a one-time link to set the password (no terminal needed);
+# `make admin` alone, in a terminal, creates a superuser interactively.
 admin: setup
-	$(PY) manage.py createsuperuser
+	@if [ -n "$(ADMIN_USER)" ]; then \
+	  $(PY) manage.py add_editor "$(ADMIN_USER)" "$(ADMIN_EMAIL)"; \
+	elif [ -t 0 ]; then \
+	  $(PY) manage.py createsuperuser; \
+	else \
+	  echo "No terminal: run make admin ADMIN_USER=name ADMIN_EMAIL=address (an editor)" >&2; exit 2; \
+	fi
 
 # Browser tests need Debian's Chromium; install it when missing and we may (root, apt).
 chromium:

@@ -18,9 +18,12 @@ from surveys import corrections, loading, models
 from surveys.admin_drafts import CorrectionDraftsMixin
 from surveys.admin_import import ImportAnswersMixin
 from surveys.exports import csv_response
+from surveys.values import correction_change_text, correction_new_value_text
 
 
-def _resolve(obj, path: str):
+def _resolve(obj, path):
+    if callable(path):
+        return path(obj)
     for part in path.split("__"):
         obj = getattr(obj, part, None)
         if obj is None:
@@ -307,14 +310,36 @@ class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
     ]
 
 
+def finding_label(finding: models.PublishedFinding) -> str:
+    """How the admin names a finding in pickers: its publication, round, what it counts (system
+    type, vendor, kind) and the start of its wording. Two findings with the same words (the
+    100% response rates of 2017 and 2019) differ by their round."""
+    what = [f"{finding.survey_round.year} round", finding.get_metric_display()]
+    what += [str(part) for part in (finding.system_type, finding.vendor) if part is not None]
+    if finding.kind:
+        what.append(finding.get_kind_display())
+    wording = finding.wording if len(finding.wording) <= 80 else finding.wording[:79] + "…"
+    return f"{finding.publication.code}, {', '.join(what)}: {wording}"
+
+
+FINDING_RELATED = ["publication", "survey_round", "system_type", "vendor"]
+
+
+class FindingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return finding_label(obj)
+
+
 @admin.register(models.PublishedFinding)
 class PublishedFindingAdmin(Admin):
     """A figure is entered once, as published; afterwards only its notes change."""
 
+    # The correction form's autocomplete lists findings by this label (see admin_site).
+    autocomplete_label = staticmethod(finding_label)
     list_display = ["key", "publication", "survey_round", "metric", "system_type", "published"]
     list_filter = ["survey_round", "publication", "metric", "system_type"]
     list_select_related = ["publication", "survey_round", "system_type", "vendor"]
-    search_fields = ["key", "wording"]
+    search_fields = ["key", "wording", "publication__code", "survey_round__year"]
     autocomplete_fields = ["publication", "system_type", "vendor"]
     export_fields = [
         ("Key", "key"),
@@ -329,6 +354,9 @@ class PublishedFindingAdmin(Admin):
     @admin.display(description="As published")
     def published(self, obj):
         return obj.format_value()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*FINDING_RELATED)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -356,7 +384,16 @@ class CorrectionForm(forms.ModelForm):
             "response status: responded or did not respond.",
             "reason": "Why the value changes, as the announcement gives it. Shown to the public.",
             "source": "The publication that announced the correction.",
+            "new_qualifier": "For a figure: whether the new value is exact or a minimum "
+            '("at least"). Empty: the figure\'s own qualifier.',
         }
+        field_classes = {"finding": FindingChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        finding = self.fields.get("finding")
+        if finding is not None:
+            finding.queryset = finding.queryset.select_related(*FINDING_RELATED)
 
     def clean(self):
         cleaned = super().clean()
@@ -394,10 +431,13 @@ class WithdrawalForm(forms.ModelForm):
 class CorrectionAdmin(CorrectionDraftsMixin, Admin):
     """Enter a correction to a published figure or an answer; later, withdraw it if needed."""
 
-    list_display = ["__str__", "announced_on", "source", "state", "recorded_at"]
+    list_display = ["correction", "announced_on", "source", "state", "recorded_at"]
     list_filter = ["status", "withdrawn_on", "source"]
     list_select_related = [
         "finding__publication",
+        "finding__survey_round",
+        "finding__system_type",
+        "finding__vendor",
         "answer__survey_return__body",
         "answer__survey_return__survey_round",
         "answer__system_type",
@@ -415,12 +455,21 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
     export_fields = [
         ("Correction", "__str__"),
         ("Old value", "old_value"),
-        ("New value", "new_value"),
+        ("New value", correction_new_value_text),
         ("Reason", "reason"),
         ("Announced", "announced_on"),
         ("Source", "source__code"),
         ("Withdrawn", "withdrawn_on"),
     ]
+
+    @admin.display(description="Correction")
+    def correction(self, obj):
+        return f"{obj.target_label}: {correction_change_text(obj)}"
+
+    @admin.display(description="New value")
+    def new_value_shown(self, obj):
+        """The qualifier ("at least") belongs to the new value."""
+        return correction_new_value_text(obj)
 
     @admin.display(description="State")
     def state(self, obj):
@@ -441,7 +490,7 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
         return [
             "target",
             "old_value",
-            "new_value",
+            "new_value_shown",
             "reason",
             "announced_on",
             "source",
@@ -453,17 +502,32 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        fixed = ["target", "old_value", "new_value", "reason", "announced_on", "source"]
+        fixed = ["target", "old_value", "new_value_shown", "reason", "announced_on", "source"]
         fixed.append("recorded_at")
-        if obj.withdrawn_on or obj.status == models.Correction.Status.DRAFT:
+        if self._withdrawn_in_database(obj) or obj.status == models.Correction.Status.DRAFT:
             fixed += ["withdrawn_on", "withdrawal_reason"]
         return fixed
+
+    @staticmethod
+    def _withdrawn_in_database(obj) -> bool:
+        """Withdrawn as saved. A refused withdrawal has already put its date on ``obj`` (the
+        form copies what it can onto the instance), which must not lock the fields that hold
+        the error."""
+        return models.Correction.objects.filter(pk=obj.pk, withdrawn_on__isnull=False).exists()
 
     @admin.display(description="Corrects")
     def target(self, obj):
         if obj.finding_id:
-            return f"{obj.finding.publication.code}: {obj.finding.wording}"
+            return finding_label(obj.finding)
         return f"{obj.answer or obj.survey_return} ({obj.get_answer_field_display()})"
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # The history list and title print the correction's str(), whose new value lacks
+        # its qualifier; name each version with its qualified values instead.
+        for record in context["page_obj"].object_list:
+            record.history_object = self.correction(record.history_object)
+        context["title"] = f"View history: {self.correction(context['object'])}"
+        return super().render_history_view(request, template, context, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:  # a draft: previewed, then published (CorrectionDraftsMixin)

@@ -14,13 +14,22 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from surveys.importing import COLUMNS, ImportFileError, import_answers, read_rows, validate
+from surveys.importing import (
+    COLUMN_GUIDE,
+    COLUMNS,
+    ImportFileError,
+    import_answers,
+    read_rows,
+    validate,
+)
 
 SESSION_KEY = "answer_import"
+EXAMPLE_FILE = Path(settings.BASE_DIR) / "docs" / "example-answers.csv"
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -62,7 +71,12 @@ class ImportAnswersMixin:
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="surveys_answer_import",
-            )
+            ),
+            path(
+                "import/example-answers.csv",
+                self.admin_site.admin_view(self.import_example_view),
+                name="surveys_answer_import_example",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -74,6 +88,7 @@ class ImportAnswersMixin:
             "opts": self.model._meta,
             "title": "Import per-body answers",
             "columns": COLUMNS,
+            "column_guide": COLUMN_GUIDE,
         }
         if request.method == "POST" and request.POST.get("step") == "confirm":
             return self._confirm(request, context)
@@ -85,6 +100,17 @@ class ImportAnswersMixin:
         context["form"] = form
         return TemplateResponse(request, "admin/surveys/answer/import.html", context)
 
+    def import_example_view(self, request):
+        """The example file the README links, for editors who cannot see the repository."""
+        if not request.user.has_perm("surveys.import_answers"):
+            raise PermissionDenied
+        return FileResponse(
+            EXAMPLE_FILE.open("rb"),
+            as_attachment=True,
+            filename=EXAMPLE_FILE.name,
+            content_type="text/csv; charset=utf-8",
+        )
+
     def _preview(self, request, upload, reason, context):
         data = upload.read()
         suffix = Path(upload.name).suffix.lower()
@@ -93,7 +119,9 @@ class ImportAnswersMixin:
         except ImportFileError as exc:
             context.update(form=UploadForm(), file_error=str(exc), filename=upload.name)
             return TemplateResponse(request, "admin/surveys/answer/import.html", context)
-        context.update(result=result, filename=upload.name, reason=reason)
+        context.update(
+            result=result, filename=upload.name, reason=reason, title=f"Preview of {upload.name}"
+        )
         if result.ok and result.public_changes and not reason:
             context["reason_missing"] = True
         elif result.ok:
@@ -130,7 +158,11 @@ class ImportAnswersMixin:
         finally:
             file_path.unlink(missing_ok=True)
         if not result.ok:  # the data changed since the preview
-            context.update(result=result, filename=pending["filename"])
+            context.update(
+                result=result,
+                filename=pending["filename"],
+                title=f"Preview of {pending['filename']}",
+            )
             return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
-        messages.success(request, f"Imported {pending['filename']}: {result.summary()}.")
+        messages.success(request, f"{result.done_summary()} (from {pending['filename']}).")
         return redirect("admin:surveys_answer_changelist")

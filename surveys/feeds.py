@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from surveys.selectors import corrections_list
+from surveys.values import correction_change_text
 
 
 class CorrectionsFeed(Feed):
@@ -28,7 +29,7 @@ class CorrectionsFeed(Feed):
 
     def item_title(self, item):
         prefix = "Withdrawn: " if item.withdrawn_on else ""
-        return f"{prefix}{item.target_label}: {item.old_value} → {item.new_value}"
+        return f"{prefix}{item.target_label}: {correction_change_text(item)}"
 
     def item_description(self, item):
         text = f"{item.reason} Source: {item.source.code} ({item.source.title})."

@@ -70,6 +70,34 @@ PUBLIC_FIELDS = (
     "intent",
     "vendors",
 )
+# The column guide the admin's import page shows (the README has the same table).
+COLUMN_GUIDE = (
+    ("body", True, "Name, short name, slug or alias (any case), e.g. Hampshire Constabulary."),
+    ("round", True, "Survey year, e.g. 2022."),
+    ("system_type", True, "Slug or name, e.g. external-cctv or Body-worn video."),
+    ("source", True, "Code of the publication that says so, e.g. INIT2022."),
+    (
+        "body_slug",
+        False,
+        "The body's slug, as /data/answers.csv has it; wins over body, which must agree.",
+    ),
+    ("operates", False, "yes / no; blank means not known."),
+    (
+        "kind",
+        False,
+        "For facial recognition: the kind (live, retrospective, ...); blank: not stated.",
+    ),
+    ("unit_count", False, "How many units (cameras, drones); blank: not stated."),
+    ("vendors", False, "Vendor names or aliases separated by ;. Blank means none stated."),
+    (
+        "says_vendor_of_concern",
+        False,
+        "yes / no: the body itself says it uses a vendor of concern; blank means not known.",
+    ),
+    ("aware_of_concerns", False, "yes / no; blank means not known."),
+    ("intent", False, "Future use: intends, no_intention, unsure, or blank."),
+    ("notes", False, "Free text."),
+)
 MAX_CELL_LENGTH = 5000
 MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
 
@@ -111,13 +139,20 @@ class PlannedAnswer:
             return []
         return [c for c in self.changes if c.field in PUBLIC_FIELDS]
 
-    def describe(self) -> str:
+    def heading(self) -> str:
         body = self.survey_return.body.short_name
         what = f"{body}, {self.survey_return.survey_round.year}, {self.system_type.name}"
+        return f"Row {self.row}: {self.action} {what}"
+
+    def describe(self) -> str:
+        """One line: a new answer's values, or an existing answer's old -> new values."""
         if self.action == "unchanged":
-            return f"Row {self.row}: unchanged {what}"
-        changes = "; ".join(str(change) for change in self.changes)
-        return f"Row {self.row}: {self.action} {what}: {changes}"
+            return self.heading()
+        if self.action == "create":
+            changes = "; ".join(f"{change.field} {change.new}" for change in self.changes)
+        else:
+            changes = "; ".join(str(change) for change in self.changes)
+        return f"{self.heading()}: {changes}"
 
 
 @dataclass(frozen=True)
@@ -165,11 +200,27 @@ class ImportResult:
     def count(self, action: str) -> int:
         return sum(1 for plan in self.plans if plan.action == action)
 
+    @property
+    def corrections(self) -> int:
+        """How many corrections writing would record: one per public field changed."""
+        return sum(len(plan.public_changes) for plan in self.plans)
+
     def summary(self) -> str:
         return (
             f"{len(self.plans)} rows: {self.count('create')} to create, "
             f"{self.count('update')} to update, {self.count('unchanged')} unchanged"
         )
+
+    def done_summary(self) -> str:
+        """What writing did, e.g. "Created 3 answers, updated 1, recorded 1 correction"."""
+        created, corrections = self.count("create"), self.corrections
+        done = (
+            f"Created {created} answer{'s' if created != 1 else ''}, "
+            f"updated {self.count('update')}, "
+            f"recorded {corrections} correction{'s' if corrections != 1 else ''}"
+        )
+        unchanged = self.count("unchanged")
+        return f"{done}, left {unchanged} unchanged" if unchanged else done
 
 
 # --- Reading -----------------------------------------------------------------------------------

@@ -794,7 +794,9 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         target = self.finding or self.answer or self.survey_return
-        return f"Correction to {target}: {self.old_value} → {self.new_value}"
+        from surveys.values import correction_change_text
+
+        return f"Correction to {target}: {correction_change_text(self)}"
 
     @property
     def body(self) -> Body | None:

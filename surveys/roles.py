@@ -1,9 +1,18 @@
-"""The two admin roles. Created after every migrate (and by load_obscc); no accounts are made."""
+"""The two admin roles (created after every migrate and by load_obscc) and their accounts.
+
+No account exists by default; ``manage.py add_editor`` makes one.
+"""
 
 from __future__ import annotations
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 EDITORS = "Editors"
 VIEWERS = "Viewers"
@@ -25,3 +34,42 @@ def ensure_roles(apps=global_apps, **kwargs) -> None:
     )
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)
     viewers.permissions.set(view)
+
+
+def has_role(user) -> bool:
+    """May enter the admin: an active superuser or member of Editors or Viewers.
+
+    The group is the role: nobody has to tick "Staff status" as well."""
+    if not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=ADMIN_GROUPS).exists()
+
+
+def create_editor(*, username: str, email: str, viewer: bool = False):
+    """A new staff account in Editors (or Viewers) with no usable password yet.
+
+    Refuses a username that is taken: an existing account is never changed by this."""
+    User = get_user_model()
+    taken = User.objects.filter(username__iexact=username).first()
+    if taken is not None:
+        raise ValueError(f"An account named {taken.username!r} already exists; nothing changed.")
+    with transaction.atomic():
+        user = User(username=username, email=email, is_staff=True)
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=VIEWERS if viewer else EDITORS))
+    return user
+
+
+def password_set_link(user, *, base_url: str) -> str:
+    """A link that sets the account's password once: the token is Django's password-reset
+    token, which is bound to the password hash and so stops working once a password is set
+    (or after PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "admin:password_set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return base_url.rstrip("/") + path

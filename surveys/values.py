@@ -7,6 +7,7 @@ Unknown is never "no": a blank or "not known" parses to None, and None shows as 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
@@ -86,3 +87,21 @@ def vendor_names(text: str) -> list[str]:
 
 def vendors_text(vendors: Iterable) -> str:
     return "; ".join(sorted(v.name for v in vendors)) or NO_VENDORS
+
+
+def correction_new_value_text(correction) -> str:
+    """A correction's new value as the public pages show it: for a figure, with the qualifier
+    that applies to it (the correction's own, or else the figure's), e.g. "at least 12"."""
+    finding = correction.finding if correction.finding_id else None
+    if finding is None:
+        return correction.new_value
+    try:
+        value = Decimal(correction.new_value)
+    except InvalidOperation:
+        return correction.new_value
+    return finding.format_value(value, correction.new_qualifier or finding.qualifier)
+
+
+def correction_change_text(correction) -> str:
+    """Old and new value of a correction, e.g. "at least 11 → at least 12"."""
+    return f"{correction.old_value} → {correction_new_value_text(correction)}"

@@ -191,7 +191,9 @@ def test_command_dry_run_and_real_run(world, tmp_path):
     assert not Answer.objects.exists()
     out = io.StringIO()
     call_command("import_returns", str(path), stdout=out)
-    assert "2 to create" in out.getvalue()
+    assert (
+        "Imported good.csv: Created 2 answers, updated 0, recorded 0 corrections." in out.getvalue()
+    )
     assert Answer.objects.count() == 2
 
 

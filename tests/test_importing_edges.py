@@ -270,7 +270,7 @@ def test_a_new_answer_lists_only_the_values_it_states(world):
     (plan,) = result.plans
     assert plan.action == "create"
     assert [str(change) for change in plan.changes] == ["source none -> TESTREP"]
-    assert plan.describe() == ("Row 2: create Northshire, 2020, Drones: source none -> TESTREP")
+    assert plan.describe() == "Row 2: create Northshire, 2020, Drones: source TESTREP"
     some = run(HEADER + "Northshire,2020,drones,yes,,,,,TESTREP\n", dry_run=True)
     assert [str(c) for c in some.plans[0].changes] == [
         "source none -> TESTREP",

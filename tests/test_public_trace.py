@@ -133,7 +133,7 @@ def test_an_admin_import_that_changes_public_values_asks_for_a_reason(real_data,
 
     html = upload("").content.decode()
     assert 'id="import-reason-missing"' in html and 'value="confirm"' not in html
-    assert "vendors Hikvision -&gt; Dahua" in html
+    assert "vendors: Hikvision → Dahua" in html
     response = upload("Synthetic test: the vendor was misread")
     assert "published as a correction with the reason" in response.content.decode()
     client.post(

@@ -2,6 +2,7 @@ from django import template
 
 from surveys.stats import FIGURES, Agreement, Figure, FigureDescription
 from surveys.stats import figure_description as _figure_description
+from surveys.values import correction_change_text
 
 register = template.Library()
 
@@ -12,6 +13,12 @@ STATUS_CLASSES = {
     Agreement.PARTIAL: "tag--yellow",
     Agreement.ARITHMETIC: "tag--orange",
 }
+
+
+@register.filter
+def correction_change(correction) -> str:
+    """ "at least 11 → at least 12": the new value with the qualifier that applies to it."""
+    return correction_change_text(correction)
 
 
 @register.filter

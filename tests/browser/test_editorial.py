@@ -32,14 +32,16 @@ def test_an_import_changing_published_values_needs_a_reason(site, page, tmp_path
     page.set_input_files("input[type=file]", str(file))
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator("#import-reason-missing")).to_be_visible()
-    expect(page.locator("#import-changes")).to_contain_text("vendors Hikvision -> Dahua")
+    expect(page.locator("#import-changes")).to_contain_text("vendors: Hikvision → Dahua")
 
     page.goto(site + "/admin/surveys/answer/import/")
     page.set_input_files("input[type=file]", str(file))
     page.get_by_label("Reason").fill("Synthetic browser test: the vendor was misread")
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Import these rows").click()
-    expect(page.locator(".messagelist")).to_contain_text("Imported answers.csv")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Created 0 answers, updated 1, recorded 1 correction (from answers.csv)."
+    )
 
     page.goto(site + "/forces/bedfordshire/")
     expect(page.locator("main")).to_contain_text("Hikvision → Dahua")

@@ -45,8 +45,10 @@ class Command(BaseCommand):
         for plan in result.plans:
             if plan.action != "unchanged" and options["verbosity"] > 0:
                 self.stdout.write(plan.describe())
-        verb = "Would import" if dry_run else "Imported"
-        self.stdout.write(f"{verb} {file.name}: {result.summary()}.")
+        if dry_run:
+            self.stdout.write(f"Would import {file.name}: {result.summary()}.")
+        else:
+            self.stdout.write(f"Imported {file.name}: {result.done_summary()}.")
         if result.public_changes:
             self.stdout.write(
                 f"{result.public_changes} existing answer(s) change in what the public pages "
