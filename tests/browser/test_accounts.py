@@ -67,10 +67,19 @@ def test_a_new_editor_sets_a_password_logs_in_and_enters_a_correction(site, page
     page.locator(".select2-search__field").fill("REP2023")
     page.locator(".select2-results__option", has_text="REP2023").first.click()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    # Saved as a draft and previewed as the public will see it; then published.
+    expect(page.get_by_test_id("draft-notice")).to_contain_text("Saved as a draft")
+    expect(page.get_by_test_id("changes")).to_contain_text("at least 11")
+    expect(page.get_by_test_id("preview-page")).to_contain_text("corrected to at least 12")
+    assert_accessible(page)
+    correction = Correction.objects.get(reason__startswith="Synthetic browser test")
+    assert page.request.get(f"{site}/corrections/{correction.pk}/").status == 404  # not public
+    page.get_by_test_id("publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published")
+    page.goto(site + "/admin/surveys/correction/")
     expect(page.locator("#result_list")).to_contain_text("at least 11 → at least 12")
 
-    correction = Correction.objects.get(reason__startswith="Synthetic browser test")
     page.goto(f"{site}/corrections/{correction.pk}/")
     main = page.locator("main")
     expect(main).to_contain_text("at least 11 → at least 12")
@@ -78,6 +87,15 @@ def test_a_new_editor_sets_a_password_logs_in_and_enters_a_correction(site, page
     expect(main).to_contain_text("6 May 2024")
     expect(main).to_contain_text("Entered in this dashboard")
     assert_accessible(page)
+
+    # Later withdrawn: it stays on the public record, marked withdrawn.
+    page.goto(f"{site}/admin/surveys/correction/{correction.pk}/change/")
+    page.get_by_label("Withdrawn on").fill("2024-06-01")
+    page.get_by_label("Withdrawal reason").fill("Synthetic browser test: counted twice")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("The correction is withdrawn")
+    page.goto(f"{site}/corrections/{correction.pk}/")
+    expect(page.locator("main")).to_contain_text("counted twice")
 
 
 def test_the_import_page_guides_the_editor(site, page):
