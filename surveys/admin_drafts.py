@@ -75,15 +75,25 @@ class CorrectionDraftsMixin:
             pages=previews.correction_pages(correction),
             page=request.GET.get("page", ""),
         )
+        qualifier = " (at least)" if correction.new_qualifier == "at_least" else ""
+        drafted = f" Drafted by {correction.drafted_by}." if correction.drafted_by else ""
         context = {
             **self.admin_site.each_context(request),
-            "correction": correction,
+            "heading": "Preview of a draft correction: not public",
+            "description": f"{correction.target_label}: {correction.old_value} → "
+            f"{correction.new_value}{qualifier}. Reason: {correction.reason} Source: "
+            f"{correction.source.code}.{drafted}",
+            "back_url": reverse("admin:surveys_correction_changelist"),
+            "back_label": "Corrections",
             "preview": preview,
             "may_publish": corrections.may_publish(correction, request.user),
             "is_editor": request.user.has_perm("surveys.change_correction"),
+            "publish_url": reverse("admin:surveys_correction_publish", args=[correction.pk]),
+            "discard_url": reverse("admin:surveys_correction_discard", args=[correction.pk]),
             "preview_url": reverse("admin:surveys_correction_preview", args=[correction.pk]),
+            "no_change_note": "the correction itself is listed once published.",
         }
-        return TemplateResponse(request, "admin/surveys/correction/preview.html", context)
+        return TemplateResponse(request, "admin/surveys/draft_preview.html", context)
 
     def publish_view(self, request, pk: int):
         self._editor(request)

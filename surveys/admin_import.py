@@ -1,8 +1,10 @@
-"""Import per-body answers in the admin: upload, preview every change and error, confirm.
+"""Import per-body answers in the admin: upload, preview every change and error, publish.
 
 It calls the same validator and writer as ``manage.py import_returns`` (surveys.importing).
-The uploaded file waits in ``IMPORT_DIR`` between preview and confirmation, named by a random
-token kept in the editor's session; confirming validates it again before writing.
+A valid upload is a draft (an ``ImportDraft``; the file waits in ``IMPORT_DIR`` under a random
+token): nothing public changes until an editor publishes it (a second editor, where
+settings.CORRECTIONS_NEED_SECOND_EDITOR asks), and it can be discarded before. Publishing
+validates the file again before writing. The public pages can be previewed as they will be.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
+from surveys import corrections, importing, previews
 from surveys.importing import (
     COLUMN_GUIDE,
     COLUMNS,
@@ -27,8 +30,8 @@ from surveys.importing import (
     read_rows,
     validate,
 )
+from surveys.models import ImportDraft, SurveyRound
 
-SESSION_KEY = "answer_import"
 EXAMPLE_FILE = Path(settings.BASE_DIR) / "docs" / "example-answers.csv"
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 
@@ -58,8 +61,57 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _pending_path(token: str, suffix: str) -> Path:
-    return Path(settings.IMPORT_DIR) / f"{token}{suffix}"
+def _draft_path(draft: ImportDraft) -> Path:
+    return Path(settings.IMPORT_DIR) / draft.stored_name
+
+
+def _draft(token: str) -> ImportDraft | None:
+    """The draft a form's token names (the stored file's name without its suffix)."""
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    return (
+        ImportDraft.objects.select_related("uploaded_by")
+        .filter(stored_name__in=[f"{token}{suffix}" for suffix in ALLOWED_SUFFIXES])
+        .first()
+    )
+
+
+def _token(draft: ImportDraft) -> str:
+    return Path(draft.stored_name).stem
+
+
+def _read(draft: ImportDraft):
+    return validate(read_rows(_draft_path(draft).read_bytes(), filename=draft.filename))
+
+
+def _public_preview(draft: ImportDraft, result, page: str = ""):
+    """The import applied inside a rolled-back transaction: every changed value, and the
+    chosen public page as it will be."""
+    years = sorted({plan.survey_return.survey_round.year for plan in result.plans})
+    rounds = list(SurveyRound.objects.filter(year__in=years))
+    changed = [plan for plan in result.plans if plan.action != "unchanged"]
+    pages = [previews.PreviewPage(f"/?round={year}", f"Overview, {year}") for year in years]
+    pages += [
+        previews.PreviewPage(f"/forces/?round={year}", f"Forces and other bodies, {year}")
+        for year in years
+    ]
+    seen: set[str] = set()
+    for plan in changed:
+        for url, title in (
+            (f"/forces/{plan.survey_return.body.slug}/", plan.survey_return.body.name),
+            (f"/systems/{plan.system_type.slug}/", plan.system_type.name),
+        ):
+            if url not in seen and len(seen) < 6:
+                seen.add(url)
+                pages.append(previews.PreviewPage(url, title))
+    return previews.preview(
+        lambda: importing.apply(
+            result, change_reason="preview (rolled back)", reason=draft.reason or "preview"
+        ),
+        rounds=rounds,
+        pages=pages,
+        page=page,
+    )
 
 
 class ImportAnswersMixin:
@@ -71,6 +123,11 @@ class ImportAnswersMixin:
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="surveys_answer_import",
+            ),
+            path(
+                "import/draft/<str:token>/",
+                self.admin_site.admin_view(self.import_draft_view),
+                name="surveys_answer_import_draft",
             ),
             path(
                 "import/example-answers.csv",
@@ -90,8 +147,13 @@ class ImportAnswersMixin:
             "columns": COLUMNS,
             "column_guide": COLUMN_GUIDE,
         }
+        context["drafts"] = list(ImportDraft.objects.select_related("uploaded_by"))
         if request.method == "POST" and request.POST.get("step") == "confirm":
             return self._confirm(request, context)
+        if request.method == "POST" and request.POST.get("step") == "discard":
+            return self._discard(request)
+        if request.method == "GET" and request.GET.get("draft"):
+            return self._show_draft(request, request.GET["draft"], context)
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             return self._preview(
@@ -127,42 +189,118 @@ class ImportAnswersMixin:
         elif result.ok:
             token = secrets.token_urlsafe(16)
             Path(settings.IMPORT_DIR).mkdir(parents=True, exist_ok=True)
-            _pending_path(token, suffix).write_bytes(data)
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "suffix": suffix,
-                "filename": upload.name,
-                "reason": reason,
-            }
-            context["token"] = token
+            draft = ImportDraft(
+                filename=upload.name,
+                stored_name=f"{token}{suffix}",
+                reason=reason,
+                uploaded_by=request.user,
+                summary=result.summary(),
+            )
+            _draft_path(draft).write_bytes(data)
+            draft._change_reason = f"Draft import of {upload.name}"
+            draft.save()
+            return self._draft_response(request, draft, result, context)
         return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
 
+    def _draft_response(self, request, draft, result, context):
+        context.update(
+            result=result,
+            filename=draft.filename,
+            reason=draft.reason,
+            token=_token(draft),
+            draft=draft,
+            title=f"Draft import of {draft.filename}: not public yet",
+            preview=_public_preview(draft, result),
+            may_publish=corrections.may_publish(draft.uploaded_by_id, request.user),
+        )
+        return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
+
+    def _show_draft(self, request, token, context):
+        draft = _draft(token)
+        if draft is None:
+            messages.error(
+                request, "That draft import no longer exists: it was published or discarded."
+            )
+            return redirect("admin:surveys_answer_import")
+        try:
+            result = _read(draft)
+        except (OSError, ImportFileError) as exc:
+            messages.error(request, f"The draft's file cannot be read: {exc}")
+            return redirect("admin:surveys_answer_import")
+        return self._draft_response(request, draft, result, context)
+
+    def import_draft_view(self, request, token: str):
+        """A public page as it will be once the draft import is published."""
+        if not request.user.has_perm("surveys.import_answers"):
+            raise PermissionDenied
+        draft = _draft(token)
+        if draft is None:
+            messages.error(request, "That draft import no longer exists.")
+            return redirect("admin:surveys_answer_import")
+        result = _read(draft)
+        preview = _public_preview(draft, result, request.GET.get("page", ""))
+        back = f"{reverse('admin:surveys_answer_import')}?draft={token}"
+        context = {
+            **self.admin_site.each_context(request),
+            "heading": f"Preview of the draft import {draft.filename}: not public",
+            "description": f"{result.summary()}. Uploaded by {draft.uploaded_by or 'an editor'}"
+            f" on {draft.uploaded_at:%-d %B %Y, %H:%M}.",
+            "back_url": back,
+            "back_label": "Draft import",
+            "preview": preview,
+            "may_publish": corrections.may_publish(draft.uploaded_by_id, request.user),
+            "is_editor": True,
+            "publish_url": reverse("admin:surveys_answer_import"),
+            "publish_fields": [("step", "confirm"), ("token", token)],
+            "discard_url": reverse("admin:surveys_answer_import"),
+            "discard_fields": [("step", "discard"), ("token", token)],
+            "preview_url": reverse("admin:surveys_answer_import_draft", args=[token]),
+            "no_change_note": "new answers may still add rows to the body and system pages.",
+        }
+        return TemplateResponse(request, "admin/surveys/draft_preview.html", context)
+
+    def _discard(self, request):
+        draft = _draft(request.POST.get("token", ""))
+        if draft is None:
+            messages.error(request, "That draft import no longer exists.")
+            return redirect("admin:surveys_answer_import")
+        _draft_path(draft).unlink(missing_ok=True)
+        draft._change_reason = "Draft import discarded before publication"
+        draft.delete()
+        messages.success(
+            request, f"Discarded the draft import of {draft.filename}: nothing was written."
+        )
+        return redirect("admin:surveys_answer_import")
+
     def _confirm(self, request, context):
-        pending = request.session.get(SESSION_KEY) or {}
-        if not pending or pending.get("token") != request.POST.get("token"):
+        draft = _draft(request.POST.get("token", ""))
+        if draft is None:
             messages.error(request, "That import has expired or was already done: upload again.")
             return redirect("admin:surveys_answer_import")
-        file_path = _pending_path(pending["token"], pending["suffix"])
-        del request.session[SESSION_KEY]
+        if why := corrections.may_publish(draft.uploaded_by_id, request.user):
+            messages.error(request, f"Not published: {why}")
+            return redirect(f"{reverse('admin:surveys_answer_import')}?draft={_token(draft)}")
+        file_path = _draft_path(draft)
         try:
             with file_path.open("rb") as handle:
                 result = import_answers(
                     handle,
-                    filename=pending["filename"],
-                    change_reason=f"admin import of {pending['filename']} by {request.user}",
-                    reason=pending.get("reason", ""),
+                    filename=draft.filename,
+                    change_reason=f"admin import of {draft.filename} by {request.user}",
+                    reason=draft.reason,
                 )
         except (OSError, ImportFileError) as exc:
             messages.error(request, f"Nothing was imported: {exc}")
             return redirect("admin:surveys_answer_import")
-        finally:
-            file_path.unlink(missing_ok=True)
-        if not result.ok:  # the data changed since the preview
+        if not result.ok:  # the data changed since the preview: the draft stays
             context.update(
                 result=result,
-                filename=pending["filename"],
-                title=f"Preview of {pending['filename']}",
+                filename=draft.filename,
+                title=f"Preview of {draft.filename}",
             )
             return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
-        messages.success(request, f"{result.done_summary()} (from {pending['filename']}).")
+        file_path.unlink(missing_ok=True)
+        draft._change_reason = f"Published by {request.user}: {result.done_summary()}"
+        draft.delete()
+        messages.success(request, f"{result.done_summary()} (from {draft.filename}).")
         return redirect("admin:surveys_answer_changelist")

@@ -34,11 +34,34 @@ def test_an_import_changing_published_values_needs_a_reason(site, page, tmp_path
     expect(page.locator("#import-reason-missing")).to_be_visible()
     expect(page.locator("#import-changes")).to_contain_text("vendors: Hikvision → Dahua")
 
+    # A draft: previewed with the public values it changes and the pages as they will be,
+    # then discarded; nothing public changed.
     page.goto(site + "/admin/surveys/answer/import/")
     page.set_input_files("input[type=file]", str(file))
     page.get_by_label("Reason").fill("Synthetic browser test: the vendor was misread")
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_role("button", name="Import these rows").click()
+    expect(page.locator("#import-draft")).to_contain_text("Saved as a draft")
+    # Bedfordshire's Hikvision becomes Dahua: one Hikvision user fewer (both are of concern).
+    changes = page.locator("#import-public-changes tbody tr")
+    expect(changes).to_have_count(1)
+    expect(changes).to_contain_text("(Hikvision) (init2022-hikvision-cameras)")
+    expect(changes.locator("td").nth(1)).to_contain_text("per-body data 10 of 12")
+    page.get_by_role("link", name="Bedfordshire Police").click()
+    expect(page.get_by_test_id("preview-page")).to_contain_text("Dahua")
+    expect(page.get_by_test_id("draft-notice")).to_contain_text("not public")
+    public = page.context.new_page()
+    public.goto(site + "/forces/bedfordshire/")
+    expect(public.locator("main")).not_to_contain_text("Dahua")
+    public.close()
+    page.get_by_test_id("discard").click()
+    expect(page.locator(".messagelist")).to_contain_text("Discarded the draft import")
+    expect(page.locator("#import-drafts")).to_have_count(0)
+
+    # Uploaded again and published.
+    page.set_input_files("input[type=file]", str(file))
+    page.get_by_label("Reason").fill("Synthetic browser test: the vendor was misread")
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Publish these rows").click()
     expect(page.locator(".messagelist")).to_contain_text(
         "Created 0 answers, updated 1, recorded 1 correction (from answers.csv)."
     )
