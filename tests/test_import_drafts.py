@@ -12,6 +12,7 @@ from django.test import override_settings
 from surveys.models import Answer, ImportDraft
 from surveys.roles import EDITORS, VIEWERS
 
+
 def public_state(client) -> tuple:
     """What the public can see that an import could change."""
     from django.core.cache import cache
@@ -22,6 +23,7 @@ def public_state(client) -> tuple:
         client.get("/api/v1/statistics/system-types/?round=2022").content,
         client.get("/forces/kent/").content,
     )
+
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from surveys.models import Answer, Return
 from surveys.roles import EDITORS
+from tests.browser.test_accounts import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,9 +47,11 @@ def test_an_import_changing_published_values_needs_a_reason(site, page, tmp_path
     expect(changes).to_have_count(1)
     expect(changes).to_contain_text("(Hikvision) (init2022-hikvision-cameras)")
     expect(changes.locator("td").nth(1)).to_contain_text("per-body data 10 of 12")
+    assert_accessible(page)
     page.get_by_role("link", name="Bedfordshire Police").click()
     expect(page.get_by_test_id("preview-page")).to_contain_text("Dahua")
     expect(page.get_by_test_id("draft-notice")).to_contain_text("not public")
+    assert_accessible(page)
     public = page.context.new_page()
     public.goto(site + "/forces/bedfordshire/")
     expect(public.locator("main")).not_to_contain_text("Dahua")
