@@ -81,7 +81,9 @@ def _copy(model: type[models.Model], columns: list[str], rows: Iterable[tuple]) 
         defaults = [
             f
             for f in model._meta.concrete_fields
-            if f.column not in columns and not f.null and f.has_default()
+            if f.column not in columns
+            and not (f.null or f.primary_key)
+            and (f.has_default() or (f.empty_strings_allowed and not f.is_relation))
         ]
         columns = [*columns, *(f.column for f in defaults)]
         rows = [(*row, *(f.get_default() for f in defaults)) for row in rows]
