@@ -6,12 +6,15 @@ from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from surveys import corrections
-from surveys.models import Answer, Correction, PublishedFinding, Vendor
+from surveys.models import Answer, Correction, ImportDraft, PublishedFinding, Vendor
 from surveys.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/surveys/answer/import/"
 
 
 def text(response) -> str:
@@ -96,3 +99,45 @@ def test_a_draft_correction_page_says_it_is_a_draft(editor, client):
     response = client.get(f"/admin/surveys/correction/{draft.pk}/change/")
     assert "This correction is a draft" in text(response)
     assert f"/admin/surveys/correction/{draft.pk}/preview/" in response.content.decode()
+
+
+def test_a_draft_import_whose_data_changed_can_still_be_seen_and_discarded(editor, client):
+    """A draft import that no longer validates (a vendor it names was renamed): its page lists
+    the errors instead of failing, offers no Publish, and it can be discarded."""
+    data = b"body,round,system_type,source,operates,vendors\nkent,2022,anpr,FOI0323,yes,Milestone\n"
+    client.post(
+        IMPORT_URL, {"step": "upload", "file": SimpleUploadedFile("k.csv", data), "reason": ""}
+    )
+    draft = ImportDraft.objects.get()
+    token = draft.stored_name.rsplit(".", 1)[0]
+    Vendor.objects.filter(name="Milestone").update(name="Milestone Systems", slug="milestone-x")
+
+    response = client.get(f"{IMPORT_URL}?draft={token}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Milestone" in text(response) and 'value="Publish these rows"' not in html
+    assert 'value="Discard the draft"' in html
+
+    response = client.get(f"{IMPORT_URL}draft/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{IMPORT_URL}?draft={token}"
+
+    response = client.post(IMPORT_URL, {"step": "confirm", "token": token})
+    assert 'value="Discard the draft"' in response.content.decode()
+
+    client.post(IMPORT_URL, {"step": "discard", "token": token})
+    assert not ImportDraft.objects.exists()
+
+
+def test_a_draft_import_whose_file_is_gone_is_not_a_server_error(editor, client, settings):
+    from pathlib import Path
+
+    data = b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n"
+    client.post(
+        IMPORT_URL, {"step": "upload", "file": SimpleUploadedFile("k.csv", data), "reason": ""}
+    )
+    draft = ImportDraft.objects.get()
+    (Path(settings.IMPORT_DIR) / draft.stored_name).unlink()
+    token = draft.stored_name.rsplit(".", 1)[0]
+    response = client.get(f"{IMPORT_URL}draft/{token}/")
+    assert response.status_code == 302
