@@ -5,14 +5,16 @@ discarded. After publication only withdrawal remains."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from surveys import corrections, previews
 from surveys.models import Correction
+from surveys.values import correction_new_value_text
 
 
 class CorrectionDraftsMixin:
@@ -39,6 +41,20 @@ class CorrectionDraftsMixin:
             "Saved as a draft: nothing public has changed. Check the preview, then publish it.",
         )
         return redirect("admin:surveys_correction_preview", pk=obj.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A draft's own page says that it is a draft and where it is published or discarded."""
+        draft = Correction.objects.filter(pk=object_id, status=Correction.Status.DRAFT).first()
+        if draft is not None and request.method == "GET":
+            messages.info(
+                request,
+                format_html(
+                    'This correction is a draft: nothing public has changed. <a href="{}">'
+                    "Preview it</a> to publish or discard it.",
+                    reverse("admin:surveys_correction_preview", args=[draft.pk]),
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _editor(self, request) -> None:
         if not (
@@ -69,24 +85,34 @@ class CorrectionDraftsMixin:
         if correction.status != Correction.Status.DRAFT:
             messages.info(request, "This correction is published: it can only be withdrawn.")
             return redirect("admin:surveys_correction_change", correction.pk)
-        preview = previews.preview(
-            lambda: corrections.publish(correction, check_editor=False),
-            rounds=previews.correction_rounds(correction),
-            pages=previews.correction_pages(correction),
-            page=request.GET.get("page", ""),
-        )
-        qualifier = " (at least)" if correction.new_qualifier == "at_least" else ""
+        # The value now, not the one when the draft was saved: it may have changed since.
+        now = corrections._current_text(correction)
+        try:
+            preview = previews.preview(
+                lambda: corrections.publish(correction, check_editor=False),
+                rounds=previews.correction_rounds(correction),
+                pages=previews.correction_pages(correction),
+                page=request.GET.get("page", ""),
+            )
+            refused = ""
+        except ValidationError as exc:  # the data changed since the draft was saved
+            preview = None
+            refused = (
+                f"This draft cannot be published as it is: {' '.join(exc.messages)} "
+                "Discard it and enter a new correction."
+            )
         drafted = f" Drafted by {correction.drafted_by}." if correction.drafted_by else ""
         context = {
             **self.admin_site.each_context(request),
             "heading": "Preview of a draft correction: not public",
-            "description": f"{correction.target_label}: {correction.old_value} → "
-            f"{correction.new_value}{qualifier}. Reason: {correction.reason} Source: "
+            "description": f"{correction.target_label}: {now} → "
+            f"{correction_new_value_text(correction)}. Reason: {correction.reason} Source: "
             f"{correction.source.code}.{drafted}",
             "back_url": reverse("admin:surveys_correction_changelist"),
             "back_label": "Corrections",
             "preview": preview,
-            "may_publish": corrections.may_publish(correction, request.user),
+            "refused": refused,
+            "may_publish": refused or corrections.may_publish(correction, request.user),
             "is_editor": request.user.has_perm("surveys.change_correction"),
             "publish_url": reverse("admin:surveys_correction_publish", args=[correction.pk]),
             "discard_url": reverse("admin:surveys_correction_discard", args=[correction.pk]),

@@ -210,7 +210,9 @@ class ImportAnswersMixin:
             token=_token(draft),
             draft=draft,
             title=f"Draft import of {draft.filename}: not public yet",
-            preview=_public_preview(draft, result),
+            # A draft that no longer validates (the data changed since) has no preview: its
+            # errors are listed and it can only be discarded.
+            preview=_public_preview(draft, result) if result.ok else None,
             may_publish=corrections.may_publish(draft.uploaded_by_id, request.user),
         )
         return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
@@ -237,9 +239,15 @@ class ImportAnswersMixin:
         if draft is None:
             messages.error(request, "That draft import no longer exists.")
             return redirect("admin:surveys_answer_import")
-        result = _read(draft)
-        preview = _public_preview(draft, result, request.GET.get("page", ""))
         back = f"{reverse('admin:surveys_answer_import')}?draft={token}"
+        try:
+            result = _read(draft)
+        except (OSError, ImportFileError) as exc:
+            messages.error(request, f"The draft's file cannot be read: {exc}")
+            return redirect("admin:surveys_answer_import")
+        if not result.ok:  # the data changed since the upload: the draft's page lists why
+            return redirect(back)
+        preview = _public_preview(draft, result, request.GET.get("page", ""))
         context = {
             **self.admin_site.each_context(request),
             "heading": f"Preview of the draft import {draft.filename}: not public",
@@ -297,6 +305,8 @@ class ImportAnswersMixin:
                 result=result,
                 filename=draft.filename,
                 title=f"Preview of {draft.filename}",
+                draft=draft,
+                token=_token(draft),
             )
             return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
         file_path.unlink(missing_ok=True)
