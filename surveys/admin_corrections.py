@@ -130,6 +130,10 @@ class WithdrawalForm(forms.ModelForm):
             self.add_error("withdrawal_reason", "Say why the correction is withdrawn.")
         if cleaned.get("withdrawal_reason") and not cleaned.get("withdrawn_on"):
             self.add_error("withdrawn_on", "Give the date the correction was withdrawn.")
+        try:
+            corrections.not_in_future(cleaned.get("withdrawn_on"), "The withdrawal date")
+        except ValidationError as exc:
+            self.add_error("withdrawn_on", exc.messages[0])
         return cleaned
 
 

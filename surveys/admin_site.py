@@ -25,7 +25,12 @@ class RoleAuthenticationForm(AdminAuthenticationForm):
     """Lets in any account with a role. Only called once the password is right, so the
     "no role" message never tells a stranger whether an account exists."""
 
-    error_messages = {**AdminAuthenticationForm.error_messages, "no_role": NO_ROLE}
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "invalid_login": "Please enter the correct username and password. Note that both fields "
+        "may be case-sensitive.",
+        "no_role": NO_ROLE,
+    }
 
     def confirm_login_allowed(self, user):
         if not user.is_active:

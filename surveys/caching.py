@@ -129,7 +129,8 @@ class RequestVersionMiddleware:
 
 
 def _on_change(sender, **kwargs) -> None:
-    if sender in _watched():
+    # A draft correction is not data anyone sees: saving or discarding it changes nothing.
+    if sender in _watched() and getattr(kwargs.get("instance"), "status", None) != "draft":
         bump_version()
 
 
@@ -146,9 +147,10 @@ def _watched() -> set:
     if not _WATCHED:
         from django.apps import apps
 
-        from surveys.models import DataVersion, ReferenceLoad, ReferenceRecord
+        from surveys.models import DataVersion, ImportDraft, ReferenceLoad, ReferenceRecord
 
-        bookkeeping = {DataVersion, ReferenceLoad, ReferenceRecord}  # not shown anywhere
+        # not shown anywhere (a draft import is the editors' until it is published)
+        bookkeeping = {DataVersion, ReferenceLoad, ReferenceRecord, ImportDraft}
         _WATCHED.update(
             m
             for m in apps.get_app_config("surveys").get_models()

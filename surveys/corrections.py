@@ -66,6 +66,14 @@ def answer_value_text(answer: Answer | Return, field: str) -> str:
     return intent_text(value)
 
 
+MAX_COUNT = 10_000_000  # what a published figure's column holds (9 digits, 2 decimals)
+
+
+def not_in_future(date: datetime.date | None, what: str) -> None:
+    if date is not None and date > timezone.localdate():
+        raise ValidationError(f"{what} cannot be in the future.", code="future")
+
+
 def parse_finding_value(finding: PublishedFinding, raw: str) -> Decimal:
     try:
         value = Decimal(raw.strip())
@@ -75,8 +83,21 @@ def parse_finding_value(finding: PublishedFinding, raw: str) -> Decimal:
         raise ValidationError("The new value must be a number of 0 or more.", code="invalid")
     if finding.unit == PublishedFinding.Unit.PERCENT and value > 100:
         raise ValidationError("A percentage cannot be more than 100.", code="invalid")
-    if value != value.to_integral_value() and finding.unit == PublishedFinding.Unit.COUNT:
-        raise ValidationError("A count of bodies must be a whole number.", code="invalid")
+    if value != value.to_integral_value() and finding.unit != PublishedFinding.Unit.PERCENT:
+        raise ValidationError("A count must be a whole number.", code="invalid")
+    if value >= MAX_COUNT:
+        raise ValidationError(f"The new value must be below {MAX_COUNT:,}.", code="invalid")
+    if value.as_tuple().exponent < -2:
+        raise ValidationError("Give at most two decimal places.", code="invalid")
+    if (
+        finding.unit == PublishedFinding.Unit.COUNT
+        and finding.denominator
+        and value > finding.denominator
+    ):
+        raise ValidationError(
+            f"The figure counts bodies out of {finding.denominator}: the new value cannot be more.",
+            code="invalid",
+        )
     return value
 
 
@@ -162,6 +183,10 @@ def check_correction(correction: Correction):
         errors["reason"] = "Say why the value is being corrected."
     if correction.source_id is None:
         errors["source"] = "Name the publication that announced the correction."
+    try:
+        not_in_future(correction.announced_on, "The announcement date")
+    except ValidationError as exc:
+        errors["announced_on"] = exc.messages[0]
     value = None
     try:
         if correction.finding_id is not None:
@@ -300,7 +325,8 @@ def withdraw_correction(
         raise ValidationError("A draft is not withdrawn: discard it, or publish it first.")
     if not reason.strip():
         raise ValidationError({"withdrawal_reason": "Say why the correction is withdrawn."})
-    correction.withdrawn_on = on or datetime.date.today()
+    not_in_future(on, "The withdrawal date")
+    correction.withdrawn_on = on or timezone.localdate()
     correction.withdrawal_reason = reason.strip()
     if correction.answer_id or correction.survey_return_id:
         answer = correction.answer or correction.survey_return

@@ -780,6 +780,8 @@ class Correction(models.Model):
                 | Q(finding__isnull=True, answer__isnull=False, survey_return__isnull=True)
                 | Q(finding__isnull=True, answer__isnull=True, survey_return__isnull=False),
                 name="correction_targets_one_thing",
+                violation_error_message="Choose one thing to correct (a published finding, a "
+                "body's answer or a body's return), not both or none.",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
             models.CheckConstraint(

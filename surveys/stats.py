@@ -451,8 +451,7 @@ class Agreement:
         'from the bodies\' own answers recorded here (for "at least N": the count is N or more).',
         DISAGREES: "The publication's figure and the count from the bodies' answers recorded here "
         "are not the same. It does not say which is right: a publication may count differently, "
-        "or later returns may have arrived. For the 2022 response rate, 39 of 47 is 83%, not the "
-        "91% published.",
+        "or later returns may have arrived.",
         NO_DATA: "No body's own answer on this is recorded here, so there is nothing to compare "
         "the published figure with. It is not zero: it is not known.",
         PARTIAL: "Answers are recorded for only some bodies, so the count from them is lower than "

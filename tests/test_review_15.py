@@ -141,3 +141,92 @@ def test_a_draft_import_whose_file_is_gone_is_not_a_server_error(editor, client,
     token = draft.stored_name.rsplit(".", 1)[0]
     response = client.get(f"{IMPORT_URL}draft/{token}/")
     assert response.status_code == 302
+
+
+# --- Fixed after the review: bounds, dates, the data's "last changed", wording ---------------
+
+
+def test_a_corrected_figure_is_bounded(real_data):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from surveys.corrections import parse_finding_value
+    from surveys.models import PublishedFinding as Finding
+
+    anpr = Finding.objects.get(key="pr2023-anpr-concern")
+    for raw in ("1e400", "9" * 199, "10000000", "12.345"):
+        with pytest.raises(DjangoValidationError):
+            parse_finding_value(anpr, raw)
+    responded = Finding.objects.get(key="pr2023-responded")  # 39 of 47
+    with pytest.raises(DjangoValidationError, match="out of 47"):
+        parse_finding_value(responded, "48")
+    assert parse_finding_value(responded, "40") == 40
+
+
+def test_dates_in_the_future_are_refused(real_data):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from surveys import corrections as corr
+    from surveys.models import Correction as C
+    from surveys.models import PublishedFinding as Finding
+
+    anpr = Finding.objects.get(key="pr2023-anpr-concern")
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    with pytest.raises(DjangoValidationError) as exc:
+        corr.save_draft(
+            C(
+                finding=anpr,
+                new_value="12",
+                reason="x",
+                source=anpr.publication,
+                announced_on=tomorrow,
+            )
+        )
+    assert "announced_on" in exc.value.message_dict
+    published = C.objects.get(finding__key="pr2023-bwv-hikvision")
+    with pytest.raises(DjangoValidationError, match="future"):
+        corr.withdraw_correction(published, reason="x", on=tomorrow)
+
+
+def test_drafts_do_not_change_when_the_data_last_changed(real_data):
+    from surveys import corrections as corr
+    from surveys.caching import current_version
+    from surveys.models import Correction as C
+    from surveys.models import ImportDraft
+    from surveys.models import PublishedFinding as Finding
+
+    before = current_version()
+    anpr = Finding.objects.get(key="pr2023-anpr-concern")
+    draft = corr.save_draft(C(finding=anpr, new_value="12", reason="x", source=anpr.publication))
+    ImportDraft.objects.create(filename="a.csv", stored_name="abc.csv")
+    corr.discard(draft)
+    assert current_version() == before
+    published = corr.save_draft(
+        C(finding=anpr, new_value="13", reason="y", source=anpr.publication)
+    )
+    corr.publish(published)
+    assert current_version() > before
+
+
+def test_both_targets_give_a_readable_error(real_data):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from surveys.models import Answer as A
+    from surveys.models import Correction as C
+    from surveys.models import PublishedFinding as Finding
+
+    finding = Finding.objects.first()
+    c = C(
+        finding=finding,
+        answer=A.objects.first(),
+        new_value="1",
+        old_value="",
+        reason="x",
+        source=finding.publication,
+    )
+    with pytest.raises(DjangoValidationError) as exc:
+        c.full_clean()
+    assert "Choose one thing to correct" in str(exc.value) and "correction_targets" not in str(
+        exc.value
+    )
