@@ -278,16 +278,10 @@ class ReturnSerializer(serializers.ModelSerializer):
         fields = ["id", "body", "survey_round", "status", "status_is_derived", "source"]
 
 
-def _stated(answer: Answer, name: str) -> bool:
-    if name == "vendors":
-        return bool(answer.vendors.all())
-    return getattr(answer, name) not in (None, "")
-
-
 class _AnswerSources(serializers.Serializer):
     def to_representation(self, answer: Answer) -> dict:
         return {
-            name: answer.source_of(name).code if _stated(answer, name) else None
+            name: source.code if (source := answer.stated_source(name)) else None
             for name, _ in Answer.SOURCED_FIELDS
         }
 

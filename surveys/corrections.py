@@ -54,7 +54,13 @@ def finding_current(finding: PublishedFinding) -> tuple[Decimal, str]:
 def answer_value_text(answer: Answer | Return, field: str) -> str:
     if field == AnswerField.VENDORS:
         return vendors_text(answer.vendors.all())
-    value = getattr(answer, field)
+    return value_text(field, getattr(answer, field))
+
+
+def value_text(field: str, value) -> str:
+    """One field's value as the corrections show it ("yes", "not stated", "Hikvision")."""
+    if field == AnswerField.VENDORS:
+        return vendors_text(value)
     if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
         return yes_no_text(value)
     if field == AnswerField.STATUS:
@@ -220,18 +226,7 @@ def _current_text(correction: Correction) -> str:
 def _normalised_new_value(correction: Correction, value) -> str:
     if correction.finding_id is not None:
         return f"{value.normalize():f}"
-    field = correction.answer_field
-    if field == AnswerField.VENDORS:
-        return vendors_text(value)
-    if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
-        return yes_no_text(value)
-    if field == AnswerField.STATUS:
-        return Return.Status(value).label.lower()
-    if field == AnswerField.KIND:
-        return kind_text(value)
-    if field == AnswerField.UNIT_COUNT:
-        return count_text(value)
-    return intent_text(value)
+    return value_text(correction.answer_field, value)
 
 
 @transaction.atomic

@@ -533,6 +533,14 @@ class Answer(models.Model):
         ):
             raise ValidationError({"kind": self.KIND_MESSAGE})
 
+    def stated_source(self, field_name: str) -> Publication | None:
+        """The publication that states this field, or None where the field is not stated."""
+        if field_name == "vendors":
+            stated = bool(self.vendors.all())
+        else:
+            stated = getattr(self, field_name) not in (None, "")
+        return self.source_of(field_name) if stated else None
+
     def source_of(self, field_name: str) -> Publication:
         """The publication that states this field's value."""
         for name, source_name in self.SOURCED_FIELDS:

@@ -139,8 +139,7 @@ def correction_pages(correction: Correction) -> list[PreviewPage]:
             pages.append(PreviewPage(f"/vendors/{f.vendor.slug}/", f.vendor.name))
         pages.append(PreviewPage(f"/findings/?round={year}", f"Published figures, {year}"))
         return pages
-    record = correction.answer or correction.survey_return
-    survey_return = record if correction.survey_return_id else record.survey_return
+    survey_return = _survey_return(correction)
     year, body = survey_return.survey_round.year, survey_return.body
     pages.append(PreviewPage(f"/forces/{body.slug}/", body.name))
     if correction.answer_id:
@@ -154,6 +153,9 @@ def correction_pages(correction: Correction) -> list[PreviewPage]:
 def correction_rounds(correction: Correction) -> list[SurveyRound]:
     if correction.finding_id:
         return [correction.finding.survey_round]
-    record = correction.answer or correction.survey_return
-    survey_return = record if correction.survey_return_id else record.survey_return
-    return [survey_return.survey_round]
+    return [_survey_return(correction).survey_round]
+
+
+def _survey_return(correction: Correction):
+    """The return an answer or return correction concerns."""
+    return correction.survey_return or correction.answer.survey_return

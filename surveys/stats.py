@@ -377,46 +377,36 @@ def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
     ]
 
 
+def stated_counts(
+    rounds: Iterable[SurveyRound], field: str
+) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round id, system type id) and each value of a choice ``field`` of the answers
+    (``intent``: intends...; ``kind``: live...), the responding bodies stating it."""
+    rounds = list(rounds)
+    return cached(
+        "stated_counts",
+        (tuple(r.pk for r in rounds), field),
+        lambda: _stated_counts(rounds, field),
+    )
+
+
 def intent_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
     """Per (round id, system type id) and stated future intent, the bodies stating it."""
-    rounds = list(rounds)
-    return cached("intent_counts", tuple(r.pk for r in rounds), lambda: _intent_counts(rounds))
+    return stated_counts(rounds, "intent")
 
 
-def _intent_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+def _stated_counts(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:
     rows = (
         _answers_in(rounds)
-        .exclude(intent="")
-        .values("survey_return__survey_round", "system_type", "intent")
+        .exclude(**{field: ""})
+        .values("survey_return__survey_round", "system_type", field)
         .annotate(n=Count("survey_return__body", distinct=True))
         .order_by()
     )
     counts: dict[tuple[int, int], dict[str, int]] = {}
     for row in rows:
         key = (row["survey_return__survey_round"], row["system_type"])
-        counts.setdefault(key, {})[row["intent"]] = row["n"]
-    return counts
-
-
-def kind_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
-    """Per (round id, system type id) and stated kind (facial recognition: live...), the
-    responding bodies whose answer states it."""
-    rounds = list(rounds)
-    return cached("kind_counts", tuple(r.pk for r in rounds), lambda: _kind_counts(rounds))
-
-
-def _kind_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
-    rows = (
-        _answers_in(rounds)
-        .exclude(kind="")
-        .values("survey_return__survey_round", "system_type", "kind")
-        .annotate(n=Count("survey_return__body", distinct=True))
-        .order_by()
-    )
-    counts: dict[tuple[int, int], dict[str, int]] = {}
-    for row in rows:
-        key = (row["survey_return__survey_round"], row["system_type"])
-        counts.setdefault(key, {})[row["kind"]] = row["n"]
+        counts.setdefault(key, {})[row[field]] = row["n"]
     return counts
 
 
@@ -583,7 +573,7 @@ class _Computed:
             by_type=system_type_stats_by_round(rounds, system_type_ids=type_ids),
             by_vendor={(v.round_id, v.system_type_id, v.vendor_id): v.bodies for v in breakdown},
             intents=intent_counts(rounds) if type_ids else {},
-            kinds=kind_counts(rounds) if type_ids else {},
+            kinds=stated_counts(rounds, "kind") if type_ids else {},
         )
 
     def figure_for(self, finding: PublishedFinding) -> tuple[Figure | None, bool]:

@@ -74,13 +74,9 @@ def field_source(answer, name: str) -> str:
     field is not stated (so a reader sees which source says what)."""
     from django.utils.html import format_html
 
-    if name == "vendors":
-        stated = bool(answer.vendors.all())
-    else:
-        stated = getattr(answer, name) not in (None, "")
-    if not stated:
+    source = answer.stated_source(name)
+    if source is None:
         return ""
-    source = answer.source_of(name)
     return format_html(
         ' <a class="field-source" href="{}" title="{}">{}</a>',
         source.url,
