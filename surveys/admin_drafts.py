@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from surveys import corrections, previews
 from surveys.models import Correction
@@ -21,7 +21,11 @@ class CorrectionDraftsMixin:
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview/", view(self.preview_view), name="surveys_correction_preview"),
+            path(
+                "<int:pk>/preview/",
+                view(require_safe(self.preview_view)),
+                name="surveys_correction_preview",
+            ),
             path(
                 "<int:pk>/publish/",
                 view(require_POST(self.publish_view)),

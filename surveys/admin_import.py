@@ -20,6 +20,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys import corrections, importing, previews
 from surveys.importing import (
@@ -121,17 +122,19 @@ class ImportAnswersMixin:
         urls = [
             path(
                 "import/",
-                self.admin_site.admin_view(self.import_view),
+                self.admin_site.admin_view(
+                    require_http_methods(["GET", "HEAD", "POST"])(self.import_view)
+                ),
                 name="surveys_answer_import",
             ),
             path(
                 "import/draft/<str:token>/",
-                self.admin_site.admin_view(self.import_draft_view),
+                self.admin_site.admin_view(require_safe(self.import_draft_view)),
                 name="surveys_answer_import_draft",
             ),
             path(
                 "import/example-answers.csv",
-                self.admin_site.admin_view(self.import_example_view),
+                self.admin_site.admin_view(require_safe(self.import_example_view)),
                 name="surveys_answer_import_example",
             ),
         ]
