@@ -171,6 +171,8 @@ CACHES = {"default": cache_config(os.environ.get("CACHE_URL") or os.environ.get(
 STATS_CACHE = env_bool("STATS_CACHE", True)
 # Maker-checker: a correction or an import drafted by one editor is published by another.
 CORRECTIONS_NEED_SECOND_EDITOR = env_bool("CORRECTIONS_NEED_SECOND_EDITOR", False)
+# History keeps an editor's whole reason: a text column, never PostgreSQL's varchar(100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
@@ -125,9 +126,10 @@ class SystemTypeAdmin(Admin):
 
 
 PUBLIC_VALUE_HELP = (
-    "What the public pages show from this record changes only through a correction "
-    "(Corrections > Add: a reason and a source, shown publicly as a correction). Notes and the "
-    "source can be edited here, with history."
+    "What the public pages show from this record, its notes included, changes only through a "
+    "correction (Corrections > Add: a reason and a source; saved as a draft, previewed, then "
+    "published and listed publicly as a correction). The sources can be edited here, with "
+    "history."
 )
 
 
@@ -155,8 +157,9 @@ class AnswerInline(PublicValuesReadOnly, admin.TabularInline):
         "says_vendor_of_concern",
         "aware_of_concerns",
         "intent",
+        "notes",
     )
-    fields = [*public_fields, "source", "notes"]
+    fields = [*public_fields, "source"]
     autocomplete_fields = ["source"]
     show_change_link = True
     formfield_overrides = {
@@ -219,9 +222,10 @@ class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
         "says_vendor_of_concern",
         "aware_of_concerns",
         "intent",
+        "notes",
     )
     fieldsets = [
-        (None, {"fields": [*public_fields, "source", "notes"]}),
+        (None, {"fields": [*public_fields, "source"]}),
         (
             "Sources of single fields",
             {
@@ -258,6 +262,20 @@ class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
         ("Notes", "notes"),
         ("Source", "source__code"),
     ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "second_editor_required": settings.CORRECTIONS_NEED_SECOND_EDITOR,
+        }
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request) -> bool:
+        """With a second editor required, a new answer comes in as an import draft, which a
+        second editor publishes; entered here it would be public at once."""
+        if settings.CORRECTIONS_NEED_SECOND_EDITOR:
+            return False
+        return super().has_add_permission(request)
 
 
 @admin.register(models.PublicEvidence)

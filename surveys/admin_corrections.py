@@ -5,7 +5,7 @@ being withdrawn."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from surveys import corrections, models
 from surveys.admin_base import Admin
 from surveys.admin_drafts import CorrectionDraftsMixin
+from surveys.limits import REASON_MAX
 from surveys.values import correction_change_text, correction_new_value_text
 
 
@@ -118,22 +119,39 @@ def _instance_fields(cleaned: dict) -> dict:
 
 
 class WithdrawalForm(forms.ModelForm):
+    """Proposes a withdrawal: saved as a draft (``corrections.draft_withdrawal``), previewed,
+    then published; nothing on the correction changes until then."""
+
     class Meta:
         model = models.Correction
         fields = ["withdrawn_on", "withdrawal_reason"]
+        labels = {
+            "withdrawn_on": "Date of the withdrawal",
+            "withdrawal_reason": "Why the correction is withdrawn",
+        }
+        help_texts = {
+            "withdrawn_on": "Empty: the day the withdrawal is published.",
+            "withdrawal_reason": "Public, for ever, once the withdrawal is published. At most "
+            f"{REASON_MAX:,} characters.",
+        }
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.withdrawn_on is not None and self.has_changed():
-            raise ValidationError("A withdrawn correction stays as it is.")
-        if cleaned.get("withdrawn_on") and not (cleaned.get("withdrawal_reason") or "").strip():
-            self.add_error("withdrawal_reason", "Say why the correction is withdrawn.")
-        if cleaned.get("withdrawal_reason") and not cleaned.get("withdrawn_on"):
-            self.add_error("withdrawn_on", "Give the date the correction was withdrawn.")
+        if not self.has_changed():
+            return cleaned
+        saved = models.Correction.objects.get(pk=self.instance.pk)
         try:
-            corrections.not_in_future(cleaned.get("withdrawn_on"), "The withdrawal date")
+            corrections.check_withdrawal(
+                saved,
+                reason=cleaned.get("withdrawal_reason") or "",
+                on=cleaned.get("withdrawn_on"),
+            )
         except ValidationError as exc:
-            self.add_error("withdrawn_on", exc.messages[0])
+            self._update_errors(exc)
+        if models.WithdrawalDraft.objects.filter(correction=saved).exists():
+            raise ValidationError(
+                "A withdrawal of this correction is already waiting: publish or discard it first."
+            )
         return cleaned
 
 
@@ -205,6 +223,7 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
             "announced_on",
             "source",
             "recorded_at",
+            "published_at",
             "withdrawn_on",
             "withdrawal_reason",
         ]
@@ -213,23 +232,37 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
         if obj is None:
             return []
         fixed = ["target", "old_value", "new_value_shown", "reason", "announced_on", "source"]
-        fixed.append("recorded_at")
-        if self._withdrawn_in_database(obj) or obj.status == models.Correction.Status.DRAFT:
+        fixed += ["recorded_at", "published_at"]
+        if not self._withdrawable(obj):
             fixed += ["withdrawn_on", "withdrawal_reason"]
         return fixed
 
     @staticmethod
-    def _withdrawn_in_database(obj) -> bool:
-        """Withdrawn as saved. A refused withdrawal has already put its date on ``obj`` (the
-        form copies what it can onto the instance), which must not lock the fields that hold
-        the error."""
-        return models.Correction.objects.filter(pk=obj.pk, withdrawn_on__isnull=False).exists()
+    def _withdrawable(obj) -> bool:
+        """Published, in force as saved and with no withdrawal waiting. (A refused withdrawal
+        has already put its date on ``obj``: the form copies what it can onto the instance,
+        which must not lock the fields that hold the error.)"""
+        return (
+            models.Correction.objects.in_force()
+            .filter(pk=obj.pk, withdrawal_draft__isnull=True)
+            .exists()
+        )
 
     @admin.display(description="Corrects")
     def target(self, obj):
         if obj.finding_id:
             return finding_label(obj.finding)
         return f"{obj.answer or obj.survey_return} ({obj.get_answer_field_display()})"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["submit_label"] = (
+            "Save as draft and preview"
+            if add
+            else "Save the withdrawal as draft and preview"
+            if obj is not None and self._withdrawable(obj)
+            else ""
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def render_history_view(self, request, template, context, **kwargs):
         # The history list and title print the correction's str(), whose new value lacks
@@ -243,10 +276,13 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
         if not change:  # a draft: previewed, then published (CorrectionDraftsMixin)
             corrections.save_draft(obj, user=request.user)
             return
-        if "withdrawn_on" in form.changed_data:
-            fresh = models.Correction.objects.get(pk=obj.pk)
-            corrections.withdraw_correction(
-                fresh, reason=obj.withdrawal_reason, on=obj.withdrawn_on
+        if form.has_changed():  # a draft withdrawal; the correction itself is unchanged
+            saved = models.Correction.objects.get(pk=obj.pk)
+            corrections.draft_withdrawal(
+                saved, reason=obj.withdrawal_reason, on=obj.withdrawn_on, user=request.user
             )
             obj.refresh_from_db()
-            messages.info(request, "The correction is withdrawn; it stays on the public record.")
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            super().save_related(request, form, formsets, change)

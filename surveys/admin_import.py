@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -75,6 +76,14 @@ def _draft(token: str) -> ImportDraft | None:
         .filter(stored_name__in=[f"{token}{suffix}" for suffix in ALLOWED_SUFFIXES])
         .first()
     )
+
+
+def _locked(draft: ImportDraft | None) -> ImportDraft | None:
+    """The draft again, its row locked for this transaction; None once another request has
+    published or discarded it."""
+    if draft is None:
+        return None
+    return ImportDraft.objects.select_for_update().filter(pk=draft.pk).first()
 
 
 def _token(draft: ImportDraft) -> str:
@@ -271,49 +280,57 @@ class ImportAnswersMixin:
         return TemplateResponse(request, "admin/surveys/draft_preview.html", context)
 
     def _discard(self, request):
-        draft = _draft(request.POST.get("token", ""))
-        if draft is None:
-            messages.error(request, "That draft import no longer exists.")
-            return redirect("admin:surveys_answer_import")
-        _draft_path(draft).unlink(missing_ok=True)
-        draft._change_reason = "Draft import discarded before publication"
-        draft.delete()
+        with transaction.atomic():
+            draft = _locked(_draft(request.POST.get("token", "")))
+            if draft is None:
+                messages.error(request, "That draft import no longer exists.")
+                return redirect("admin:surveys_answer_import")
+            draft._change_reason = "Draft import discarded before publication"
+            draft.delete()
+        _draft_path(draft).unlink(missing_ok=True)  # once the row is gone for good
         messages.success(
             request, f"Discarded the draft import of {draft.filename}: nothing was written."
         )
         return redirect("admin:surveys_answer_import")
 
     def _confirm(self, request, context):
-        draft = _draft(request.POST.get("token", ""))
-        if draft is None:
-            messages.error(request, "That import has expired or was already done: upload again.")
-            return redirect("admin:surveys_answer_import")
-        if why := corrections.may_publish(draft.uploaded_by_id, request.user):
-            messages.error(request, f"Not published: {why}")
-            return redirect(f"{reverse('admin:surveys_answer_import')}?draft={_token(draft)}")
-        file_path = _draft_path(draft)
-        try:
-            with file_path.open("rb") as handle:
-                result = import_answers(
-                    handle,
-                    filename=draft.filename,
-                    change_reason=f"admin import of {draft.filename} by {request.user}",
-                    reason=draft.reason,
+        # The draft's row is locked until the import commits or rolls back: a second confirm
+        # (a double click) waits, then finds the draft gone and writes nothing.
+        with transaction.atomic():
+            draft = _locked(_draft(request.POST.get("token", "")))
+            if draft is None:
+                messages.error(
+                    request, "That import was already published or discarded: nothing was written."
                 )
-        except (OSError, ImportFileError) as exc:
-            messages.error(request, f"Nothing was imported: {exc}")
-            return redirect("admin:surveys_answer_import")
-        if not result.ok:  # the data changed since the preview: the draft stays
-            context.update(
-                result=result,
-                filename=draft.filename,
-                title=f"Preview of {draft.filename}",
-                draft=draft,
-                token=_token(draft),
-            )
-            return TemplateResponse(request, "admin/surveys/answer/import_preview.html", context)
-        file_path.unlink(missing_ok=True)
-        draft._change_reason = f"Published by {request.user}: {result.done_summary()}"
-        draft.delete()
+                return redirect("admin:surveys_answer_import")
+            if why := corrections.may_publish(draft.uploaded_by_id, request.user):
+                messages.error(request, f"Not published: {why}")
+                return redirect(f"{reverse('admin:surveys_answer_import')}?draft={_token(draft)}")
+            file_path = _draft_path(draft)
+            try:
+                with file_path.open("rb") as handle:
+                    result = import_answers(
+                        handle,
+                        filename=draft.filename,
+                        change_reason=f"admin import of {draft.filename} by {request.user}",
+                        reason=draft.reason,
+                    )
+            except (OSError, ImportFileError) as exc:
+                messages.error(request, f"Nothing was imported: {exc}")
+                return redirect("admin:surveys_answer_import")
+            if not result.ok:  # the data changed since the preview: the draft stays
+                context.update(
+                    result=result,
+                    filename=draft.filename,
+                    title=f"Preview of {draft.filename}",
+                    draft=draft,
+                    token=_token(draft),
+                )
+                return TemplateResponse(
+                    request, "admin/surveys/answer/import_preview.html", context
+                )
+            draft._change_reason = f"Published by {request.user}: {result.done_summary()}"
+            draft.delete()
+        file_path.unlink(missing_ok=True)  # once the import is committed
         messages.success(request, f"{result.done_summary()} (from {draft.filename}).")
         return redirect("admin:surveys_answer_changelist")

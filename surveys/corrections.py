@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from surveys.limits import NOTES_MAX, REASON_MAX
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -26,14 +27,17 @@ from surveys.models import (
     Return,
     Vendor,
     VendorAlias,
+    WithdrawalDraft,
 )
 from surveys.values import (
     count_text,
     intent_text,
     kind_text,
+    notes_text,
     parse_count,
     parse_intent,
     parse_kind,
+    parse_notes,
     parse_yes_no,
     vendor_names,
     vendors_text,
@@ -69,6 +73,8 @@ def value_text(field: str, value) -> str:
         return kind_text(value)
     if field == AnswerField.UNIT_COUNT:
         return count_text(value)
+    if field == AnswerField.NOTES:
+        return notes_text(value)
     return intent_text(value)
 
 
@@ -116,6 +122,10 @@ def parse_answer_value(field: str, raw: str):
         raise ValidationError(f"{raw!r} is not 'responded' or 'did not respond'.", code="invalid")
     if field == AnswerField.VENDORS:
         return _parse_vendors(raw)
+    if field == AnswerField.NOTES:
+        if len(raw.strip()) > NOTES_MAX:
+            raise ValidationError(f"Notes are at most {NOTES_MAX:,} characters.", code="invalid")
+        return parse_notes(raw)
     try:
         if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
             return parse_yes_no(raw.strip())
@@ -187,6 +197,8 @@ def check_correction(correction: Correction):
         )
     if not (correction.reason or "").strip():
         errors["reason"] = "Say why the value is being corrected."
+    elif len(correction.reason.strip()) > REASON_MAX:
+        errors["reason"] = reason_too_long(correction.reason)
     if correction.source_id is None:
         errors["source"] = "Name the publication that announced the correction."
     try:
@@ -210,6 +222,10 @@ def check_correction(correction: Correction):
     if errors:
         raise ValidationError(errors)
     return value
+
+
+def reason_too_long(reason: str) -> str:
+    return f"A reason is at most {REASON_MAX:,} characters; this one has {len(reason.strip()):,}."
 
 
 class PublishRefused(Exception):
@@ -276,11 +292,9 @@ def _apply(correction: Correction, *, user=None) -> Correction:
         answer, field = correction.answer or correction.survey_return, correction.answer_field
         source_field = dict(Answer.SOURCED_FIELDS).get(field) if correction.answer_id else None
         if source_field:  # the corrected value is stated by the correction's source
+            correction.old_source = answer.source_of(field)
             setattr(answer, source_field, correction.source)
-        set_answer_value(answer, field, value, change_reason=f"Correction: {correction.reason}")
-        if source_field and field == AnswerField.VENDORS:  # set_vendors saves only the links
-            answer._change_reason = f"Correction: {correction.reason}"
-            answer.save()
+        _write(answer, field, value, source_field, change_reason=f"Correction: {correction.reason}")
         correction.new_value = answer_value_text(answer, field)
     correction.status = Correction.Status.PUBLISHED
     correction.published_by = user
@@ -290,10 +304,21 @@ def _apply(correction: Correction, *, user=None) -> Correction:
     return correction
 
 
+def _write(answer, field: str, value, source_field: str | None, *, change_reason: str) -> None:
+    """Write a value, and the source credited for it when ``source_field`` is given."""
+    set_answer_value(answer, field, value, change_reason=change_reason)
+    if source_field and field == AnswerField.VENDORS:  # set_vendors saves only the links
+        answer._change_reason = change_reason
+        answer.save()
+
+
 @transaction.atomic
 def discard(correction: Correction, *, user=None) -> None:
     """Delete a draft before publication (its history keeps a record); a published correction
-    is never deleted, only withdrawn."""
+    is never deleted, only withdrawn. Two discards at once: the second is refused."""
+    correction = Correction.objects.select_for_update().filter(pk=correction.pk).first()
+    if correction is None:
+        raise PublishRefused("That draft was already discarded.")
     if correction.status != Correction.Status.DRAFT:
         raise PublishRefused("A published correction cannot be discarded; withdraw it instead.")
     correction._change_reason = "Draft discarded before publication"
@@ -309,30 +334,114 @@ def record_correction(correction: Correction, *, user=None) -> Correction:
     return _apply(correction, user=user)
 
 
-@transaction.atomic
-def withdraw_correction(
-    correction: Correction, *, reason: str, on: datetime.date | None = None
-) -> Correction:
-    """Withdraw a correction; it stays on record. An answer gets its old value back."""
+def check_withdrawal(correction: Correction, *, reason: str, on: datetime.date | None) -> None:
+    """Why a correction cannot be withdrawn with this reason and date (a ValidationError)."""
     if correction.withdrawn_on is not None:
         raise ValidationError("This correction has already been withdrawn.")
     if correction.status != Correction.Status.PUBLISHED:
         raise ValidationError("A draft is not withdrawn: discard it, or publish it first.")
     if not reason.strip():
         raise ValidationError({"withdrawal_reason": "Say why the correction is withdrawn."})
-    not_in_future(on, "The withdrawal date")
-    correction.withdrawn_on = on or timezone.localdate()
-    correction.withdrawal_reason = reason.strip()
-    if correction.answer_id or correction.survey_return_id:
-        answer = correction.answer or correction.survey_return
-        field = correction.answer_field
-        if answer_value_text(answer, field) == correction.new_value:  # not changed since
-            set_answer_value(
-                answer,
-                field,
-                parse_answer_value(field, correction.old_value),
-                change_reason=f"Correction withdrawn: {correction.withdrawal_reason}",
-            )
-    correction._change_reason = f"Withdrawn: {correction.withdrawal_reason}"
-    correction.save()
+    if len(reason.strip()) > REASON_MAX:
+        raise ValidationError({"withdrawal_reason": reason_too_long(reason)})
+    try:
+        not_in_future(on, "The withdrawal date")
+    except ValidationError as exc:
+        raise ValidationError({"withdrawn_on": exc.messages[0]}) from None
+
+
+@transaction.atomic
+def draft_withdrawal(
+    correction: Correction, *, reason: str, on: datetime.date | None = None, user=None
+) -> WithdrawalDraft:
+    """Propose withdrawing a published correction: nothing public changes, and the reason is
+    not public, until the withdrawal is published (``publish_withdrawal``)."""
+    correction = Correction.objects.select_for_update().get(pk=correction.pk)
+    check_withdrawal(correction, reason=reason, on=on)
+    if WithdrawalDraft.objects.filter(correction=correction).exists():
+        raise ValidationError(
+            "A withdrawal of this correction is already waiting: publish or discard it first."
+        )
+    draft = WithdrawalDraft(correction=correction, reason=reason.strip(), withdrawn_on=on)
+    draft.drafted_by = user
+    draft._change_reason = "Withdrawal drafted (not public)"
+    draft.save()
+    return draft
+
+
+def _locked_withdrawal(draft: WithdrawalDraft) -> WithdrawalDraft:
+    locked = (
+        WithdrawalDraft.objects.select_for_update()
+        .select_related("correction")
+        .filter(pk=draft.pk)
+        .first()
+    )
+    if locked is None:
+        raise PublishRefused("That withdrawal was already published or discarded.")
+    return locked
+
+
+@transaction.atomic
+def publish_withdrawal(
+    draft: WithdrawalDraft, *, user=None, check_editor: bool = True
+) -> Correction:
+    """Publish a drafted withdrawal (a second editor, where the setting asks). Two publishes
+    at once withdraw once: the second finds the draft gone and is refused."""
+    draft = _locked_withdrawal(draft)
+    if check_editor and (why := may_publish(draft, user)):
+        raise PublishRefused(why)
+    correction = withdraw_correction(
+        draft.correction, reason=draft.reason, on=draft.withdrawn_on, user=user
+    )
+    draft._change_reason = "Withdrawal published"
+    draft.delete()
     return correction
+
+
+@transaction.atomic
+def discard_withdrawal(draft: WithdrawalDraft, *, user=None) -> None:
+    """Drop a drafted withdrawal: the correction stays in force (history keeps the draft)."""
+    draft = _locked_withdrawal(draft)
+    draft._change_reason = "Withdrawal draft discarded before publication"
+    draft.delete()
+
+
+@transaction.atomic
+def withdraw_correction(
+    correction: Correction, *, reason: str, on: datetime.date | None = None, user=None
+) -> Correction:
+    """Withdraw a correction at once; it stays on record. An answer gets its old value back,
+    and the source credited for it. Editors go through ``draft_withdrawal``."""
+    locked = Correction.objects.select_for_update().get(pk=correction.pk)
+    check_withdrawal(locked, reason=reason, on=on)
+    locked.withdrawn_on = on or timezone.localdate()
+    locked.withdrawal_reason = reason.strip()
+    locked.withdrawn_by = user
+    if locked.answer_id or locked.survey_return_id:
+        _restore(locked)
+    locked._change_reason = f"Withdrawn: {locked.withdrawal_reason}"
+    locked.save()
+    correction.refresh_from_db()
+    return correction
+
+
+def _restore(correction: Correction) -> None:
+    """Put back the value (and the source credited for it) a withdrawn correction replaced,
+    unless the value has changed since."""
+    answer = correction.answer or correction.survey_return
+    field = correction.answer_field
+    if answer_value_text(answer, field) != correction.new_value:
+        return
+    source_field = dict(Answer.SOURCED_FIELDS).get(field) if correction.answer_id else None
+    if source_field and correction.old_source_id and answer.source_of(field) == correction.source:
+        old = correction.old_source
+        setattr(answer, source_field, None if old.pk == answer.source_id else old)
+    else:
+        source_field = None
+    _write(
+        answer,
+        field,
+        parse_answer_value(field, correction.old_value),
+        source_field,
+        change_reason=f"Correction withdrawn: {correction.withdrawal_reason}",
+    )

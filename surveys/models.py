@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from surveys.limits import NOTES_MAX, REASON_MAX, TEXT_MAX
+
 
 class Publication(models.Model):
     """A document that states facts: an official publication, a news report quoting one, a list."""
@@ -62,7 +64,7 @@ class Publication(models.Model):
     quotes = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="quoted_by"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -89,8 +91,8 @@ class SurveyRound(models.Model):
     year = models.PositiveSmallIntegerField(unique=True)
     invitations_sent_on = models.DateField(null=True, blank=True)
     question_count = models.PositiveSmallIntegerField(null=True, blank=True)
-    scope = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    scope = models.TextField(blank=True, max_length=TEXT_MAX)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     source = models.ForeignKey(
         Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -187,7 +189,7 @@ class Body(models.Model):
     succession_source = models.ForeignKey(
         Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -317,7 +319,7 @@ class Return(models.Model):
         "not named among the non-respondents). The source is the one it is derived from.",
     )
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -340,7 +342,7 @@ class SystemType(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(unique=True, help_text="Display order.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_MAX)
     is_survey_category = models.BooleanField(
         default=True,
         help_text="False for a grouping a source used that is not one of the survey's categories.",
@@ -393,7 +395,7 @@ class VendorConcern(models.Model):
     """A cited security or ethical concern about a vendor: which vendors count is data."""
 
     vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="concerns")
-    summary = models.TextField()
+    summary = models.TextField(max_length=TEXT_MAX)
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
     in_force_from = models.DateField(
         null=True, blank=True, help_text="Empty: no start date stated; applies to every round."
@@ -490,7 +492,7 @@ class Answer(models.Model):
     )
     aware_of_concerns = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
     intent = models.CharField(max_length=20, choices=Intent.choices, blank=True, default="")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
     operates_source = _source_field("whether the body operates it")
     kind_source = _source_field("the kind of facial recognition")
@@ -622,13 +624,13 @@ class PublishedFinding(models.Model):
     published_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="A percentage the publication printed beside a count."
     )
-    wording = models.TextField(help_text="The words of the publication.")
+    wording = models.TextField(max_length=TEXT_MAX, help_text="The words of the publication.")
     wording_is_verbatim = models.BooleanField(
         default=True,
         help_text="True: the wording is the source's own words, shown in quotation marks. "
         "False: a summary of what the source reports (no verbatim text is held), shown as such.",
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -724,6 +726,7 @@ class Correction(models.Model):
         KIND = "kind", "Kind of facial recognition"
         UNIT_COUNT = "unit_count", "Units"
         SAYS_VENDOR_OF_CONCERN = "says_vendor_of_concern", "Says it uses a vendor of concern"
+        NOTES = "notes", "Notes"
         STATUS = "status", "Response status (a return)"
 
     answer_field = models.CharField(
@@ -732,17 +735,28 @@ class Correction(models.Model):
         choices=AnswerField.choices,
         help_text="For an answer or a return: which field the correction changes.",
     )
-    old_value = models.CharField(max_length=200)
-    new_value = models.CharField(max_length=200)
+    old_value = models.TextField()
+    new_value = models.TextField()
     new_qualifier = models.CharField(
         max_length=10, choices=PublishedFinding.Qualifier.choices, blank=True
     )
-    reason = models.TextField()
+    old_source = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For an answer: the publication credited for the value before the correction "
+        "(a withdrawal credits it again).",
+    )
+    reason = models.TextField(max_length=REASON_MAX)
     announced_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="corrections")
     withdrawn_on = models.DateField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawal_reason = models.TextField(blank=True, max_length=REASON_MAX)
+    recorded_at = models.DateTimeField(
+        "drafted here", auto_now_add=True, help_text="When an editor entered it here (UTC)."
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft (not public)"
@@ -771,7 +785,15 @@ class Correction(models.Model):
         help_text="The editor who published it.",
     )
     published_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it was published here (UTC)."
+        "published here", null=True, blank=True, help_text="When it was published here (UTC)."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who published its withdrawal.",
     )
     changed_at = models.DateTimeField(
         auto_now=True, help_text="When it last changed here (published, withdrawn) (UTC)."
@@ -840,6 +862,39 @@ class Correction(models.Model):
         return self.announced_on.strftime("%-d %B %Y") if self.announced_on else "date not stated"
 
 
+class WithdrawalDraft(models.Model):
+    """A proposed withdrawal of a published correction. Nothing public changes, and its reason
+    is not public, until an editor publishes it (a second editor, where the setting asks)."""
+
+    correction = models.OneToOneField(
+        Correction, on_delete=models.CASCADE, related_name="withdrawal_draft"
+    )
+    withdrawn_on = models.DateField(
+        null=True, blank=True, help_text="The withdrawal's date. Empty: the day it is published."
+    )
+    reason = models.TextField(
+        max_length=REASON_MAX, help_text="Why the correction is withdrawn. Public once published."
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who proposed it.",
+    )
+    drafted_at = models.DateTimeField("drafted here", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="withdrawal_draft_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft withdrawal of correction {self.correction_id}"
+
+
 class PublicEvidence(models.Model):
     """A dated public fact about a body that is not a survey answer: a force's own page, a
     court judgment, a news or supplier's report. Shown apart; never counted in a statistic."""
@@ -859,7 +914,9 @@ class PublicEvidence(models.Model):
     vendor = models.ForeignKey(
         Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
     )
-    summary = models.TextField(help_text="What the source says, in the dashboard's words.")
+    summary = models.TextField(
+        max_length=TEXT_MAX, help_text="What the source says, in the dashboard's words."
+    )
     occurred_on = models.DateField(help_text="When it happened (or began).")
     date_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
@@ -867,7 +924,7 @@ class PublicEvidence(models.Model):
     occurred_until = models.DateField(null=True, blank=True, help_text="When it ended, if stated.")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="evidence")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
     history = HistoricalRecords()
 
     class Meta:
@@ -932,7 +989,9 @@ class CommissionerTerm(models.Model):
         max_length=5, choices=Publication.DatePrecision.choices, default="day"
     )
     ends_on = models.DateField(null=True, blank=True, help_text="Empty: continues, or not stated.")
-    summary = models.TextField(help_text="What the source says about this period.")
+    summary = models.TextField(
+        max_length=TEXT_MAX, help_text="What the source says about this period."
+    )
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 
@@ -1001,7 +1060,9 @@ class ImportDraft(models.Model):
 
     filename = models.CharField(max_length=255)
     stored_name = models.CharField(max_length=100, unique=True, help_text="File in var/imports.")
-    reason = models.TextField(blank=True, help_text="Published with each correction it makes.")
+    reason = models.TextField(
+        blank=True, max_length=REASON_MAX, help_text="Published with each correction it makes."
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

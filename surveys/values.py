@@ -14,6 +14,7 @@ NO = {"no", "n", "false", "0"}
 UNKNOWN = {"", "unknown", "not known", "n/a", "na"}
 VENDOR_SEPARATOR = ";"
 NO_VENDORS = "none stated"
+NO_NOTES = "no notes"
 
 
 def parse_yes_no(value: str) -> bool | None:
@@ -76,6 +77,16 @@ def parse_count(value: str) -> int | None:
 
 def count_text(value: int | None) -> str:
     return "not stated" if value is None else str(value)
+
+
+def notes_text(value: str) -> str:
+    return value or NO_NOTES
+
+
+def parse_notes(value: str) -> str:
+    """Notes as a correction gives them; blank or "no notes" is none."""
+    text = value.strip()
+    return "" if text.casefold() == NO_NOTES else text
 
 
 def vendor_names(text: str) -> list[str]:

@@ -155,7 +155,10 @@ def test_editor_withdraws_a_correction(real_data, client, editor):
     response = client.post(
         url, {"withdrawn_on": "2025-01-02", "withdrawal_reason": "Synthetic test withdrawal"}
     )
-    assert response.status_code == 302
+    assert response["Location"] == f"/admin/surveys/correction/{c.pk}/withdrawal/preview/"
+    c.refresh_from_db()
+    assert c.withdrawn_on is None  # a draft withdrawal: still in force
+    client.post(f"/admin/surveys/correction/{c.pk}/withdrawal/publish/")
     c.refresh_from_db()
     assert str(c.withdrawn_on) == "2025-01-02"
     assert c.new_value == "0" and c.reason.startswith(

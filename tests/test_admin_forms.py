@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.utils import timezone
 
 from surveys import corrections
 from surveys.models import Correction, PublishedFinding
@@ -51,17 +52,21 @@ def test_a_withdrawal_without_reason_shows_the_error_and_stays_editable(
 
     response = client.post(url, {"withdrawn_on": "2024-06-01", "withdrawal_reason": "Wrong"})
     assert response.status_code == 302
+    client.post(f"/admin/surveys/correction/{anpr_correction.pk}/withdrawal/publish/")
     anpr_correction.refresh_from_db()
     assert str(anpr_correction.withdrawn_on) == "2024-06-01"
     page = client.get(url).content.decode()
     assert 'name="withdrawn_on"' not in page and 'name="withdrawal_reason"' not in page
 
 
-def test_a_reason_without_date_names_the_date(anpr_correction, client, editor):
+def test_a_withdrawal_without_date_takes_the_day_it_is_published(anpr_correction, client, editor):
     url = f"/admin/surveys/correction/{anpr_correction.pk}/change/"
-    page = client.post(url, {"withdrawn_on": "", "withdrawal_reason": "Wrong"}).content.decode()
-    assert "Give the date the correction was withdrawn." in page
-    assert 'name="withdrawn_on"' in page
+    client.post(url, {"withdrawn_on": "", "withdrawal_reason": "Wrong"})
+    anpr_correction.refresh_from_db()
+    assert anpr_correction.withdrawn_on is None
+    client.post(f"/admin/surveys/correction/{anpr_correction.pk}/withdrawal/publish/")
+    anpr_correction.refresh_from_db()
+    assert anpr_correction.withdrawn_on == timezone.localdate()
 
 
 def autocomplete(client, term: str) -> list[str]:
