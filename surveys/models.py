@@ -736,7 +736,7 @@ class Correction(models.Model):
         help_text="For an answer or a return: which field the correction changes.",
     )
     old_value = models.TextField()
-    new_value = models.TextField()
+    new_value = models.TextField(max_length=NOTES_MAX)
     new_qualifier = models.CharField(
         max_length=10, choices=PublishedFinding.Qualifier.choices, blank=True
     )

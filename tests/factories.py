@@ -67,3 +67,15 @@ def answer(survey_return: Return, system_type: SystemType, *, vendors=(), **fiel
     for v in vendors:
         AnswerVendor.objects.create(answer=obj, vendor=v)
     return obj
+
+
+def account(name: str, group: str | None = None, **fields):
+    """A staff account, in a role's group (surveys.roles.EDITORS or VIEWERS) when given."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        name, password="a-long-test-password-123", is_staff=True, **fields
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user

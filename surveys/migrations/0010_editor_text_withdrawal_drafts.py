@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="correction",
             name="new_value",
-            field=models.TextField(),
+            field=models.TextField(max_length=5000),
         ),
         migrations.AlterField(
             model_name="correction",
@@ -245,7 +245,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalcorrection",
             name="new_value",
-            field=models.TextField(),
+            field=models.TextField(max_length=5000),
         ),
         migrations.AlterField(
             model_name="historicalcorrection",
