@@ -70,7 +70,7 @@ def apply(draft: KeyFindingDraft, *, change_reason: str, user=None) -> KeyFindin
 @transaction.atomic
 def publish(draft: KeyFindingDraft, *, user) -> KeyFinding | None:
     locked = (
-        KeyFindingDraft.objects.select_for_update()
+        KeyFindingDraft.objects.select_for_update(of=("self",))
         .select_related("finding", "drafted_by")
         .filter(pk=draft.pk)
         .first()
