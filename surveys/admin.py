@@ -12,7 +12,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
-from surveys import admin_corrections, loading, models  # noqa: F401 (admin_corrections registers)
+from surveys import (  # noqa: F401 (admin_corrections and admin_key_findings register)
+    admin_corrections,
+    admin_key_findings,
+    loading,
+    models,
+)
 from surveys.admin_base import Admin
 from surveys.admin_import import ImportAnswersMixin
 
@@ -298,24 +303,6 @@ class PublicEvidenceAdmin(Admin):
         ("Until", "occurred_until"),
         ("Kind", "get_kind_display"),
         ("Source", "source__code"),
-    ]
-
-
-@admin.register(models.KeyFinding)
-class KeyFindingAdmin(Admin):
-    """The overview's "Key findings": which published findings, in what order, in what words."""
-
-    list_display = ["position", "sentence", "finding"]
-    list_display_links = ["sentence"]
-    list_editable = ["position"]
-    list_filter = ["finding__survey_round"]
-    list_select_related = ["finding__publication", "finding__survey_round"]
-    search_fields = ["sentence", "finding__key", "finding__wording"]
-    autocomplete_fields = ["finding"]
-    export_fields = [
-        ("Position", "position"),
-        ("Sentence", "sentence"),
-        ("Finding", "finding__key"),
     ]
 
 

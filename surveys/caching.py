@@ -147,10 +147,24 @@ def _watched() -> set:
     if not _WATCHED:
         from django.apps import apps
 
-        from surveys.models import DataVersion, ImportDraft, ReferenceLoad, ReferenceRecord
+        from surveys.models import (
+            DataVersion,
+            ImportDraft,
+            KeyFindingDraft,
+            WithdrawalDraft,
+            ReferenceLoad,
+            ReferenceRecord,
+        )
 
-        # not shown anywhere (a draft import is the editors' until it is published)
-        bookkeeping = {DataVersion, ReferenceLoad, ReferenceRecord, ImportDraft}
+        # not shown anywhere (a draft is the editors' until it is published)
+        bookkeeping = {
+            DataVersion,
+            ReferenceLoad,
+            ReferenceRecord,
+            ImportDraft,
+            KeyFindingDraft,
+            WithdrawalDraft,
+        }
         _WATCHED.update(
             m
             for m in apps.get_app_config("surveys").get_models()

@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 
-from surveys.models import KeyFinding, PublishedFinding
+from surveys.models import KeyFinding, KeyFindingDraft, PublishedFinding
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,14 @@ def test_a_sentence_needs_exactly_one_value_place():
         with pytest.raises(ValidationError):
             KeyFinding(finding=finding, position=1, sentence=sentence).clean()
     KeyFinding(finding=finding, position=1, sentence="{value} bodies.").clean()
+
+
+def test_a_drafted_sentence_follows_the_same_rule():
+    finding = PublishedFinding(key="x")
+    for sentence in ("No value here.", "{value} and {value}", "{value} {other}"):
+        with pytest.raises(ValidationError):
+            KeyFindingDraft(finding=finding, position=1, sentence=sentence).clean()
+    KeyFindingDraft(finding=finding, position=1, sentence="{value} bodies.").clean()
 
 
 def test_every_badge_says_what_it_means_where_it_appears(real_data, client):

@@ -56,6 +56,7 @@ def test_every_survey_table_is_downloaded():
             "ReferenceLoad",
             "ImportDraft",
             "WithdrawalDraft",
+            "KeyFindingDraft",
         )
     }
     assert survey_models == set(opendata.TABLES.values())
