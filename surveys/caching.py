@@ -151,9 +151,9 @@ def _watched() -> set:
             DataVersion,
             ImportDraft,
             KeyFindingDraft,
-            WithdrawalDraft,
             ReferenceLoad,
             ReferenceRecord,
+            WithdrawalDraft,
         )
 
         # not shown anywhere (a draft is the editors' until it is published)
