@@ -300,7 +300,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Where the site is served: the base of the password links that `manage.py add_editor` prints.
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+SITE_URL = os.environ.get("SITE_URL", "")  # unset: http://127.0.0.1:PORT, as `make run` serves
 
 # Admin imports of per-body answers: size limit and where a previewed file waits.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
