@@ -267,7 +267,13 @@ LOGGING = {
     "formatters": {"json": {"()": "obscc.logs.JsonFormatter"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers replaced: runserver's access lines and, with DEBUG, errors go
+        # through the JSON handler too, which hides secret paths (obscc.logs).
+        "django": {"level": "INFO"},
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
 }
 
 # The read-only JSON API (surveys/api.py).
