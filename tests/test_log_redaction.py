@@ -25,8 +25,8 @@ ROUTE = "/admin/password-set/<uidb64>/<token>/"
 
 # Routes with a part that looks like a secret, judged not to be one, and why.
 NOT_SECRET = {
-    # A random id of an uploaded draft: it opens nothing without an editor's login and the
-    # import permission, and the draft's page names it to every editor anyway.
+    # A random id of an uploaded draft, not a credential: its page needs an editor's login and
+    # the import permission, like every other admin page.
     "admin:surveys_answer_import_draft",
     # The public keys of published findings and evidence in the open API.
     "publishedfinding-detail",
