@@ -43,11 +43,12 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # An account (none exists by default). `make admin ADMIN_USER=alice ADMIN_EMAIL=a@example.org`
-# makes an editor and prints a one-time link to set the password (no terminal needed);
+# makes an editor and prints a one-time link to set the password, for SITE_URL when set, else
+# for http://127.0.0.1:$(PORT) as `make run` serves (no terminal needed);
 # `make admin` alone, in a terminal, creates a superuser interactively.
 admin: setup
 	@if [ -n "$(ADMIN_USER)" ]; then \
-	  $(PY) manage.py add_editor "$(ADMIN_USER)" "$(ADMIN_EMAIL)"; \
+	  $(PY) manage.py add_editor "$(ADMIN_USER)" "$(ADMIN_EMAIL)" --port "$(PORT)"; \
 	elif [ -t 0 ]; then \
 	  $(PY) manage.py createsuperuser; \
 	else \

@@ -20,6 +20,7 @@ max_requests = 2000
 max_requests_jitter = 200
 # Logs to stdout; the access log has no query strings or cookies (paths only).
 accesslog = "-"
+logger_class = "obscc.logs.AccessLogger"  # a secret path (a password link) shows as its route
 errorlog = "-"
 access_log_format = (
     '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'

@@ -269,7 +269,13 @@ LOGGING = {
     "formatters": {"json": {"()": "obscc.logs.JsonFormatter"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own handlers replaced: runserver's access lines and, with DEBUG, errors go
+        # through the JSON handler too, which hides secret paths (obscc.logs).
+        "django": {"level": "INFO"},
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
 }
 
 # The read-only JSON API (surveys/api.py).
@@ -302,7 +308,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Where the site is served: the base of the password links that `manage.py add_editor` prints.
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+SITE_URL = os.environ.get("SITE_URL", "")  # unset: http://127.0.0.1:PORT, as `make run` serves
 
 # Admin imports of per-body answers: size limit and where a previewed file waits.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

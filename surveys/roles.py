@@ -6,6 +6,7 @@ No account exists by default; ``manage.py add_editor`` makes one.
 from __future__ import annotations
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
@@ -45,6 +46,12 @@ def has_role(user) -> bool:
     return user.is_superuser or user.groups.filter(name__in=ADMIN_GROUPS).exists()
 
 
+class AccountExists(ValueError):
+    def __init__(self, account):
+        self.account = account
+        super().__init__(f"An account named {account.username!r} already exists; nothing changed.")
+
+
 def create_editor(*, username: str, email: str, viewer: bool = False):
     """A new staff account in Editors (or Viewers) with no usable password yet.
 
@@ -52,7 +59,7 @@ def create_editor(*, username: str, email: str, viewer: bool = False):
     User = get_user_model()
     taken = User.objects.filter(username__iexact=username).first()
     if taken is not None:
-        raise ValueError(f"An account named {taken.username!r} already exists; nothing changed.")
+        raise AccountExists(taken)
     with transaction.atomic():
         user = User(username=username, email=email, is_staff=True)
         user.set_unusable_password()
@@ -73,3 +80,42 @@ def password_set_link(user, *, base_url: str) -> str:
         },
     )
     return base_url.rstrip("/") + path
+
+
+def needs_reset(user) -> str | None:
+    """Why a link for this account must be asked for as a reset, or None.
+
+    A link sets a password without knowing the old one, so for an account that has a password
+    (or a superuser, with every power) it must be a deliberate reset, never a slip."""
+    if user.is_superuser:
+        return f"{user.username!r} is a superuser"
+    if user.has_usable_password():
+        return f"{user.username!r} already has a password"
+    return None
+
+
+def new_password_link(user, *, base_url: str, reset: bool = False) -> str:
+    """A new one-time link for an existing account, and every earlier link stops working.
+
+    The account gets a new unusable password (a fresh random hash); the token is bound to the
+    hash, so earlier links no longer match (and a reset password, and its sessions, end).
+    Without ``reset``, refuses an account for which ``needs_reset`` gives a reason."""
+    reason = needs_reset(user)
+    if reason and not reset:
+        raise ValueError(f"{reason}; nothing changed.")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return password_set_link(user, base_url=base_url)
+
+
+def link_base(*, base_url: str | None, port: int) -> tuple[str, str]:
+    """Where the link points, and why: ``base_url`` when given, else ``SITE_URL`` when set,
+    else where ``make run`` serves on this ``port``."""
+    if base_url:
+        return base_url.rstrip("/"), "--base-url"
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/"), "SITE_URL"
+    return (
+        f"http://127.0.0.1:{port}",
+        f"PORT {port}, where make run serves; set SITE_URL for the public address",
+    )
