@@ -7,15 +7,14 @@ and a correction ends by being withdrawn. Every change is kept by django-simple-
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps as django_apps
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
-from surveys import (  # noqa: F401 (admin_corrections and admin_key_findings register)
+# admin_corrections, admin_key_findings and admin_reference register their desks
+from surveys import (  # noqa: F401
     admin_corrections,
     admin_key_findings,
-    loading,
+    admin_reference,
     models,
 )
 from surveys.admin_base import Admin
@@ -327,74 +326,3 @@ class VendorConcernAdmin(Admin):
     list_select_related = ["vendor", "source"]
     search_fields = ["vendor__name", "summary"]
     autocomplete_fields = ["vendor", "source"]
-
-
-class HasConflicts(admin.SimpleListFilter):
-    title = "conflicts"
-    parameter_name = "conflicts"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Waiting for an editor"), ("no", "None")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(conflicts={})
-        if self.value() == "no":
-            return queryset.filter(conflicts={})
-        return queryset
-
-
-@admin.register(models.ReferenceRecord)
-class ReferenceRecordAdmin(admin.ModelAdmin):
-    """Reference data conflicts: a value the files changed that was also changed here.
-
-    The load kept the database's value. An editor takes the file's value or keeps the
-    database's; either way the next load does not ask again.
-    """
-
-    list_display = ["model", "key", "conflict"]
-    list_filter = [HasConflicts, "model"]
-    search_fields = ["key"]
-    actions = ["take_file_value", "keep_database_value"]
-    readonly_fields = ["model", "key", "object_id", "loaded", "conflicts", "updated_at"]
-
-    @admin.display(description="Database value → file value")
-    def conflict(self, obj):
-        if not obj.conflicts:
-            return "—"
-        current = django_apps.get_model(obj.model).objects.filter(pk=obj.object_id).first()
-        return "; ".join(
-            f"{name}: {getattr(current, name, None)!r} → {value!r}"
-            for name, value in obj.conflicts.items()
-        )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.action(
-        description="Take the files' value for the selected conflicts",
-        permissions=["change"],
-    )
-    def take_file_value(self, request, queryset):
-        self._resolve(request, queryset, take_file=True)
-
-    @admin.action(
-        description="Keep the database's value for the selected conflicts",
-        permissions=["change"],
-    )
-    def keep_database_value(self, request, queryset):
-        self._resolve(request, queryset, take_file=False)
-
-    def _resolve(self, request, queryset, *, take_file: bool) -> None:
-        resolved = 0
-        for record in queryset.exclude(conflicts={}):
-            try:
-                loading.resolve_conflict(record, take_file=take_file)
-            except ValidationError as exc:
-                messages.error(request, f"{record}: {'; '.join(exc.messages)}")
-            else:
-                resolved += 1
-        messages.info(request, f"{resolved} conflict(s) resolved.")

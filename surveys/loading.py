@@ -9,26 +9,24 @@ database's (D):
 - F != L and D == L: the file changed and nobody changed the database: D becomes F.
 - F != L and D == F: both agree already: L becomes F.
 - F != L and D != L and D != F: both changed: a conflict. D is kept; F waits in the record's
-  ``conflicts`` until an editor takes it or keeps D (admin, "Reference data conflicts").
+  ``conflicts`` until an editor takes it or keeps D (admin, "Reference data conflicts"; a
+  value the public sees is taken only as a correction draft: ``surveys.reference_conflicts``).
 
 A row the files add is created; a row loaded before and deleted in the database since is not
 recreated. A database loaded before records existed is adopted: rows are matched by their
 natural key and any field that differs from the file is a conflict. A second run with the same
-files writes nothing at all. Every change is written to history with a reason.
+files writes nothing at all. Every change is written to history with a reason. What a load
+says (``LoadReport``) is in ``surveys.reference_report``.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
-from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
-from django.apps import apps
 from django.db import models, transaction
 from django.utils.text import slugify
 
@@ -53,62 +51,20 @@ from surveys.models import (
     VendorAlias,
     VendorConcern,
 )
+from surveys.reference_conflicts import resolve_conflict  # noqa: F401 (the admin's entry)
+from surveys.reference_report import (
+    Difference,
+    EditorsWork,
+    LoadReport,
+    comparable,
+    explain,
+    field_value,
+)
 from surveys.roles import ensure_roles
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CHANGE_REASON = "load_obscc: reference data files"
 UPDATE_REASON = "load_obscc: the reference data files changed this value"
-
-
-@dataclass(frozen=True)
-class Difference:
-    """A field where the database and the reference files disagree."""
-
-    record: str
-    field: str
-    database: Any
-    file: Any
-
-    def __str__(self) -> str:
-        return f"{self.record}, {self.field}: database {self.database!r}, file {self.file!r}"
-
-
-@dataclass
-class LoadReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    kept: list[Difference] = field(default_factory=list)
-    conflicts: list[Difference] = field(default_factory=list)
-    not_recreated: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-    def lines(self) -> list[str]:
-        names = sorted(set(self.created) | set(self.updated))
-        lines = [
-            f"{name}: {self.created[name]} created, {self.updated[name]} updated" for name in names
-        ]
-        if not names:
-            lines.append("Nothing to change: the reference files add nothing new.")
-        if self.kept:
-            lines.append(
-                f"Kept {len(self.kept)} value(s) changed in the database since they were loaded "
-                "(the files never overwrite them):"
-            )
-            lines += [f"  {difference}" for difference in self.kept]
-        if self.not_recreated:
-            lines.append(f"Not recreated, deleted in the database: {len(self.not_recreated)}")
-            lines += [f"  {record}" for record in self.not_recreated]
-        if self.conflicts:
-            lines.append(
-                f"{len(self.conflicts)} conflict(s), not applied: the file changed a value that "
-                "was also changed in the database. An editor decides (admin: Reference data "
-                "conflicts):"
-            )
-            lines += [f"  {difference}" for difference in self.conflicts]
-        return lines
 
 
 class DataFileError(Exception):
@@ -123,27 +79,11 @@ def read_data(name: str, data_dir: Path = DATA_DIR) -> Any:
         raise DataFileError(f"{path}: {exc}") from exc
 
 
-def comparable(value: Any) -> Any:
-    """A value as stored in a record's JSON and compared with it."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float | Decimal):
-        return f"{Decimal(str(value)).normalize():f}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _field_value(obj: models.Model, name: str) -> Any:
-    field_ = obj._meta.get_field(name)
-    if field_.is_relation:
-        return getattr(obj, field_.attname)
-    return comparable(getattr(obj, name))
-
-
 MISSING = object()
+
+
+def difference(obj: models.Model, record: str, name: str, database: Any, file: Any) -> Difference:
+    return Difference.of(type(obj), obj.pk, record, name, database, file)
 
 
 class Loader:
@@ -206,7 +146,7 @@ class Loader:
         loaded, conflicts = dict(record.loaded), dict(record.conflicts)
         changes = []
         for field_name, file_value in wanted.items():
-            database = _field_value(obj, field_name)
+            database = field_value(obj, field_name)
             last = loaded.get(field_name, MISSING)
             if last is MISSING and database in (None, ""):
                 last = database  # the files had not described it: filling a gap is no edit
@@ -214,7 +154,7 @@ class Loader:
                 loaded[field_name] = file_value
                 conflicts.pop(field_name, None)
             elif file_value == last:
-                self.report.kept.append(Difference(name, field_name, database, file_value))
+                self.report.kept.append(difference(obj, name, field_name, database, file_value))
             elif database == last:
                 setattr(obj, field_name, values[field_name])
                 changes.append(field_name)
@@ -222,7 +162,9 @@ class Loader:
                 conflicts.pop(field_name, None)
             else:
                 conflicts[field_name] = file_value
-                self.report.conflicts.append(Difference(name, field_name, database, file_value))
+                self.report.conflicts.append(
+                    difference(obj, name, field_name, database, file_value)
+                )
         if changes:
             obj._change_reason = UPDATE_REASON
             obj.save()
@@ -259,6 +201,8 @@ class Loader:
             self.load_commissioner()
             self.load_key_findings()
             ensure_roles()
+            explain(self.report.kept + self.report.conflicts)
+            self.report.editors = EditorsWork.count()
             if self.report.changed:
                 ReferenceLoad.objects.create(
                     files_digest=digest, summary="\n".join(self.report.lines())
@@ -583,20 +527,3 @@ def files_digest(data_dir: Path = DATA_DIR) -> str:
 
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     return Loader(data_dir).run()
-
-
-def resolve_conflict(record: ReferenceRecord, *, take_file: bool) -> None:
-    """An editor's decision on a conflict: take the file's values, or keep the database's.
-    Either way the file's values count as loaded, so the next load does not ask again."""
-    model = apps.get_model(record.model)
-    obj = model.objects.get(pk=record.object_id)
-    if take_file:
-        for name, value in record.conflicts.items():
-            field_ = obj._meta.get_field(name)
-            setattr(obj, field_.attname, value)
-        obj._change_reason = "Reference data conflict: an editor took the files' value"
-        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in record.conflicts])
-        obj.save()
-    record.loaded = {**record.loaded, **record.conflicts}
-    record.conflicts = {}
-    record.save()

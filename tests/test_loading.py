@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from surveys import corrections
+from surveys.importing import import_answers
 from surveys.models import (
     Answer,
     Body,
@@ -203,7 +205,63 @@ def test_loading_keeps_an_edited_value_and_says_so(real_data):
     out = io.StringIO()
     call_command("load_obscc", stdout=out)
     assert "Nothing to change" in out.getvalue()
-    assert "body kent, region: database 'Edited by an editor', file 'South East'" in out.getvalue()
+    assert "body kent, region: 'Edited by an editor' here, 'South East' in the files" in (
+        out.getvalue()
+    )
     body.refresh_from_db()
     assert body.region == "Edited by an editor"
     assert body.history.count() == history
+
+
+def answer_of(slug: str, system_type: str) -> Answer:
+    return Answer.objects.get(survey_return__body__slug=slug, system_type__slug=system_type)
+
+
+def test_a_restart_says_in_one_line_what_editors_entered_and_lists_each_value_once(real_data):
+    update = Publication.objects.get(code="PR2023-UPDATE")
+    drones = corrections.record_correction(
+        Correction(
+            answer=answer_of("west-yorkshire", "drones"),
+            answer_field="unit_count",
+            new_value="25",
+            reason="A later statement gives 25 drones.",
+            source=update,
+        )
+    )
+    bedfordshire = answer_of("bedfordshire", "cctv-unspecified")
+    withdrawn = corrections.record_correction(
+        Correction(
+            answer=bedfordshire,
+            answer_field="operates",
+            new_value="no",
+            reason="Entered by mistake.",
+            source=bedfordshire.source_of("operates"),
+        )
+    )
+    corrections.withdraw_correction(withdrawn, reason="It was a mistake.")
+    imported = import_answers(
+        io.BytesIO(b"body,round,system_type,operates,source\nkent,2022,drones,yes,FOI0323\n"),
+        filename="answers.csv",
+    )
+    assert imported.ok
+    met = answer_of("metropolitan-police", "facial-recognition")
+    met.notes = "An editor's long note on the Met's live facial recognition. " * 5
+    met.save()
+
+    out = io.StringIO()
+    call_command("load_obscc", stdout=out)
+    lines = out.getvalue().splitlines()
+
+    assert lines[:2] == [
+        "Nothing to change: the reference files add nothing new.",
+        "Kept 2 corrections, 1 withdrawal, 1 added answer and 1 edited value entered by "
+        "editors; the files never overwrite them:",
+    ]
+    assert sorted(lines[2:]) == [
+        "  answer metropolitan-police/2022/facial-recognition, notes: 'An editor’s long note on "
+        "the Met’s live…' here, 'Said in its 2022 return that it uses…' in the files".replace(
+            "’", "'"
+        ),
+        f"  answer west-yorkshire/2022/drones, unit_count: 25 here (under correction "
+        f"#{drones.pk} in force: 20 → 25), 20 in the files",
+    ]

@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Load the real survey data (bodies, rounds, publications, returns, vendors, findings, "
         "corrections) from surveys/data/. The files seed an empty database; afterwards a load "
         "adds what the files add and changes a value only where the files changed it and "
-        "nobody changed it in the database since. Conflicts are listed, never applied."
+        "nobody changed it in the database since. Conflicts are listed, never applied; an editor "
+        "settles them in the admin (Reference records)."
     )
 
     def add_arguments(self, parser):
