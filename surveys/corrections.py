@@ -292,7 +292,7 @@ def _apply(correction: Correction, *, user=None) -> Correction:
         answer, field = correction.answer or correction.survey_return, correction.answer_field
         source_field = dict(Answer.SOURCED_FIELDS).get(field) if correction.answer_id else None
         if source_field:  # the corrected value is stated by the correction's source
-            correction.old_source = answer.source_of(field)
+            correction.old_source = getattr(answer, source_field)  # None: the answer's
             setattr(answer, source_field, correction.source)
         _write(answer, field, value, source_field, change_reason=f"Correction: {correction.reason}")
         correction.new_value = answer_value_text(answer, field)
@@ -433,9 +433,8 @@ def _restore(correction: Correction) -> None:
     if answer_value_text(answer, field) != correction.new_value:
         return
     source_field = dict(Answer.SOURCED_FIELDS).get(field) if correction.answer_id else None
-    if source_field and correction.old_source_id and answer.source_of(field) == correction.source:
-        old = correction.old_source
-        setattr(answer, source_field, None if old.pk == answer.source_id else old)
+    if source_field and answer.source_of(field) == correction.source:
+        setattr(answer, source_field, correction.old_source)  # None: the answer's source
     else:
         source_field = None
     _write(

@@ -746,8 +746,8 @@ class Correction(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For an answer: the publication credited for the value before the correction "
-        "(a withdrawal credits it again).",
+        help_text="For an answer: the publication credited for the field's value before the "
+        "correction (a withdrawal credits it again); empty: the answer's own source.",
     )
     reason = models.TextField(max_length=REASON_MAX)
     announced_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")

@@ -38,7 +38,7 @@ def credit_old_sources(apps, schema_editor):
                 break
             seen_own = version.history_change_reason == f"Correction: {correction.reason}"
         if before is not None:
-            source_id = getattr(before, SOURCED[correction.answer_field]) or before.source_id
+            source_id = getattr(before, SOURCED[correction.answer_field])  # None: the answer's
             Correction.objects.filter(pk=correction.pk).update(old_source_id=source_id)
 
 
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             name="old_source",
             field=models.ForeignKey(
                 blank=True,
-                help_text="For an answer: the publication credited for the value before the correction (a withdrawal credits it again).",
+                help_text="For an answer: the publication credited for the field's value before the correction (a withdrawal credits it again); empty: the answer's own source.",
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 db_constraint=False,
-                help_text="For an answer: the publication credited for the value before the correction (a withdrawal credits it again).",
+                help_text="For an answer: the publication credited for the field's value before the correction (a withdrawal credits it again); empty: the answer's own source.",
                 null=True,
                 on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
