@@ -265,11 +265,16 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def render_history_view(self, request, template, context, **kwargs):
-        # The history list and title print the correction's str(), whose new value lacks
-        # its qualifier; name each version with its qualified values instead.
-        for record in context["page_obj"].object_list:
-            record.history_object = self.correction(record.history_object)
-        context["title"] = f"View history: {self.correction(context['object'])}"
+        """Name each version as the list of corrections does (what it corrects, and its old
+        and new values with their qualifiers) instead of str(), which starts with the whole
+        wording of the finding. One method renders both pages: the history, which lists a
+        page of versions, and one version's page, which shows that version alone."""
+        if "page_obj" in context:
+            for record in context["page_obj"].object_list:
+                record.history_object = self.correction(record.history_object)
+            context["title"] = f"View history: {self.correction(context['object'])}"
+        else:
+            context["title"] = f"View {self.correction(context['original'])}"
         return super().render_history_view(request, template, context, **kwargs)
 
     def save_model(self, request, obj, form, change):

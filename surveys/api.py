@@ -450,8 +450,17 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
+    """A correction's dates say what each one is: ``announced_on`` is the source's,
+    ``published_at`` and ``recorded_at`` this dashboard's."""
+
     finding = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
     source = PublicationRef()
+    published_at = serializers.DateTimeField(
+        source="published_here_at",
+        read_only=True,
+        help_text="When the correction was published on this dashboard: from then on the "
+        "public figures show it. Not the source's date (`announced_on`).",
+    )
 
     class Meta:
         model = Correction
@@ -467,8 +476,22 @@ class CorrectionSerializer(serializers.ModelSerializer):
             "source",
             "withdrawn_on",
             "withdrawal_reason",
+            "published_at",
             "recorded_at",
         ]
+        extra_kwargs = {
+            "announced_on": {
+                "help_text": "The date the source (`source`) announced the correction; null "
+                "when it does not say."
+            },
+            "withdrawn_on": {
+                "help_text": "The date the correction was withdrawn; null while it is in force."
+            },
+            "recorded_at": {
+                "help_text": "When the correction was first entered on this dashboard, usually "
+                "as a draft that the public did not see until `published_at`."
+            },
+        }
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -3,15 +3,38 @@
 An entry's <updated> is when the correction last changed here (published, then perhaps
 withdrawn), and the feed's own <updated> is the latest of those, so that a feed reader
 sees a withdrawal as news. Drafts never appear.
+
+An entry's <id> is a tag URI (RFC 4151), ``tag:<host>,2026:correction-<pk>``: the host is
+the site's own (SITE_URL), not the one the feed was read at, and the date is fixed (the year
+the entries were first tagged) rather than taken from the correction, whose times are set
+anew if the database is ever built again from the data files. So the id never changes.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.timezone import localtime
 
+from surveys.models import Correction
 from surveys.selectors import corrections_list
 from surveys.values import correction_change_text
+
+
+def tagging_authority(request) -> str:
+    """The host that names the entries: SITE_URL's, else (SITE_URL empty) the request's."""
+    return urlsplit(settings.SITE_URL).hostname or split_domain_port(request.get_host())[0]
+
+
+TAGGED_SINCE = "2026"
+
+
+def entry_id(correction: Correction, authority: str) -> str:
+    return f"tag:{authority},{TAGGED_SINCE}:correction-{correction.pk}"
 
 
 class CorrectionsFeed(Feed):
@@ -20,19 +43,29 @@ class CorrectionsFeed(Feed):
     subtitle = "Every correction to a published figure or a body's answer, and every withdrawal."
     author_name = "OBSCC survey dashboard"
 
+    def get_object(self, request, *args, **kwargs) -> str:
+        return tagging_authority(request)
+
     def link(self):
         return reverse("surveys:corrections")
 
-    def items(self):
+    def items(self, authority):
         # The latest changes first: a withdrawal brings an old correction back to the top.
-        return corrections_list().order_by("-changed_at", "-pk")[:50]
+        entries = list(corrections_list().order_by("-changed_at", "-pk")[:50])
+        for entry in entries:
+            entry.entry_id = entry_id(entry, authority)
+        return entries
 
     def item_title(self, item):
         prefix = "Withdrawn: " if item.withdrawn_on else ""
         return f"{prefix}{item.target_label}: {correction_change_text(item)}"
 
     def item_description(self, item):
-        text = f"{item.reason} Source: {item.source.code} ({item.source.title})."
+        announced = f"on {item.announced_display}" if item.announced_on else "(date not stated)"
+        text = (
+            f"{item.reason} Announced by {item.source.code} ({item.source.title}) {announced}; "
+            f"published here on {localtime(item.published_here_at):%-d %B %Y}."
+        )
         if item.withdrawn_on:
             text += f" Withdrawn on {item.withdrawn_on:%-d %B %Y}: {item.withdrawal_reason}"
         # Atom's <summary type="html"> holds HTML: the plain text is escaped into HTML here,
@@ -43,13 +76,12 @@ class CorrectionsFeed(Feed):
         return reverse("surveys:correction", kwargs={"pk": item.pk})
 
     def item_guid(self, item):
-        return f"correction-{item.pk}"
+        return item.entry_id
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        """When it was published here (corrections from before drafts: when recorded)."""
-        return item.published_at or item.recorded_at
+        return item.published_here_at
 
     def item_updateddate(self, item):
         # Saved on every change, a withdrawal included; never before publication.

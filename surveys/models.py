@@ -861,6 +861,15 @@ class Correction(models.Model):
     def announced_display(self) -> str:
         return self.announced_on.strftime("%-d %B %Y") if self.announced_on else "date not stated"
 
+    @property
+    def published_here_at(self) -> datetime.datetime | None:
+        """When the public could first see it here; None for a draft. One saved as
+        published without a publication time (as corrections were before drafts) has been
+        public since it was recorded."""
+        if self.status == self.Status.DRAFT:
+            return None
+        return self.published_at or self.recorded_at
+
 
 class WithdrawalDraft(models.Model):
     """A proposed withdrawal of a published correction. Nothing public changes, and its reason

@@ -110,7 +110,8 @@ def test_editor_enters_a_correction(real_data, client, editor):
     assert record.history_user == editor
     assert record.history_change_reason == "Synthetic test: the final count was 12"
     html = client.get("/").content.decode()
-    assert "Published: at least 11; corrected to 12 on 1 March 2024" in html
+    assert "Published: at least 11; corrected to 12, announced by" in html
+    assert "</a> on 1 March 2024:" in html
 
 
 @pytest.mark.parametrize("missing", ["reason", "source", "new_value"])

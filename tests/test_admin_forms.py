@@ -159,6 +159,6 @@ def test_the_public_correction_labels_its_two_dates(anpr_correction, client):
     for url in (f"/corrections/{anpr_correction.pk}/", "/corrections/"):
         page = client.get(url).content.decode()
         assert "Announced by the source" in page
-        assert "Entered in this dashboard" in page
+        assert "Published here" in page
         assert "Recorded here" not in page
         assert "at least 11 → at least 12" in page

@@ -214,8 +214,11 @@ def feed_times(client) -> tuple[datetime.datetime, dict[str, dict[str, datetime.
         found = node.find(f"{ATOM}{name}")
         return None if found is None else datetime.datetime.fromisoformat(found.text)
 
-    entries = {
-        e.find(f"{ATOM}id").text: {"published": when(e, "published"), "updated": when(e, "updated")}
+    entries = {  # by the end of the id (tag:<host>,<date>:correction-<pk>)
+        e.find(f"{ATOM}id").text.rsplit(":", 1)[1]: {
+            "published": when(e, "published"),
+            "updated": when(e, "updated"),
+        }
         for e in root.findall(f"{ATOM}entry")
     }
     return when(root, "updated"), entries
@@ -247,7 +250,7 @@ def test_feed_shows_a_withdrawal_as_the_latest_change(world, finding, client):
     assert feed_updated == old.changed_at
     root = ET.fromstring(client.get("/corrections/feed/").content)
     first = root.find(f"{ATOM}entry")
-    assert first.find(f"{ATOM}id").text == f"correction-{old.pk}"
+    assert first.find(f"{ATOM}id").text.endswith(f":correction-{old.pk}")
     assert first.find(f"{ATOM}title").text.startswith("Withdrawn: ")
 
 

@@ -85,7 +85,8 @@ def test_the_preview_shows_every_changed_value_and_the_page_as_it_will_be(draft,
         r"PR2023: Bodies using equipment of concern, ANPR .* at least 11; .* 12;", changes
     )
     preview = unescape(html.split('data-testid="preview-page"')[1])
-    assert "Published: at least 11; corrected to 12 on 1 March 2024" in preview
+    assert "Published: at least 11; corrected to 12, announced by" in preview
+    assert "</a> on 1 March 2024:" in preview
     # Nothing of it is public, or cached, afterwards: a real change reuses the version number
     # the preview's rolled-back transaction had used.
     Body.objects.filter(slug="kent").update(notes="A real change after the preview.")
