@@ -149,6 +149,19 @@ DATABASES = {
     )
 }
 
+# SQLite (the local default) has one write lock for the whole file. Writers wait for it up to
+# 20 seconds instead of failing with "database is locked", and take it as their transaction
+# begins (IMMEDIATE): a transaction that read first cannot wait for it without risking a
+# deadlock, so SQLite fails it at once. Write-ahead logging lets pages read while an editor
+# writes. Options given in DATABASE_URL (e.g. ?timeout=60) take precedence.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
 # A database password from a file (Docker secret) overrides the one in DATABASE_URL.
 if os.environ.get("DATABASE_PASSWORD_FILE"):
     DATABASES["default"]["PASSWORD"] = env_secret("DATABASE_PASSWORD")

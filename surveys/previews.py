@@ -3,15 +3,20 @@
 The draft is applied inside a transaction that is always rolled back, with the statistics
 cache bypassed, so nothing of the preview is ever public or cached. The public pages are
 rendered by their own views; the preview shows their main content.
+
+On SQLite that transaction runs on a private in-memory copy of the database: SQLite has one
+write lock for the whole file, and a preview holding it while it renders made editors' saves
+fail. PostgreSQL locks only the rows the draft changes, so there it runs on the database itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils.safestring import mark_safe
@@ -107,7 +112,7 @@ def preview(
     rounds = list(rounds)
     selected = next((p for p in pages if p.url == page), pages[0] if pages else None)
     html = ""
-    with uncached():
+    with uncached(), _private_database():
         before = shown_values(rounds)
         try:
             with transaction.atomic():
@@ -124,6 +129,29 @@ def preview(
         if before.get(name) != after.get(name)
     ]
     return Preview(changes, pages, selected, mark_safe(html))  # noqa: S308 (our own views)
+
+
+@contextlib.contextmanager
+def _private_database() -> Iterator[None]:
+    """On SQLite, send this thread's queries to a private in-memory copy of the database, so
+    that the real file is only read, for as long as the copy takes."""
+    real = connections[DEFAULT_DB_ALIAS]
+    # Inside a caller's transaction the caller already holds the write lock (transactions
+    # begin IMMEDIATE), and SQLite cannot copy a connection's uncommitted writes.
+    if real.vendor != "sqlite" or real.in_atomic_block:
+        yield
+        return
+    copy = real.copy()
+    copy.settings_dict["NAME"] = ":memory:"
+    copy.ensure_connection()
+    try:
+        real.ensure_connection()
+        real.connection.backup(copy.connection)
+        connections[DEFAULT_DB_ALIAS] = copy
+        yield
+    finally:
+        connections[DEFAULT_DB_ALIAS] = real
+        copy.connection.close()  # an in-memory database goes with its connection
 
 
 def correction_pages(correction: Correction) -> list[PreviewPage]:
