@@ -159,7 +159,7 @@ class WithdrawalForm(forms.ModelForm):
 class CorrectionAdmin(CorrectionDraftsMixin, Admin):
     """Enter a correction to a published figure or an answer; later, withdraw it if needed."""
 
-    list_display = ["correction", "announced_on", "source", "state", "recorded_at"]
+    list_display = ["correction", "announced_on", "source", "state", "recorded_at", "published_at"]
     list_filter = ["status", "withdrawn_on", "source"]
     list_select_related = [
         "finding__publication",
