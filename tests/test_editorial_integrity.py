@@ -1,5 +1,6 @@
-"""Random sequences of editor actions, reference loads, changesets and restarts never lose an
-editor's value or a published value, and history holds every value ever shown."""
+"""Random sequences of editor actions, reference loads, changesets, conflicts resolved either
+way, withdrawals (drafted, then published) and double publishes never lose an editor's value, a
+published value or the source credited for it, and history holds every value ever shown."""
 
 import csv
 import io
@@ -13,17 +14,20 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys.corrections import record_correction, withdraw_correction
+from surveys import corrections
+from surveys.corrections import record_correction
 from surveys.importing import import_answers
-from surveys.loading import DATA_DIR, load_reference_data
-from surveys.models import Answer, Body, Correction, Publication
+from surveys.loading import DATA_DIR, load_reference_data, resolve_conflict
+from surveys.models import Answer, Body, Correction, Publication, ReferenceRecord
 
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("edit"), words),
-        st.tuples(st.just("correct"), st.booleans()),
+        st.tuples(st.just("correct"), st.tuples(st.booleans(), st.booleans())),
         st.tuples(st.just("withdraw"), st.integers(min_value=0, max_value=5)),
+        st.tuples(st.just("double_publish"), st.booleans()),  # a double click on Publish
+        st.tuples(st.just("resolve"), st.booleans()),  # take the files' value, or keep ours
         st.tuples(st.just("import"), words),
         st.tuples(st.just("changeset"), words),
         st.tuples(st.just("restart"), st.none()),  # make run's setup step: load_obscc
@@ -57,11 +61,16 @@ class World:
         self.answer = Answer.objects.get(
             survey_return__body__slug="bedfordshire", system_type__slug="cctv-unspecified"
         )
-        self.source = Publication.objects.get(code="PR2023-UPDATE")
+        self.sources = [
+            Publication.objects.get(code="PR2023-UPDATE"),
+            Publication.objects.get(code="PR2023"),
+        ]
         self.notes = self.loaded_notes = self.kent.notes  # the editor's and the files' value
         self.operates = self.answer.operates
+        self.credited = self.answer.source_of("operates").code
         self.answer_notes = self.answer.notes
-        self.shown = {("kent", self.notes), ("operates", self.operates)}
+        self.replaced: dict[int, tuple] = {}  # a correction's pk: the value and credit before
+        self.shown = {("kent", self.notes), ("operates", self.operates, self.credited)}
 
     def run(self, sequence):
         for action, arg in sequence:
@@ -74,19 +83,33 @@ class World:
         self.kent.save()
         self.shown.add(("kent", text))
 
-    def correct(self, value):
-        c = record_correction(
-            Correction(
-                answer=self.answer,
-                answer_field="operates",
-                new_value="yes" if value else "no",
-                reason="Synthetic test correction",
-                source=self.source,
-            )
+    def _correction(self, value, source) -> Correction:
+        return Correction(
+            answer=self.answer,
+            answer_field="operates",
+            new_value="yes" if value else "no",
+            reason="Synthetic test correction",
+            source=source,
         )
-        self.operates = value
-        self.shown.add(("operates", value))
-        assert c.pk
+
+    def _published(self, c, value, source):
+        self.replaced[c.pk] = (self.operates, self.credited)
+        self.operates, self.credited = value, source.code
+        self.shown.add(("operates", value, source.code))
+
+    def correct(self, arg):
+        value, which = arg
+        source = self.sources[which]
+        c = record_correction(self._correction(value, source))
+        self._published(c, value, source)
+
+    def double_publish(self, value):
+        """Publish one draft twice (as a double click would): the second is refused."""
+        draft = corrections.save_draft(self._correction(value, self.sources[0]))
+        published = corrections.publish(draft, check_editor=False)
+        with pytest.raises(corrections.PublishRefused):
+            corrections.publish(draft, check_editor=False)
+        self._published(published, value, self.sources[0])
 
     def withdraw(self, index):
         in_force = list(self.answer.corrections.in_force().order_by("pk"))
@@ -94,10 +117,28 @@ class World:
             return
         c = in_force[index % len(in_force)]
         shown = {True: "yes", False: "no", None: "not known"}[self.operates]
-        withdraw_correction(c, reason="Synthetic test withdrawal")
-        if shown == c.new_value:
-            self.operates = {"yes": True, "no": False, "not known": None}[c.old_value]
-            self.shown.add(("operates", self.operates))
+        draft = corrections.draft_withdrawal(c, reason="Synthetic test withdrawal")
+        self.check()  # a drafted withdrawal changes nothing
+        corrections.publish_withdrawal(draft, check_editor=False)
+        with pytest.raises(corrections.PublishRefused):  # a double click
+            corrections.publish_withdrawal(draft, check_editor=False)
+        if shown == c.new_value:  # not changed since: the value and its credit come back
+            value, credited = self.replaced[c.pk]
+            if self.credited == c.source.code:
+                self.credited = credited
+            self.operates = value
+            self.shown.add(("operates", self.operates, self.credited))
+
+    def resolve(self, take_file):
+        record = ReferenceRecord.objects.get(model="surveys.body", object_id=self.kent.pk)
+        if not record.conflicts:
+            return
+        file_value = record.conflicts["notes"]
+        resolve_conflict(record, take_file=take_file)
+        self.loaded_notes = file_value
+        if take_file:
+            self.notes = file_value
+            self.shown.add(("kent", file_value))
 
     def import_(self, text):
         out = io.StringIO()
@@ -133,10 +174,14 @@ class World:
         self.answer.refresh_from_db()
         assert self.kent.notes == self.notes
         assert self.answer.operates == self.operates
+        assert self.answer.source_of("operates").code == self.credited
         assert self.answer.notes == self.answer_notes
         assert list(self.answer.vendors.values_list("name", flat=True)) == ["Hikvision"]
         history = {("kent", h.notes) for h in self.kent.history.all()}
-        history |= {("operates", h.operates) for h in self.answer.history.all()}
+        history |= {
+            ("operates", h.operates, (h.operates_source or h.source).code)
+            for h in self.answer.history.all()
+        }
         assert self.shown <= history
 
 
