@@ -66,7 +66,7 @@ def test_a_new_editor_sets_a_password_logs_in_and_enters_a_correction(site, page
     page.locator("#id_source + .select2").click()
     page.locator(".select2-search__field").fill("REP2023")
     page.locator(".select2-results__option", has_text="REP2023").first.click()
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save as draft and preview", exact=True).click()
 
     # Saved as a draft and previewed as the public will see it; then published.
     expect(page.get_by_test_id("draft-notice")).to_contain_text("Saved as a draft")
@@ -85,15 +85,22 @@ def test_a_new_editor_sets_a_password_logs_in_and_enters_a_correction(site, page
     expect(main).to_contain_text("at least 11 → at least 12")
     expect(main).to_contain_text("Announced by the source")
     expect(main).to_contain_text("6 May 2024")
-    expect(main).to_contain_text("Entered in this dashboard")
+    expect(main).to_contain_text("Published here")
     assert_accessible(page)
 
-    # Later withdrawn: it stays on the public record, marked withdrawn.
+    # Later withdrawn (a draft, previewed, then published): it stays on the public record,
+    # marked withdrawn.
     page.goto(f"{site}/admin/surveys/correction/{correction.pk}/change/")
-    page.get_by_label("Withdrawn on").fill("2024-06-01")
-    page.get_by_label("Withdrawal reason").fill("Synthetic browser test: counted twice")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("The correction is withdrawn")
+    page.get_by_label("Date of the withdrawal").fill("2024-06-01")
+    page.get_by_label("Why the correction is withdrawn").fill(
+        "Synthetic browser test: counted twice"
+    )
+    page.get_by_role("button", name="Save the withdrawal as draft and preview").click()
+    expect(page.get_by_test_id("draft-notice")).to_contain_text("draft withdrawal: not public")
+    expect(page.get_by_test_id("changes")).to_contain_text("at least 12")
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish the withdrawal").click()
+    expect(page.locator(".messagelist")).to_contain_text("the correction is withdrawn")
     page.goto(f"{site}/corrections/{correction.pk}/")
     expect(page.locator("main")).to_contain_text("counted twice")
 
@@ -114,21 +121,27 @@ def test_a_withdrawal_without_reason_shows_its_error(site, page):
     new_editor_logs_in(page, site)
     correction = Correction.objects.get()
     page.goto(f"{site}/admin/surveys/correction/{correction.pk}/change/")
-    page.get_by_label("Withdrawn on").fill("2024-06-01")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_label("Date of the withdrawal").fill("2024-06-01")
+    page.get_by_role("button", name="Save the withdrawal as draft and preview").click()
 
     expect(page.locator(".errornote")).to_contain_text("Please correct the error below.")
     field = page.locator(".field-withdrawal_reason")
     expect(field.locator(".errorlist")).to_have_text("Say why the correction is withdrawn.")
-    expect(page.get_by_label("Withdrawn on")).to_have_value("2024-06-01")
-    expect(page.get_by_label("Withdrawal reason")).to_be_editable()
+    expect(page.get_by_label("Date of the withdrawal")).to_have_value("2024-06-01")
+    expect(page.get_by_label("Why the correction is withdrawn")).to_be_editable()
     assert_accessible(page)
     correction.refresh_from_db()
     assert correction.withdrawn_on is None
 
-    page.get_by_label("Withdrawal reason").fill("Synthetic browser test: entered in error")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("The correction is withdrawn")
+    page.get_by_label("Why the correction is withdrawn").fill(
+        "Synthetic browser test: entered in error"
+    )
+    page.get_by_role("button", name="Save the withdrawal as draft and preview").click()
+    expect(page.get_by_test_id("draft-notice")).to_contain_text("draft withdrawal: not public")
+    correction.refresh_from_db()
+    assert correction.withdrawn_on is None  # a draft until published
+    page.get_by_role("button", name="Publish the withdrawal").click()
+    expect(page.locator(".messagelist")).to_contain_text("the correction is withdrawn")
     page.goto(f"{site}/admin/surveys/correction/{correction.pk}/change/")
-    expect(page.get_by_label("Withdrawal reason")).to_have_count(0)
+    expect(page.get_by_label("Why the correction is withdrawn")).to_have_count(0)
     expect(page.locator(".field-withdrawal_reason")).to_contain_text("entered in error")

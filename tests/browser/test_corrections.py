@@ -36,14 +36,14 @@ def test_editor_enters_a_correction_and_the_public_sees_it(site, page):
     page.locator("#id_source + .select2").click()
     page.locator(".select2-search__field").fill("REP2023")
     page.locator(".select2-results__option", has_text="REP2023").first.click()
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save as draft and preview", exact=True).click()
 
     # A draft: the preview shows the change and the page as the public will see it.
     notice = page.get_by_test_id("draft-notice")
     expect(notice).to_contain_text("Saved as a draft: nothing public has changed")
     expect(page.get_by_test_id("changes")).to_contain_text("at least 11")
     expect(page.get_by_test_id("preview-page")).to_contain_text(
-        "Published: at least 11; corrected to 14 on 6 May 2024"
+        "Published: at least 11; corrected to 14, announced by REP2023 on 6 May 2024"
     )
     public = page.context.new_page()
     public.goto(site + "/")
@@ -55,7 +55,9 @@ def test_editor_enters_a_correction_and_the_public_sees_it(site, page):
     page.goto(site + "/")
     card = page.locator(".card", has=page.get_by_role("link", name="ANPR"))
     expect(card.locator(".finding-number")).to_have_text("14")
-    expect(card).to_contain_text("Published: at least 11; corrected to 14 on 6 May 2024")
+    expect(card).to_contain_text(
+        "Published: at least 11; corrected to 14, announced by REP2023 on 6 May 2024"
+    )
     card.get_by_role("link", name=re.compile("Corrected")).click()
     expect(page.locator("h1")).to_have_text("Correction")
     expect(page.locator("main")).to_contain_text("a later count found 14")
