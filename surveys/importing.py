@@ -14,7 +14,7 @@ from typing import IO
 from django.db import transaction
 from tqdm import tqdm
 
-from surveys import corrections
+from surveys import corrections, stats
 from surveys.import_files import (
     MAX_CELL_LENGTH,
     ImportFileError,
@@ -279,6 +279,7 @@ class _Lookups:
             self.system_types[system_type.slug.casefold()] = system_type
             self.system_types[system_type.name.casefold()] = system_type
         self.rounds = {str(r.year): r for r in SurveyRound.objects.all()}
+        self.concern_vendors = stats.concern_vendor_ids(self.rounds.values())
         self.sources = {p.code.casefold(): p for p in Publication.objects.all()}
         self.returns = {
             (r.body_id, r.survey_round_id): r
@@ -307,8 +308,8 @@ def _validate_row(
         if is_formula(value):
             error(
                 column,
-                "looks like a spreadsheet formula: enter the value, not a formula (to start "
-                "text with = + - @, put an apostrophe before it)",
+                "looks like a spreadsheet formula: enter the value, not a formula (to keep "
+                "it as text, put an apostrophe before it)",
             )
             return None, errors
     row = {column: unescape(value) for column, value in row.items()}
@@ -400,6 +401,19 @@ def _validate_row(
         if units is not None:
             error(column, "says the body does not operate it, yet gives a number of units")
         if errors:
+            return None, errors
+    says_concern = values.get(
+        "says_vendor_of_concern", existing.says_vendor_of_concern if existing else None
+    )
+    if says_concern is False and {"vendors", "says_vendor_of_concern"} & set(row):
+        of_concern = lookups.concern_vendors.get(survey_return.survey_round_id, set())
+        if named := sorted(vendor.name for vendor in vendors if vendor.pk in of_concern):
+            column = "vendors" if "vendors" in row else "says_vendor_of_concern"
+            error(
+                column,
+                "says the body uses no vendor of concern, yet names "
+                f"{', '.join(named)}, of concern in {survey_return.survey_round.year}",
+            )
             return None, errors
     changes: list[FieldChange] = []
     for name, value in values.items():
