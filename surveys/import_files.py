@@ -62,9 +62,7 @@ def is_formula(cell: str) -> bool:
     FORMULA_PREFIXES, which an apostrophe before it keeps as text here too."""
     if cell.startswith(("=", "@")):
         return True
-    if cell.startswith(("+", "-")):
-        return bool(_FORMULA_AFTER_SIGN.match(cell[1:]))
-    return cell.startswith(FORMULA_PREFIXES[4:])  # a tab or carriage return, if not stripped
+    return cell.startswith(("+", "-")) and bool(_FORMULA_AFTER_SIGN.match(cell[1:]))
 
 
 def unescape(cell: str) -> str:
@@ -132,7 +130,7 @@ def _names(*local: str) -> dict[str, str]:
 def _xlsx_rows(data: bytes, width: int) -> Iterator[tuple[int, list[str]]]:
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError) as exc:
         raise ImportFileError(UNREADABLE) from exc
     with book:
         if len(book.infolist()) > MAX_PARTS:

@@ -5,13 +5,16 @@ and the admin, writing nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import random
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from surveys.importing import read_rows
+from surveys.importing import ImportFileError, read_rows
 from surveys.models import Answer
 from surveys.roles import EDITORS
 from tests.test_admin import make_user
@@ -75,8 +78,6 @@ def test_the_strict_namespace_reads_the_same():
 
 
 def test_a_dtd_is_refused():
-    from surveys.importing import ImportFileError
-
     laughs = [b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>', *sheet([])]
     with pytest.raises(ImportFileError, match="DTD"):
         read_rows(xlsx(laughs), filename="a.xlsx")
@@ -108,3 +109,24 @@ def test_the_admin_shows_why_a_file_over_a_limit_is_refused(real_data, client):
     assert response.status_code == 200
     assert expected in response.content.decode()
     assert "Nothing was written" in response.content.decode()
+
+
+def stored(data: bytes) -> bytes:
+    """The workbook with its parts stored, not deflated: damage then reaches the XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as book:
+        for info in source.infolist():
+            book.writestr(info.filename, source.read(info))
+    return out.getvalue()
+
+
+def test_a_damaged_workbook_is_refused_with_a_message_never_an_exception():
+    good = xlsx(sheet([EXCEL_ROW]), strings=[STRINGS])
+    seeds = [good, stored(good)]
+    damage = random.Random(1)
+    for _ in range(1500):
+        data = bytearray(damage.choice(seeds))
+        for _ in range(damage.randint(1, 5)):
+            data[damage.randrange(len(data))] = damage.choice([*b'<>"1A', damage.randrange(256)])
+        with contextlib.suppress(ImportFileError):  # anything else fails the test
+            read_rows(bytes(data), filename="a.xlsx")
