@@ -22,6 +22,7 @@ PROSE = [
     "-A1 road cameras moved",
     "+44 20 7946 0000 is the switchboard",
     "-",
+    "-Great! Two more cameras",
 ]
 FORMULAS = [
     "=1+1",
