@@ -373,7 +373,7 @@ class _SheetReader:
 
     def _cell(self) -> str:
         if self.formula is not None:
-            # As openpyxl gives it with data_only=False: refused as a formula, not evaluated.
+            # Its text, not the value it last computed: refused as a formula, never hidden.
             return "=" + self.formula.value()
         value = self.value.value()
         if self.kind == "s":
