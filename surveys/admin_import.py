@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys import corrections, importing, previews
+from surveys.import_files import MAX_ROWS
 from surveys.importing import (
     COLUMN_GUIDE,
     COLUMNS,
@@ -42,7 +43,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="CSV or XLSX file",
         help_text=f"Columns: {', '.join(COLUMNS)}. At most "
-        f"{settings.IMPORT_MAX_BYTES // 1_000_000} MB.",
+        f"{settings.IMPORT_MAX_BYTES // 1_000_000} MB and {MAX_ROWS:,} rows.",
     )
     reason = forms.CharField(
         required=False,

@@ -7,19 +7,21 @@ the same file changes nothing.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO
 
 from django.db import transaction
 from tqdm import tqdm
 
-from surveys import corrections
-from surveys.exports import FORMULA_PREFIXES
+from surveys import corrections, stats
+from surveys.import_files import (
+    MAX_CELL_LENGTH,
+    ImportFileError,
+    file_rows,
+    is_formula,
+    unescape,
+)
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -98,12 +100,6 @@ COLUMN_GUIDE = (
     ("intent", False, "Future use: intends, no_intention, unsure, or blank."),
     ("notes", False, "Free text."),
 )
-MAX_CELL_LENGTH = 5000
-MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: wrong format, encoding or columns."""
 
 
 @dataclass(frozen=True)
@@ -226,66 +222,15 @@ class ImportResult:
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _unescape(cell: str) -> str:
-    """Remove the apostrophe our downloads (and spreadsheets) put before text that starts like
-    a formula or with an apostrophe, so a download imports back unchanged."""
-    if cell.startswith("'") and cell[1:].startswith((*FORMULA_PREFIXES, "'")):
-        return cell[1:]
-    return cell
-
-
-def _rows_from_csv(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"The file is not UTF-8 text (byte {exc.start}): save it as CSV UTF-8."
-        ) from exc
-    if "\x00" in text:
-        raise ImportFileError("The file contains NUL bytes: it is not a CSV text file.")
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV file cannot be read: {exc}") from exc
-
-
-def _rows_from_xlsx(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        # data_only=False: a formula comes back as its "=..." text and is refused, not hidden.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError("The file is not a readable XLSX workbook.") from exc
-    try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
-    finally:
-        workbook.close()
-
-
 def read_rows(data: bytes, *, filename: str) -> list[dict[str, str]]:
-    """The file's data rows as dicts keyed by normalised column name."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        raw = _rows_from_csv(data)
-    elif suffix == ".xlsx":
-        raw = _rows_from_xlsx(data)
-    else:
-        raise ImportFileError(f"Unsupported file type {suffix or '(none)'!r}: use .csv or .xlsx.")
-    try:
-        header = next(raw)
-    except StopIteration:
-        raise ImportFileError("The file is empty: it needs a header row and data rows.") from None
-    columns = [_cell(name).lower().replace(" ", "_") for name in header]
+    """The file's data rows as dicts keyed by normalised column name; a blank row is {}."""
+    # A header of more names than COLUMNS has an unknown or repeated one within the first
+    # len(COLUMNS) + 1 cells, so no cell beyond them needs reading.
+    raw = file_rows(data, filename=filename, width=len(COLUMNS) + 1)
+    number, header = next(raw, (0, None))
+    if header is None:
+        raise ImportFileError("The file is empty: it needs a header row and data rows.")
+    columns = [name.lower().replace(" ", "_") for name in header] if number == 1 else []
     while columns and not columns[-1]:
         columns.pop()
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
@@ -302,19 +247,13 @@ def read_rows(data: bytes, *, filename: str) -> list[dict[str, str]]:
         raise ImportFileError(
             f"Header row: {'; '.join(problems)}. Expected columns: {', '.join(COLUMNS)}."
         )
-    rows = []
-    for values in raw:
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                f"The file has more than {MAX_ROWS:,} data rows, the most one import takes: "
-                "split it into several files."
-            )
-        cells = [_cell(v) for v in values]
+    rows: list[dict[str, str]] = []
+    for number, cells in raw:
         if not any(cells):
-            rows.append({})  # keep numbering; blank lines are skipped when validating
             continue
-        rows.append({name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)})
-    if not any(rows):
+        rows.extend({} for _ in range(number - 2 - len(rows)))  # numbering keeps blank rows
+        rows.append({name: cells[i] if i < len(cells) else "" for i, name in enumerate(columns)})
+    if not rows:
         raise ImportFileError("The file has a header row but no data rows.")
     return rows
 
@@ -340,6 +279,7 @@ class _Lookups:
             self.system_types[system_type.slug.casefold()] = system_type
             self.system_types[system_type.name.casefold()] = system_type
         self.rounds = {str(r.year): r for r in SurveyRound.objects.all()}
+        self.concern_vendors = stats.concern_vendor_ids(self.rounds.values())
         self.sources = {p.code.casefold(): p for p in Publication.objects.all()}
         self.returns = {
             (r.body_id, r.survey_round_id): r
@@ -365,14 +305,14 @@ def _validate_row(
         if len(value) > MAX_CELL_LENGTH:
             error(column, f"longer than {MAX_CELL_LENGTH} characters")
             return None, errors
-        if value.startswith(FORMULA_PREFIXES):
+        if is_formula(value):
             error(
                 column,
-                "looks like a spreadsheet formula: enter the value, not a formula (to start "
-                "text with = + - @, put an apostrophe before it)",
+                "looks like a spreadsheet formula: enter the value, not a formula (to keep "
+                "it as text, put an apostrophe before it)",
             )
             return None, errors
-    row = {column: _unescape(value) for column, value in row.items()}
+    row = {column: unescape(value) for column, value in row.items()}
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             error(column, "is required")
@@ -461,6 +401,19 @@ def _validate_row(
         if units is not None:
             error(column, "says the body does not operate it, yet gives a number of units")
         if errors:
+            return None, errors
+    says_concern = values.get(
+        "says_vendor_of_concern", existing.says_vendor_of_concern if existing else None
+    )
+    if says_concern is False and {"vendors", "says_vendor_of_concern"} & set(row):
+        of_concern = lookups.concern_vendors.get(survey_return.survey_round_id, set())
+        if named := sorted(vendor.name for vendor in vendors if vendor.pk in of_concern):
+            column = "vendors" if "vendors" in row else "says_vendor_of_concern"
+            error(
+                column,
+                "says the body uses no vendor of concern, yet names "
+                f"{', '.join(named)}, of concern in {survey_return.survey_round.year}",
+            )
             return None, errors
     changes: list[FieldChange] = []
     for name, value in values.items():

@@ -1,0 +1,55 @@
+"""The example import file the README and the admin link is harmless: against the real data
+it validates without an error and changes nothing, public or not (no value, no vendor, no
+note), so importing it by mistake does no harm. The README's column table lists exactly the
+columns the import takes."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from surveys.importing import COLUMN_GUIDE, COLUMNS, import_answers, read_rows, validate
+from surveys.models import Answer, AnswerVendor, Correction
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "example-answers.csv"
+
+
+def everything_an_import_can_change():
+    fields = ["pk", "source_id", "notes"]
+    for field, source in Answer.SOURCED_FIELDS:  # each value and the source it is credited to
+        fields += [f"{source}_id"] if field == "vendors" else [field, f"{source}_id"]
+    return (
+        sorted(Answer.objects.values_list(*fields)),
+        sorted(AnswerVendor.objects.values_list("answer_id", "vendor_id")),
+        Correction.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_the_example_file_validates_and_changes_nothing_in_the_real_data(real_data):
+    result = validate(read_rows(EXAMPLE.read_bytes(), filename=EXAMPLE.name))
+    assert result.ok, [str(e) for e in result.errors]
+    assert [plan.describe() for plan in result.plans if plan.action != "unchanged"] == []
+    assert len(result.plans) >= 4
+
+    before = everything_an_import_can_change()
+    imported = import_answers(io.BytesIO(EXAMPLE.read_bytes()), filename=EXAMPLE.name)
+    assert imported.applied
+    assert everything_an_import_can_change() == before
+
+
+def readme_import_columns() -> list[tuple[str, bool]]:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Importing per-body answers", 1)[1].split("\n## ", 1)[0]
+    return [
+        (name, required == "yes")
+        for name, required in re.findall(r"^\| `(\w+)` \| (yes|no) \|", section, re.M)
+    ]
+
+
+def test_the_readme_lists_every_column_the_import_takes():
+    listed = readme_import_columns()
+    assert sorted(name for name, _ in listed) == sorted(COLUMNS)
+    assert listed == [(name, required) for name, required, _ in COLUMN_GUIDE]
