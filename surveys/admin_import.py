@@ -33,6 +33,7 @@ from surveys.importing import (
     read_rows,
     validate,
 )
+from surveys.limits import FILENAME_MAX, REASON_MAX
 from surveys.models import ImportDraft, SurveyRound
 
 EXAMPLE_FILE = Path(settings.BASE_DIR) / "docs" / "example-answers.csv"
@@ -42,15 +43,17 @@ ALLOWED_SUFFIXES = (".csv", ".xlsx")
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="CSV or XLSX file",
+        max_length=FILENAME_MAX,
         help_text=f"Columns: {', '.join(COLUMNS)}. At most "
         f"{settings.IMPORT_MAX_BYTES // 1_000_000} MB and {MAX_ROWS:,} rows.",
     )
     reason = forms.CharField(
         required=False,
+        max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text="Needed when the file changes an existing answer's values (operates, aware "
-        "of concerns, future use, vendors): each such change is published as a correction "
-        "with this reason and the row's source.",
+        "of concerns, future use, vendors, notes): each such change is published as a correction "
+        f"with this reason and the row's source. At most {REASON_MAX:,} characters.",
     )
 
     def clean_file(self):

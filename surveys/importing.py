@@ -62,7 +62,8 @@ ANSWER_COLUMNS = (
 # body_slug: the body's slug, as /data/answers.csv has it beside its name (it wins if both).
 OPTIONAL_COLUMNS = (*ANSWER_COLUMNS, "body_slug")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-# An existing answer's values that the statistics count: they change by correction.
+# An existing answer's values that the public pages show (the statistics count all but the
+# notes): they change by correction.
 PUBLIC_FIELDS = (
     "operates",
     "kind",
@@ -71,6 +72,7 @@ PUBLIC_FIELDS = (
     "aware_of_concerns",
     "intent",
     "vendors",
+    "notes",
 )
 # The column guide the admin's import page shows (the README has the same table).
 COLUMN_GUIDE = (
@@ -458,8 +460,9 @@ def apply(
     """Write a validated plan in one transaction; refuses a plan with errors.
 
     New answers are created as the file gives them. A change to a value the public pages show
-    of an existing answer (operates, aware of concerns, future use, vendors) is recorded as a
-    correction with ``reason`` and the row's source, so it is listed publicly; it needs a reason.
+    of an existing answer (operates, aware of concerns, future use, vendors, notes...) is
+    recorded as a correction with ``reason`` and the row's source, so it is listed publicly;
+    it needs a reason.
     """
     if not result.ok:
         raise ValueError("refusing to apply an import with errors")
@@ -493,13 +496,20 @@ def apply(
                     Correction(
                         answer=answer,
                         answer_field=change.field,
-                        new_value=change.new,
+                        new_value=_correction_value(change, plan),
                         reason=reason.strip(),
                         source=plan.values["source"],
                     )
                 )
     result.applied = True
     return result
+
+
+def _correction_value(change: FieldChange, plan: PlannedAnswer) -> str:
+    """The new value as a correction takes it (a note's own text, not its quoted display)."""
+    if change.field == "notes":
+        return corrections.value_text("notes", plan.values["notes"])
+    return change.new
 
 
 def import_answers(

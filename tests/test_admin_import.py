@@ -64,11 +64,13 @@ def test_confirming_says_what_was_done(real_data, client, editor):
         follow=True,
     )
     said = [m.message for m in confirmed.context["messages"]]
-    assert said == ["Created 1 answer, updated 1, recorded 1 correction (from answers.csv)."]
+    # The vendors and the notes (blank in the file: none) change, each by a correction.
+    assert said == ["Created 1 answer, updated 1, recorded 2 corrections (from answers.csv)."]
     bedfordshire = Answer.objects.get(
         survey_return__body__slug="bedfordshire", system_type__slug="cctv-unspecified"
     )
-    assert bedfordshire.corrections.get().reason == "Misread"
+    assert {c.reason for c in bedfordshire.corrections.all()} == {"Misread"}
+    assert sorted(c.answer_field for c in bedfordshire.corrections.all()) == ["notes", "vendors"]
 
 
 def test_the_import_page_links_the_example_file_and_the_column_guide(real_data, client, editor):

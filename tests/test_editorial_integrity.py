@@ -145,7 +145,11 @@ class World:
         writer = csv.writer(out)
         writer.writerow(["body", "round", "system_type", "source", "notes"])
         writer.writerow(["bedfordshire", "2022", "cctv-unspecified", "EPOCH2022", text])
-        result = import_answers(io.BytesIO(out.getvalue().encode()), filename="step.csv")
+        result = import_answers(
+            io.BytesIO(out.getvalue().encode()),
+            filename="step.csv",
+            reason="Synthetic test: notes",  # a note is public: its change is a correction
+        )
         assert result.ok, result.errors
         self.answer_notes = text
 

@@ -253,7 +253,10 @@ def test_a_contradiction_with_the_stored_answer_names_the_files_column(world):
     result = run("body,round,system_type,source,vendors\nNorthshire,2020,drones,TESTREP,Redcam\n")
     assert [(e.column, "names a vendor" in e.message) for e in result.errors] == [("vendors", True)]
     # A file about other fields only leaves the stored "no" alone and is accepted.
-    notes = run("body,round,system_type,source,notes\nNorthshire,2020,drones,TESTREP,n\n")
+    notes = run(
+        "body,round,system_type,source,notes\nNorthshire,2020,drones,TESTREP,n\n",
+        reason="Synthetic test: a note",
+    )
     assert notes.ok
 
 
@@ -298,13 +301,16 @@ def test_unchanged_rows_are_described_and_not_written(world):
     assert answer(world, world.southshire).operates is False  # the row after is written
 
 
-def test_a_notes_change_is_not_a_correction(world):
+def test_a_notes_change_is_a_public_correction(world):
     run(HEADER + NORTH)
-    result = run(HEADER + NORTH.replace("synthetic", "revised"))
-    assert result.applied and result.public_changes == 0
-    assert result.plans[0].public_changes == []
+    with pytest.raises(ImportFileError, match="give a reason"):
+        run(HEADER + NORTH.replace("synthetic", "revised"))
+    result = run(HEADER + NORTH.replace("synthetic", "revised"), reason="Synthetic: clearer")
+    assert result.applied and result.public_changes == 1
+    assert [c.field for c in result.plans[0].public_changes] == ["notes"]
     assert answer(world, world.northshire).notes == "revised"
-    assert not Correction.objects.exists()
+    correction = Correction.objects.get()
+    assert (correction.answer_field, correction.new_value) == ("notes", "revised")
 
 
 def test_public_changes_become_corrections_and_other_fields_are_written(world):
@@ -320,6 +326,7 @@ def test_public_changes_become_corrections_and_other_fields_are_written(world):
     assert fields == [
         ("aware_of_concerns", "Synthetic test: re-surveyed"),
         ("intent", "Synthetic test: re-surveyed"),
+        ("notes", "Synthetic test: re-surveyed"),
         ("operates", "Synthetic test: re-surveyed"),
         ("vendors", "Synthetic test: re-surveyed"),
     ]

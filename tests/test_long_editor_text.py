@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from surveys import corrections
-from surveys.limits import LIMITS, REASON_MAX
+from surveys.limits import FILENAME_MAX, LIMITS, REASON_MAX
 from surveys.models import Answer, Correction, ImportDraft, PublishedFinding
 from surveys.roles import EDITORS
 from tests.factories import account
@@ -149,3 +149,16 @@ def test_the_readme_lists_every_limit():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for what, limit in LIMITS.items():
         assert f"| {what} | {limit:,} |" in readme
+
+
+def test_an_upload_name_over_the_limit_is_shortened_to_fit(real_data, client):
+    client.force_login(account("maker", EDITORS))
+    name = "a" * 300 + ".csv"
+    data = b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n"
+    response = client.post(
+        "/admin/surveys/answer/import/",
+        {"step": "upload", "file": SimpleUploadedFile(name, data), "reason": ""},
+    )
+    assert response.status_code == 200
+    draft = ImportDraft.objects.get()  # Django keeps an upload's name to 255 characters
+    assert len(draft.filename) <= FILENAME_MAX and draft.filename.endswith(".csv")
