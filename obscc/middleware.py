@@ -64,7 +64,7 @@ class OpenDataMiddleware:
             or request.path == "/data/"  # an HTML page: its template can change on deploy
         ):
             return self.get_response(request)
-        from surveys.selectors import data_last_changed
+        from surveys.web.selectors import data_last_changed
 
         etag = f'W/"data-{current_version()}"'
         changed = data_last_changed()

@@ -135,7 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "surveys.synthetic.context",
+                "surveys.editorial.synthetic.context",
             ],
         },
     },
@@ -291,7 +291,7 @@ LOGGING = {
     },
 }
 
-# The read-only JSON API (surveys/api.py).
+# The read-only JSON API (surveys/api/views.py).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -326,7 +326,7 @@ SITE_URL = os.environ.get("SITE_URL", "")  # unset: http://127.0.0.1:PORT, as `m
 # Admin imports of per-body answers: size limit and where a previewed file waits.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # How many bytes an XLSX upload may inflate to (its sheet, strings and workbook parts): the
-# bound on reading time; memory stays bounded whatever this is (surveys/import_files.py).
+# bound on reading time; memory stays bounded whatever this is (surveys/editorial/import_files.py).
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 64 * 1024 * 1024)
 IMPORT_DIR = BASE_DIR / "var" / "imports"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

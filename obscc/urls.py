@@ -6,8 +6,8 @@ from obscc.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/", include("surveys.api_urls")),
-    path("", include("surveys.urls")),
+    path("api/", include("surveys.api.urls")),
+    path("", include("surveys.web.urls")),
 ]
 
 handler404 = "obscc.views.page_not_found"

@@ -31,7 +31,7 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("surveys/stats.py", "surveys/importing.py", "surveys/corrections.py")
+MODULES = ("surveys/stats.py", "surveys/editorial/importing.py", "surveys/editorial/corrections.py")
 COMPARE_SWAPS = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,

@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from surveys.caching import connect_signals
-        from surveys.roles import ensure_roles
+        from surveys.editorial.roles import ensure_roles
 
         connect_signals()
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="surveys-roles")

@@ -62,9 +62,9 @@ def current_version() -> int:
 # The modules that compute what is cached, and the classes it is made of.
 CODE_MODULES = (
     "surveys.stats",
-    "surveys.selectors",
+    "surveys.web.selectors",
     "surveys.opendata",
-    "surveys.synthetic",
+    "surveys.editorial.synthetic",
     "surveys.models",
     "surveys.caching",
 )
@@ -75,7 +75,15 @@ def code_version() -> str:
     """A hash of the source of every module whose results are cached."""
     digest = hashlib.sha256()
     for name in CODE_MODULES:
-        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+        module = importlib.import_module(name)
+        # A package counts with every module in it, not only its __init__.
+        paths = (
+            sorted(Path(module.__path__[0]).rglob("*.py"))
+            if hasattr(module, "__path__")
+            else [Path(module.__file__)]
+        )
+        for path in paths:
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

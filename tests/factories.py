@@ -70,7 +70,7 @@ def answer(survey_return: Return, system_type: SystemType, *, vendors=(), **fiel
 
 
 def account(name: str, group: str | None = None, **fields):
-    """A staff account, in a role's group (surveys.roles.EDITORS or VIEWERS) when given."""
+    """A staff account, in a role's group (EDITORS or VIEWERS of surveys.editorial.roles)."""
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user(

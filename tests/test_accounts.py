@@ -9,8 +9,8 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
-from surveys.admin_site import NO_ROLE
-from surveys.roles import EDITORS, VIEWERS
+from surveys.admin.site import NO_ROLE
+from surveys.editorial.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

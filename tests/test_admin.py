@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Answer, Correction, PublishedFinding
-from surveys.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, resolve
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS, VIEWERS, password_set_link
 from surveys.models import Correction, ImportDraft, PublishedFinding
-from surveys.roles import EDITORS, VIEWERS, password_set_link
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS
 from surveys.models import Correction, PublishedFinding
-from surveys.roles import EDITORS
 from tests.test_admin import make_user
 
 pytestmark = pytest.mark.django_db

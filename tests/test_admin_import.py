@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Answer
-from surveys.roles import EDITORS, VIEWERS
 from tests.test_admin import GOOD, HEADER, make_user, upload
 
 pytestmark = pytest.mark.django_db

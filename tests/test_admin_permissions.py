@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.test import RequestFactory
 
-from surveys.roles import EDITORS, VIEWERS
+from surveys.editorial.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password-123"

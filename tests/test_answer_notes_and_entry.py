@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Correction
-from surveys.roles import EDITORS
 from tests.factories import account
 
 pytestmark = pytest.mark.django_db

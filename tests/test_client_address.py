@@ -16,7 +16,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from obscc.client import client_ip
 from obscc.logs import JsonFormatter
-from surveys.roles import EDITORS
+from surveys.editorial.roles import EDITORS
 
 PASSWORD = "a-long-test-password-123"
 

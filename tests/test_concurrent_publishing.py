@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Correction, ImportDraft, PublishedFinding, WithdrawalDraft
-from surveys.roles import EDITORS
 from tests.factories import account
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,9 +6,9 @@ import html
 import pytest
 from django.contrib.auth.models import Group, User
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Correction, PublishedFinding
-from surveys.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

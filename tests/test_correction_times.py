@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils.dateparse import parse_datetime
 
-from surveys import corrections
+from surveys.editorial import corrections
 from surveys.models import Correction, PublishedFinding
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from surveys.corrections import record_correction, withdraw_correction
+from surveys.editorial.corrections import record_correction, withdraw_correction
 from surveys.models import Answer, Correction, PublishedFinding
 from tests import factories as f
 

@@ -1,11 +1,11 @@
 """Corrections' edges on the synthetic world (test data only): value limits, answer fields,
 vendors, return statuses and withdrawals. Written to kill the surviving mutants of
-surveys/corrections.py (see docs/mutation.md)."""
+surveys/editorial/corrections.py (see docs/mutation.md)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from surveys.corrections import (
+from surveys.editorial.corrections import (
     finding_current,
     parse_answer_value,
     record_correction,

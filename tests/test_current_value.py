@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from surveys import stats
-from surveys.corrections import finding_current, record_correction, withdraw_correction
+from surveys.editorial.corrections import finding_current, record_correction, withdraw_correction
 from surveys.models import Correction, PublishedFinding
 
 pytestmark = pytest.mark.django_db

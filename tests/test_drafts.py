@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Body, Correction, PublishedFinding
-from surveys.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys import corrections
-from surveys.corrections import record_correction
-from surveys.importing import import_answers
-from surveys.loading import DATA_DIR, load_reference_data, resolve_conflict
+from surveys.editorial import corrections
+from surveys.editorial.corrections import record_correction
+from surveys.editorial.importing import import_answers
+from surveys.editorial.loading import DATA_DIR, load_reference_data, resolve_conflict
 from surveys.models import Answer, Body, Correction, Publication, ReferenceRecord
 
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from surveys.exports import MAX_STEM, download_name
 from surveys.opendata import LICENCE
 from surveys.opendata.schema import SOURCE_LINE
-from surveys.selectors import data_last_changed
+from surveys.web.selectors import data_last_changed
 
 pytestmark = pytest.mark.django_db
 SAFE_NAME = re.compile(r'attachment; filename="([a-z0-9]+(?:-[a-z0-9]+)*\.(?:csv|xlsx))"$')

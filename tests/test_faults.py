@@ -13,8 +13,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys.corrections import record_correction, withdraw_correction
-from surveys.importing import import_answers
+from surveys.editorial.corrections import record_correction, withdraw_correction
+from surveys.editorial.importing import import_answers
 from surveys.models import Answer, AnswerVendor, Correction, PublishedFinding
 
 
@@ -89,7 +89,7 @@ def full_snapshot():
 
 @pytest.mark.django_db
 def test_an_import_failing_halfway_leaves_the_data_exactly_as_before(real_data, monkeypatch):
-    from surveys import corrections
+    from surveys.editorial import corrections
 
     header = "body,round,system_type,operates,vendors,aware_of_concerns,intent,notes,source\n"
     rows = "".join(

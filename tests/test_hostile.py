@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from surveys.importing import ImportFileError, import_answers
+from surveys.editorial.importing import ImportFileError, import_answers
 from surveys.models import Answer, AnswerVendor
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Answer, ImportDraft
-from surveys.roles import EDITORS, VIEWERS
 
 
 def public_state(client) -> tuple:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys.importing import COLUMN_GUIDE, COLUMNS, import_answers, read_rows, validate
+from surveys.editorial.importing import COLUMN_GUIDE, COLUMNS, import_answers, read_rows, validate
 from surveys.models import Answer, AnswerVendor, Correction
 
 ROOT = Path(__file__).resolve().parent.parent

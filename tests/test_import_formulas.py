@@ -6,9 +6,9 @@ import io
 
 import pytest
 
+from surveys.editorial.import_files import is_formula
+from surveys.editorial.importing import import_answers
 from surveys.exports import escape_cell
-from surveys.import_files import is_formula
-from surveys.importing import import_answers
 from surveys.models import Answer
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from surveys.importing import import_answers
+from surveys.editorial.importing import import_answers
 from surveys.models import Answer, AnswerVendor
 from tests.test_admin_permissions import fingerprint
 
@@ -123,7 +123,7 @@ def test_the_answers_download_imports_back_unchanged(real_data, client):
 
 
 def test_an_import_that_changes_public_values_needs_a_reason(real_data):
-    from surveys.importing import ImportFileError
+    from surveys.editorial.importing import ImportFileError
 
     before = fingerprint()
     code = bedfordshire_cctv().source.code
@@ -133,7 +133,7 @@ def test_an_import_that_changes_public_values_needs_a_reason(real_data):
 
 
 def test_a_vendor_change_by_import_is_a_public_correction_and_withdrawable(real_data, client):
-    from surveys.corrections import withdraw_correction
+    from surveys.editorial.corrections import withdraw_correction
 
     answer = bedfordshire_cctv()
     code = answer.source.code

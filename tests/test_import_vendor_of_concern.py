@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from surveys.importing import import_answers
+from surveys.editorial.importing import import_answers
 from surveys.models import Answer, AnswerVendor
 from tests import factories as f
 

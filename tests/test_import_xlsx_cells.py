@@ -14,9 +14,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from surveys.importing import ImportFileError, read_rows
+from surveys.editorial.importing import ImportFileError, read_rows
+from surveys.editorial.roles import EDITORS
 from surveys.models import Answer
-from surveys.roles import EDITORS
 from tests.test_admin import make_user
 from tests.test_import_file_limits import HOSTILE, MAIN, cells, sheet, xlsx
 

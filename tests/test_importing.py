@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from surveys.importing import ImportFileError, import_answers
+from surveys.editorial.importing import ImportFileError, import_answers
 from surveys.models import Answer, AnswerVendor, BodyAlias, VendorAlias
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_dry_run_reports_but_writes_nothing(world):
 
 
 def test_failure_while_writing_rolls_back_everything(world, monkeypatch):
-    from surveys import corrections
+    from surveys.editorial import corrections
 
     calls = {"n": 0}
     real = corrections.set_vendors

@@ -1,6 +1,6 @@
 """The import's edges on the synthetic world (test data only): blank lines, header quirks,
 size limits, cell spelling, body slugs, partial rows and refusals. Written to kill the
-surviving mutants of surveys/importing.py (see docs/mutation.md)."""
+surviving mutants of surveys/editorial/importing.py (see docs/mutation.md)."""
 
 import io
 import zipfile
@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from surveys.importing import ImportFileError, apply, import_answers, read_rows, validate
+from surveys.editorial.importing import ImportFileError, apply, import_answers, read_rows, validate
 from surveys.models import Answer, Correction
 from tests import factories as f
 

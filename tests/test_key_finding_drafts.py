@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
 
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import DataVersion, KeyFinding, PublishedFinding
-from surveys.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from surveys import corrections
-from surveys.importing import import_answers
+from surveys.editorial import corrections
+from surveys.editorial.importing import import_answers
 from surveys.models import (
     Answer,
     Body,

@@ -17,7 +17,7 @@ from django.test import Client
 from gunicorn.config import Config
 
 from obscc.logs import SECRET_ROUTES, JsonFormatter, loggable_path, url_routes
-from surveys.roles import create_editor
+from surveys.editorial.roles import create_editor
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS
 from surveys.limits import FILENAME_MAX, LIMITS, REASON_MAX
 from surveys.models import Answer, Correction, ImportDraft, PublishedFinding
-from surveys.roles import EDITORS
 from tests.factories import account
 
 pytestmark = pytest.mark.django_db

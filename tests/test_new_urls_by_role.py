@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Correction, ImportDraft, PublishedFinding
-from surveys.roles import EDITORS, VIEWERS
 
 pytestmark = pytest.mark.django_db
 

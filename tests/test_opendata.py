@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from surveys import opendata
 from surveys.caching import bump_version
-from surveys.corrections import record_correction
+from surveys.editorial.corrections import record_correction
+from surveys.editorial.synthetic import generate
 from surveys.models import Answer, Body, Correction, DataVersion, Publication, SurveyRound
-from surveys.synthetic import generate
 from tests import factories as f
 from tests.test_views import content
 

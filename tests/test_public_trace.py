@@ -4,9 +4,10 @@ values and a return's status change only through a correction (reason, source, p
 import pytest
 from django.contrib.auth.models import Group, User
 
-from surveys import corrections, stats
+from surveys import stats
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Correction, Publication, Return
-from surveys.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password-123"

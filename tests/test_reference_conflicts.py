@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from surveys import corrections
-from surveys.loading import load_reference_data, resolve_conflict
+from surveys.editorial import corrections
+from surveys.editorial.loading import load_reference_data, resolve_conflict
+from surveys.editorial.roles import EDITORS
 from surveys.models import (
     Answer,
     Body,
@@ -24,7 +25,6 @@ from surveys.models import (
     ReferenceRecord,
     Return,
 )
-from surveys.roles import EDITORS
 from tests.test_reference_data import copy_files, edit_yaml
 
 pytestmark = pytest.mark.django_db

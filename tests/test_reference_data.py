@@ -13,9 +13,10 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from surveys import corrections, stats
+from surveys import stats
 from surveys.caching import current_version
-from surveys.loading import DATA_DIR, load_reference_data
+from surveys.editorial import corrections
+from surveys.editorial.loading import DATA_DIR, load_reference_data
 from surveys.models import (
     Answer,
     Body,
@@ -190,7 +191,7 @@ def test_a_row_deleted_in_the_database_is_not_recreated(real_data):
 def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client, action, kept):
     from django.contrib.auth.models import Group, User
 
-    from surveys.roles import EDITORS
+    from surveys.editorial.roles import EDITORS
 
     kent = Body.objects.get(slug="kent")
     kent.region = "Edited here"

@@ -7,8 +7,8 @@ page that reads from it shows no data while the primary holds the real data.
 import pytest
 from django.contrib.auth.models import Group, User
 
+from surveys.editorial.roles import EDITORS
 from surveys.models import Body
-from surveys.roles import EDITORS
 
 pytestmark = pytest.mark.django_db(databases=["default", "replica"])
 

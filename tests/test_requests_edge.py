@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from surveys import corrections
+from surveys.editorial import corrections
 from surveys.models import Correction, PublishedFinding
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Correction, ImportDraft, PublishedFinding, Vendor
-from surveys.roles import EDITORS
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,7 @@ def test_a_draft_import_whose_file_is_gone_is_not_a_server_error(editor, client,
 def test_a_corrected_figure_is_bounded(real_data):
     from django.core.exceptions import ValidationError as DjangoValidationError
 
-    from surveys.corrections import parse_finding_value
+    from surveys.editorial.corrections import parse_finding_value
     from surveys.models import PublishedFinding as Finding
 
     anpr = Finding.objects.get(key="pr2023-anpr-concern")
@@ -167,7 +167,7 @@ def test_dates_in_the_future_are_refused(real_data):
 
     from django.core.exceptions import ValidationError as DjangoValidationError
 
-    from surveys import corrections as corr
+    from surveys.editorial import corrections as corr
     from surveys.models import Correction as C
     from surveys.models import PublishedFinding as Finding
 
@@ -190,8 +190,8 @@ def test_dates_in_the_future_are_refused(real_data):
 
 
 def test_drafts_do_not_change_when_the_data_last_changed(real_data):
-    from surveys import corrections as corr
     from surveys.caching import current_version
+    from surveys.editorial import corrections as corr
     from surveys.models import Correction as C
     from surveys.models import ImportDraft
     from surveys.models import PublishedFinding as Finding

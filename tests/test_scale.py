@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from surveys.editorial.synthetic import RealDataPresent, generate
 from surveys.models import Answer, Body, Publication, Return, SurveyRound
-from surveys.synthetic import RealDataPresent, generate
 from tests.snapshots import Snapshot, take_snapshots
 from tests.test_views import BUDGETS
 

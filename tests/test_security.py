@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from surveys.roles import EDITORS
+from surveys.editorial.roles import EDITORS
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a-long-test-password-123"

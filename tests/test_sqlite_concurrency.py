@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 
-from surveys import corrections, previews
+from surveys.editorial import corrections, previews
+from surveys.editorial.roles import VIEWERS
 from surveys.models import Correction, PublishedFinding
-from surveys.roles import VIEWERS
 from tests.snapshots import whole_database
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -371,6 +371,6 @@ def test_answers_csv_streams_every_answer(real_data, client):
 
 
 def test_answers_csv_in_chunks_matches_one_query(real_data):
-    from surveys.selectors import answer_rows
+    from surveys.web.selectors import answer_rows
 
     assert list(answer_rows(chunk_size=3)) == list(answer_rows(chunk_size=1000))

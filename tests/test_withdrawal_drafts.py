@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Answer, Correction, PublishedFinding, WithdrawalDraft
-from surveys.roles import EDITORS, VIEWERS
 from tests.factories import account
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys.loading import DATA_DIR, load_reference_data
+from surveys.editorial.loading import DATA_DIR, load_reference_data
 from surveys.models import Correction, PublishedFinding
 
 pytestmark = pytest.mark.django_db

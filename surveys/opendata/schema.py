@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from surveys.caching import cached, current_version
+from surveys.editorial.synthetic import has_synthetic_data
 from surveys.exports import FORMULA_PREFIXES
 from surveys.models import (
     Answer,
@@ -35,8 +36,7 @@ from surveys.models import (
     VendorAlias,
     VendorConcern,
 )
-from surveys.selectors import data_last_changed
-from surveys.synthetic import has_synthetic_data
+from surveys.web.selectors import data_last_changed
 
 FORMAT = "obscc-open-data"
 FORMAT_VERSION = 1

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
+from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Return
-from surveys.roles import EDITORS
 from tests.browser.test_accounts import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,7 +4,7 @@ force shows as corrected, and "as first published" shows the published value."""
 import pytest
 from playwright.sync_api import expect
 
-from surveys import corrections
+from surveys.editorial import corrections
 from surveys.models import Correction, PublishedFinding
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

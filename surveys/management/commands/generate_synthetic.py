@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.synthetic import RealDataPresent, generate, text_report
+from surveys.editorial.synthetic import RealDataPresent, generate, text_report
 
 
 class Command(BaseCommand):

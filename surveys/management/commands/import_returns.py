@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.importing import COLUMNS, ImportFileError, import_answers
+from surveys.editorial.importing import COLUMNS, ImportFileError, import_answers
 
 
 class Command(BaseCommand):

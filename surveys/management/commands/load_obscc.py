@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.loading import DATA_DIR, DataFileError, load_reference_data
+from surveys.editorial.loading import DATA_DIR, DataFileError, load_reference_data
 
 
 class Command(BaseCommand):

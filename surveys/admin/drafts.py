@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from surveys import corrections, previews
+from surveys.editorial import corrections, previews
 from surveys.models import Correction, WithdrawalDraft
 from surveys.values import correction_new_value_text
 

@@ -10,13 +10,14 @@ database's (D):
 - F != L and D == F: both agree already: L becomes F.
 - F != L and D != L and D != F: both changed: a conflict. D is kept; F waits in the record's
   ``conflicts`` until an editor takes it or keeps D (admin, "Reference data conflicts"; a
-  value the public sees is taken only as a correction draft: ``surveys.reference_conflicts``).
+  value the public sees is taken only as a correction draft:
+  ``surveys.editorial.reference_conflicts``).
 
 A row the files add is created; a row loaded before and deleted in the database since is not
 recreated. A database loaded before records existed is adopted: rows are matched by their
 natural key and any field that differs from the file is a conflict. A second run with the same
 files writes nothing at all. Every change is written to history with a reason. What a load
-says (``LoadReport``) is in ``surveys.reference_report``.
+says (``LoadReport``) is in ``surveys.editorial.reference_report``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ import yaml
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from surveys.editorial.reference_conflicts import resolve_conflict  # noqa: F401 (the admin's entry)
+from surveys.editorial.reference_report import (
+    Difference,
+    EditorsWork,
+    LoadReport,
+    comparable,
+    explain,
+    field_value,
+)
+from surveys.editorial.roles import ensure_roles
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -51,18 +62,8 @@ from surveys.models import (
     VendorAlias,
     VendorConcern,
 )
-from surveys.reference_conflicts import resolve_conflict  # noqa: F401 (the admin's entry)
-from surveys.reference_report import (
-    Difference,
-    EditorsWork,
-    LoadReport,
-    comparable,
-    explain,
-    field_value,
-)
-from surveys.roles import ensure_roles
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CHANGE_REASON = "load_obscc: reference data files"
 UPDATE_REASON = "load_obscc: the reference data files changed this value"
 

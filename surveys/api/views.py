@@ -22,7 +22,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from surveys import selectors, stats
+from surveys import stats
 from surveys.models import (
     Answer,
     Body,
@@ -36,6 +36,7 @@ from surveys.models import (
     SystemType,
     Vendor,
 )
+from surveys.web import selectors
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};

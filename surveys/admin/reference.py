@@ -1,5 +1,5 @@
 """The admin desk for reference data conflicts: a value the files changed that was also
-changed here. See ``surveys.reference_conflicts`` for what each decision does."""
+changed here. See ``surveys.editorial.reference_conflicts`` for what each decision does."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from surveys import loading, models
-from surveys.reference_conflicts import conflict_differences
+from surveys import models
+from surveys.editorial import loading
+from surveys.editorial.reference_conflicts import conflict_differences
 
 
 class HasConflicts(admin.SimpleListFilter):

@@ -14,8 +14,9 @@ from typing import IO
 from django.db import transaction
 from tqdm import tqdm
 
-from surveys import corrections, stats
-from surveys.import_files import (
+from surveys import stats
+from surveys.editorial import corrections
+from surveys.editorial.import_files import (
     MAX_CELL_LENGTH,
     ImportFileError,
     file_rows,

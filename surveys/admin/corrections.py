@@ -1,5 +1,5 @@
 """The admin of published findings and their corrections: findings are never edited or deleted;
-a correction is entered as a draft, previewed, published (surveys.admin_drafts), and ends by
+a correction is entered as a draft, previewed, published (surveys.admin.drafts), and ends by
 being withdrawn."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from surveys import corrections, models
-from surveys.admin_base import Admin
-from surveys.admin_drafts import CorrectionDraftsMixin
+from surveys import models
+from surveys.admin.base import Admin
+from surveys.admin.drafts import CorrectionDraftsMixin
+from surveys.editorial import corrections
 from surveys.limits import REASON_MAX
 from surveys.values import correction_change_text, correction_new_value_text
 

@@ -21,8 +21,8 @@ from django.utils.html import escape
 from django.utils.timezone import localtime
 
 from surveys.models import Correction
-from surveys.selectors import corrections_list
 from surveys.values import correction_change_text
+from surveys.web.selectors import corrections_list
 
 
 def tagging_authority(request) -> str:

@@ -1,6 +1,7 @@
 """Import per-body answers in the admin: upload, preview every change and error, publish.
 
-It calls the same validator and writer as ``manage.py import_returns`` (surveys.importing).
+It calls the same validator and writer as ``manage.py import_returns``
+(surveys.editorial.importing).
 A valid upload is a draft (an ``ImportDraft``; the file waits in ``IMPORT_DIR`` under a random
 token): nothing public changes until an editor publishes it (a second editor, where
 settings.CORRECTIONS_NEED_SECOND_EDITOR asks), and it can be discarded before. Publishing
@@ -23,9 +24,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from surveys import corrections, importing, previews
-from surveys.import_files import MAX_ROWS
-from surveys.importing import (
+from surveys.editorial import corrections, importing, previews
+from surveys.editorial.import_files import MAX_ROWS
+from surveys.editorial.importing import (
     COLUMN_GUIDE,
     COLUMNS,
     ImportFileError,

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404
 
 from surveys import stats
 from surveys.caching import cached
-from surveys.chart_data import category_chart, system_summary, system_type_chart, trend_chart
 from surveys.charts import ChartData
 from surveys.models import (
     Answer,
@@ -34,6 +33,7 @@ from surveys.models import (
     Vendor,
 )
 from surveys.stats import findings_for_display
+from surveys.web.chart_data import category_chart, system_summary, system_type_chart, trend_chart
 
 Metric = PublishedFinding.Metric
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table

@@ -1,8 +1,5 @@
-"""The admin, for the people who keep this data: editors (change, correct, import) and viewers.
-
-Published findings and corrections are never deleted: a figure changes through a correction,
-and a correction ends by being withdrawn. Every change is kept by django-simple-history.
-"""
+"""The survey records' desk: bodies, vendors, publications, rounds, system types, returns,
+answers, evidence and the Commissioner's terms."""
 
 from __future__ import annotations
 
@@ -10,15 +7,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 
-# admin_corrections, admin_key_findings and admin_reference register their desks
-from surveys import (  # noqa: F401
-    admin_corrections,
-    admin_key_findings,
-    admin_reference,
-    models,
-)
-from surveys.admin_base import Admin
-from surveys.admin_import import ImportAnswersMixin
+from surveys import models
+from surveys.admin.base import Admin
+from surveys.admin.imports import ImportAnswersMixin
 
 
 class BodyAliasInline(admin.TabularInline):

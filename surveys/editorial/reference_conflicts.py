@@ -24,9 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from surveys import corrections
+from surveys.editorial import corrections
+from surveys.editorial.reference_report import Difference, explain, field_value
 from surveys.models import Answer, Correction, PublishedFinding, ReferenceRecord, Return
-from surveys.reference_report import Difference, explain, field_value
 
 # What a correction changes on each model it targets (vendors are not a field the files
 # compare: their links are rows of their own).

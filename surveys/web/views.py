@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from surveys import chart_data, charts, opendata, selectors, stats
+from surveys import charts, opendata, stats
 from surveys.exports import csv_response, download_name, xlsx_response
-from surveys.filters import BodyFilter, FindingFilter
 from surveys.models import SystemType
-from surveys.tables import (
+from surveys.web import chart_data, selectors
+from surveys.web.filters import BodyFilter, FindingFilter
+from surveys.web.tables import (
     EXPORT_HEADER,
     FACIAL_RECOGNITION,
     BodyTable,

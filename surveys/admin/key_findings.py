@@ -1,6 +1,7 @@
 """The overview's "Key findings" in the admin. An editor's addition, change or removal is saved
-as a draft (surveys.key_finding_drafts), previewed exactly as the overview will show it, then
-published (by a second editor where settings.CORRECTIONS_NEED_SECOND_EDITOR) or discarded."""
+as a draft (surveys.editorial.key_finding_drafts), previewed exactly as the overview will show
+it, then published (by a second editor where settings.CORRECTIONS_NEED_SECOND_EDITOR) or
+discarded."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from surveys import key_finding_drafts, previews
-from surveys.admin_base import Admin
-from surveys.corrections import PublishRefused, may_publish
+from surveys.admin.base import Admin
+from surveys.editorial import key_finding_drafts, previews
+from surveys.editorial.corrections import PublishRefused, may_publish
 from surveys.models import KeyFinding, KeyFindingDraft
 
 Action = KeyFindingDraft.Action

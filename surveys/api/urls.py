@@ -2,10 +2,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from surveys import api
+from surveys.api import views as api
 
-# The default enum hook, then the error responses every operation can give (see api.py).
-SCHEMA_HOOKS = ["drf_spectacular.hooks.postprocess_schema_enums", "surveys.api.document_errors"]
+# The default enum hook, then the error responses every operation can give (see api/views.py).
+SCHEMA_HOOKS = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "surveys.api.views.document_errors",
+]
 
 router = DefaultRouter()
 router.register("bodies", api.BodyViewSet)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from surveys.corrections import PublishRefused, may_publish
+from surveys.editorial.corrections import PublishRefused, may_publish
 from surveys.models import KeyFinding, KeyFindingDraft, PublishedFinding
 
 Action = KeyFindingDraft.Action

@@ -8,11 +8,11 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 
 from surveys.exports import download_name
-from surveys.filters import AppliedFilter
 from surveys.models import Answer, Body, Return
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
-from surveys.selectors import data_last_changed
 from surveys.stats import CONCERN_USERS
+from surveys.web.filters import AppliedFilter
+from surveys.web.selectors import data_last_changed
 
 STATUS_LABELS = dict(Return.Status.choices)
 

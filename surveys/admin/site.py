@@ -14,7 +14,7 @@ from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_safe
 
 from surveys import stats
-from surveys.roles import has_role
+from surveys.editorial.roles import has_role
 
 NO_ROLE = (
     "This account has no editor or viewer role; ask an administrator to add it with add_editor."
@@ -97,7 +97,7 @@ class ObsccAdminSite(admin.AdminSite):
 
     def reconciliation_view(self, request):
         """Published figures that differ from the per-body data or whose arithmetic fails."""
-        from surveys.selectors import findings_for_display
+        from surveys.web.selectors import findings_for_display
 
         views = stats.finding_views(
             findings_for_display().order_by("survey_round__year", "publication__published_on")

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from surveys import views
-from surveys.feeds import CorrectionsFeed
+from surveys.web import views
+from surveys.web.feeds import CorrectionsFeed
 
 app_name = "surveys"
 

@@ -1,6 +1,6 @@
 """An import file's cells, read within bounds that hold for any file, and what a cell means.
 
-A CSV is read here; a workbook by surveys/import_xlsx.py, as a stream of its sheet's XML.
+A CSV is read here; a workbook by surveys/editorial/import_xlsx.py, as a stream of its sheet's XML.
 Reading stops at the first limit passed, saying which, and reading any file under the upload
 limit peaks under 200 MB (tests/test_import_file_limits.py measures it on hostile files).
 """
@@ -71,7 +71,7 @@ def file_rows(data: bytes, *, filename: str, width: int) -> Iterator[tuple[int, 
     if suffix == ".csv":
         rows = _csv_rows(data, width)
     elif suffix == ".xlsx":
-        from surveys.import_xlsx import xlsx_rows  # which takes this module's limits
+        from surveys.editorial.import_xlsx import xlsx_rows  # which takes this module's limits
 
         rows = xlsx_rows(data, width)
     else:

@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from tqdm import tqdm
 
 from surveys.caching import bump_version, cached
-from surveys.loading import DATA_DIR, read_data
+from surveys.editorial.loading import DATA_DIR, read_data
 from surveys.models import (
     Answer,
     AnswerVendor,

@@ -1,0 +1,1 @@
+"""Services that write: corrections, imports, previews, reference loading."""

@@ -1,0 +1,1 @@
+"""The public web: views (thin), selectors, tables, filters, chart data, feeds."""
