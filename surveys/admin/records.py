@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db.models import TextField
 
 from surveys import models
 from surveys.admin.base import Admin
@@ -157,9 +158,7 @@ class AnswerInline(PublicValuesReadOnly, admin.TabularInline):
     fields = [*public_fields, "source"]
     autocomplete_fields = ["source"]
     show_change_link = True
-    formfield_overrides = {
-        models.models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}
-    }
+    formfield_overrides = {TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("system_type", "source")

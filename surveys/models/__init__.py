@@ -1,0 +1,45 @@
+"""The survey domain: who was asked, what they answered, what was published, what was corrected,
+and the editorial machinery behind it. One module per area; every model is importable from here.
+
+Every fact that comes from outside carries a ``source`` (a Publication). Unknown values are
+stored as NULL, never as 0 or False, so a gap stays a gap.
+"""
+
+from surveys.models.answers import (  # noqa: F401
+    Answer,
+    AnswerVendor,
+    FacialRecognitionKind,
+    Vendor,
+    VendorAlias,
+    VendorConcern,
+)
+from surveys.models.editorial import (  # noqa: F401
+    DataVersion,
+    ImportDraft,
+    ReferenceLoad,
+    ReferenceRecord,
+)
+from surveys.models.evidence import (  # noqa: F401
+    CommissionerTerm,
+    PublicEvidence,
+)
+from surveys.models.key_findings import (  # noqa: F401
+    KeyFinding,
+    KeyFindingDraft,
+    check_key_sentence,
+)
+from surveys.models.publishing import (  # noqa: F401
+    Correction,
+    CorrectionQuerySet,
+    PublishedFinding,
+    WithdrawalDraft,
+)
+from surveys.models.survey import (  # noqa: F401
+    Body,
+    BodyAlias,
+    Publication,
+    Return,
+    RoundSystemType,
+    SurveyRound,
+    SystemType,
+)

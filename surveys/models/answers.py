@@ -1,0 +1,219 @@
+"""What bodies answered: vendors and their concerns, answers, the vendors an answer names."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from surveys.limits import NOTES_MAX, TEXT_MAX
+from surveys.models.survey import Publication, Return, SystemType
+
+
+class Vendor(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    country = models.CharField(max_length=100, blank=True, help_text="Empty when no source says.")
+    country_source = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country="") | Q(country_source__isnull=False),
+                name="vendor_country_has_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VendorAlias(models.Model):
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "vendor aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} (alias of {self.vendor})"
+
+
+class VendorConcern(models.Model):
+    """A cited security or ethical concern about a vendor: which vendors count is data."""
+
+    vendor = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="concerns")
+    summary = models.TextField(max_length=TEXT_MAX)
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    in_force_from = models.DateField(
+        null=True, blank=True, help_text="Empty: no start date stated; applies to every round."
+    )
+    in_force_until = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["vendor__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="concern_has_summary"),
+            models.CheckConstraint(
+                condition=Q(in_force_from__isnull=True)
+                | Q(in_force_until__isnull=True)
+                | Q(in_force_until__gt=models.F("in_force_from")),
+                name="concern_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor}: {self.summary[:60]}"
+
+
+class FacialRecognitionKind(models.TextChoices):
+    """Kinds of facial recognition, as the sources name them."""
+
+    LIVE = "live", "Live"
+    RETROSPECTIVE = "retrospective", "Retrospective"
+    OPERATOR_INITIATED = "operator_initiated", "Operator-initiated (mobile phone)"
+    DATABASE_ACCESS = "database_access", "Access to national image databases"
+    OTHER = "other", "Other (national image databases PND and CAID, and Athena)"
+    NONE_OF_THE_ABOVE = "none_of_the_above", "None of the above"
+
+
+def _source_field(what: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=f"The source of {what}. Empty: the answer's source.",
+    )
+
+
+class Answer(models.Model):
+    """What one body said (or sources say it said) about one system type in one round.
+
+    Each field has its own source where it differs from the answer's (``<field>_source``): one
+    source may say a body uses facial recognition and another that it intends to use it live.
+    """
+
+    class Intent(models.TextChoices):
+        NOT_STATED = "", "Not stated"
+        INTENDS = "intends", "Intends to use"
+        NO_INTENTION = "no_intention", "No intention to use"
+        UNSURE = "unsure", "Unsure"
+
+    # The fields that carry their own source, in display order: (field, source field).
+    SOURCED_FIELDS = (
+        ("operates", "operates_source"),
+        ("kind", "kind_source"),
+        ("unit_count", "unit_count_source"),
+        ("vendors", "vendors_source"),
+        ("says_vendor_of_concern", "says_vendor_of_concern_source"),
+        ("aware_of_concerns", "aware_source"),
+        ("intent", "intent_source"),
+    )
+
+    survey_return = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="answers")
+    system_type = models.ForeignKey(SystemType, on_delete=models.PROTECT, related_name="answers")
+    operates = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
+    kind = models.CharField(
+        "kind of facial recognition",
+        max_length=20,
+        choices=[c for c in FacialRecognitionKind.choices if c[0] != "none_of_the_above"],
+        blank=True,
+        default="",
+        help_text="Only where a source states it. Empty: not stated.",
+    )
+    unit_count = models.PositiveIntegerField(
+        "units",
+        null=True,
+        blank=True,
+        help_text="How many units (cameras, drones) a source says the body operates. Empty: "
+        "not stated.",
+    )
+    vendors = models.ManyToManyField(Vendor, through="AnswerVendor", related_name="answers")
+    says_vendor_of_concern = models.BooleanField(
+        "says it uses a vendor of concern",
+        null=True,
+        blank=True,
+        help_text="The body's own statement: yes, no, or empty when it did not say.",
+    )
+    aware_of_concerns = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
+    intent = models.CharField(max_length=20, choices=Intent.choices, blank=True, default="")
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
+    source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    operates_source = _source_field("whether the body operates it")
+    kind_source = _source_field("the kind of facial recognition")
+    unit_count_source = _source_field("the number of units")
+    vendors_source = _source_field("the vendors named")
+    says_vendor_of_concern_source = _source_field("the statement about vendors of concern")
+    aware_source = _source_field("the awareness of concerns")
+    intent_source = _source_field("the future use")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey_return__survey_round__year", "survey_return__body__name", "system_type"]
+        permissions = [("import_answers", "Can import per-body answers from a file")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey_return", "system_type"], name="one_answer_per_system"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_count__isnull=True) | ~Q(operates=False),
+                name="answer_units_only_when_operating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        r = self.survey_return
+        return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
+
+    KIND_MESSAGE = "The kind of facial recognition applies only to a facial recognition answer."
+
+    @staticmethod
+    def kind_allowed(kind: str, system_type: SystemType) -> bool:
+        """Only a facial-recognition answer has a kind (live, retrospective...)."""
+        return not kind or system_type.slug == "facial-recognition"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.system_type_id and not self.kind_allowed(
+            self.kind, SystemType.objects.get(pk=self.system_type_id)
+        ):
+            raise ValidationError({"kind": self.KIND_MESSAGE})
+
+    def stated_source(self, field_name: str) -> Publication | None:
+        """The publication that states this field, or None where the field is not stated."""
+        if field_name == "vendors":
+            stated = bool(self.vendors.all())
+        else:
+            stated = getattr(self, field_name) not in (None, "")
+        return self.source_of(field_name) if stated else None
+
+    def source_of(self, field_name: str) -> Publication:
+        """The publication that states this field's value."""
+        for name, source_name in self.SOURCED_FIELDS:
+            if name == field_name:
+                return getattr(self, source_name) or self.source
+        raise ValueError(f"{field_name} has no source of its own")
+
+
+class AnswerVendor(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_vendors")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="answer_vendors")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "vendor"], name="vendor_once_per_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer}: {self.vendor}"
