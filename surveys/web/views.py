@@ -243,7 +243,7 @@ def vendor(request, slug: str):
 def findings(request):
     finding_filter = FindingFilter(
         request.GET,
-        queryset=selectors.findings_for_display().order_by(
+        queryset=stats.findings_for_display().order_by(
             "-survey_round__year", "publication__published_on", "pk"
         ),
     )
@@ -259,7 +259,7 @@ def findings(request):
         {
             "filter": finding_filter,
             "page": page,
-            "views": selectors.stats.finding_views(page.object_list, as_published=as_published),
+            "views": stats.finding_views(page.object_list, as_published=as_published),
             "as_published": as_published,
             "query": query.urlencode(),
             "base_query": base.urlencode(),
