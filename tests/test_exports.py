@@ -9,10 +9,10 @@ import pytest
 from django.utils.timezone import localtime
 from openpyxl import load_workbook
 
+from surveys.caching import data_last_changed
 from surveys.exports import MAX_STEM, download_name
 from surveys.opendata import LICENCE
 from surveys.opendata.schema import SOURCE_LINE
-from surveys.web.selectors import data_last_changed
 
 pytestmark = pytest.mark.django_db
 SAFE_NAME = re.compile(r'attachment; filename="([a-z0-9]+(?:-[a-z0-9]+)*\.(?:csv|xlsx))"$')

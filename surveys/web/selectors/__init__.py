@@ -17,7 +17,6 @@ from surveys.web.selectors.pages import (  # noqa: F401
     body_detail,
     correction_detail,
     corrections_list,
-    data_last_changed,
     round_has_returns,
     system_type_detail,
     system_types_index,

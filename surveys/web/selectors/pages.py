@@ -7,14 +7,13 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from surveys import stats
-from surveys.caching import cached
+from surveys.caching import cached, data_last_changed
 from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
     CommissionerTerm,
     Correction,
-    DataVersion,
     Publication,
     PublicEvidence,
     PublishedFinding,
@@ -316,11 +315,6 @@ def correction_detail(pk: int) -> Correction:
 
 
 # --- About ------------------------------------------------------------------------------------
-
-
-def data_last_changed():
-    """When the survey data last changed (any save, import, correction or load)."""
-    return DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
 def about():
