@@ -73,7 +73,7 @@ test: install var chromium
 test-fast: install var
 	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
 
-# 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see README.
+# 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see docs/operations.md.
 loadtest: install var
 	scripts/loadtest.sh
 
