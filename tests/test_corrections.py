@@ -18,10 +18,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def finding(world):
-    return PublishedFinding.objects.create(
-        key="t-concern",
-        publication=world.report,
-        survey_round=world.round_2020,
+    return f.finding(
+        world,
+        "t-concern",
         metric="concern_users",
         system_type=world.external,
         value=5,
@@ -70,7 +69,7 @@ def test_bad_corrections_are_refused_and_nothing_is_written(world, finding, fiel
 
 
 def test_a_correction_needs_exactly_one_target(world, finding):
-    answer = f.answer(world.northshire.returns.get(survey_round=world.round_2020), world.drones)
+    answer = f.answer(f.return_of(world.northshire, world.round_2020), world.drones)
     with pytest.raises(ValidationError):
         correct(finding, world, answer=answer, answer_field="operates")
     with pytest.raises(ValidationError):
@@ -78,9 +77,7 @@ def test_a_correction_needs_exactly_one_target(world, finding):
 
 
 def test_correcting_an_answer_changes_it_and_withdrawal_restores_it(world):
-    answer = f.answer(
-        world.northshire.returns.get(survey_round=world.round_2020), world.drones, operates=True
-    )
+    answer = f.answer(f.return_of(world.northshire, world.round_2020), world.drones, operates=True)
     c = record_correction(
         Correction(
             answer=answer,

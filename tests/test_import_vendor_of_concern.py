@@ -27,7 +27,7 @@ def snapshot():
 @pytest.fixture
 def says_no(world):
     """Northshire's 2020 external CCTV: the body says it uses no vendor of concern."""
-    survey_return = world.northshire.returns.get(survey_round=world.round_2020)
+    survey_return = f.return_of(world.northshire, world.round_2020)
     return f.answer(
         survey_return, world.external, operates=True, says_vendor_of_concern=False, notes="kept"
     )
