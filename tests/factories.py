@@ -97,3 +97,10 @@ def account(name: str, group: str | None = None, **fields):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def log_in_as(client, role: str | None) -> None:
+    """Log the test client in as a new account in the role's group; with no role, stay an
+    anonymous visitor."""
+    if role is not None:
+        client.force_login(account(role, role))
