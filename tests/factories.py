@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
 from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
+    ImportDraft,
     Publication,
     PublishedFinding,
     Return,
@@ -104,3 +107,21 @@ def log_in_as(client, role: str | None) -> None:
     anonymous visitor."""
     if role is not None:
         client.force_login(account(role, role))
+
+
+def import_draft_token(client, editor) -> str:
+    """Kent's 2022 drones (a new answer) uploaded by the editor as an import draft; returns
+    the draft's token. The client is logged out afterwards."""
+    client.force_login(editor)
+    client.post(
+        "/admin/surveys/answer/import/",
+        {
+            "step": "upload",
+            "file": SimpleUploadedFile(
+                "kent.csv",
+                b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n",
+            ),
+        },
+    )
+    client.logout()
+    return Path(ImportDraft.objects.get().stored_name).stem

@@ -5,12 +5,10 @@ database, history included, must be exactly as before wherever the role may not 
 """
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from surveys.editorial import corrections
@@ -131,20 +129,7 @@ def drafts(real_data, client):
         Correction(finding=finding, new_value="12", reason="Synthetic", source=finding.publication),
         user=maker,
     )
-    client.force_login(maker)
-    client.post(
-        "/admin/surveys/answer/import/",
-        {
-            "step": "upload",
-            "file": SimpleUploadedFile(
-                "kent.csv",
-                b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n",
-            ),
-        },
-    )
-    client.logout()
-    token = Path(ImportDraft.objects.get().stored_name).stem
-    return correction, token
+    return correction, f.import_draft_token(client, maker)
 
 
 def expected_admin(role, method, url_kind) -> int:

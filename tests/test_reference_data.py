@@ -31,6 +31,7 @@ from surveys.models import (
     SystemType,
     VendorConcern,
 )
+from tests import factories as f
 from tests.test_admin_permissions import fingerprint
 from tests.test_facial_recognition import fr_answers
 
@@ -193,8 +194,6 @@ def test_a_row_deleted_in_the_database_is_not_recreated(real_data):
     "action, kept", [("take_file_value", False), ("keep_database_value", True)]
 )
 def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client, action, kept):
-    from django.contrib.auth.models import Group, User
-
     from surveys.editorial.roles import EDITORS
 
     kent = Body.objects.get(slug="kent")
@@ -208,8 +207,7 @@ def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client,
     )
     load_reference_data(data)
     record = ReferenceRecord.objects.get(model="surveys.body", key="kent")
-    user = User.objects.create_user("editor", password="a-long-test-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
+    user = f.account("editor", EDITORS)
     client.force_login(user)
     listing = client.get("/admin/surveys/referencerecord/?conflicts=yes").content.decode()
     assert "&#x27;Edited here&#x27; → &#x27;From the files&#x27;" in listing

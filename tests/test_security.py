@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 
 from surveys.editorial.roles import EDITORS, VIEWERS
 from tests import factories as f
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "a-long-test-password-123"
 
 
 def compose_web_environment() -> dict[str, str]:
