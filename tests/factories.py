@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
+from surveys.editorial.importing import import_answers
 from surveys.models import (
     Answer,
     AnswerVendor,
@@ -125,3 +127,11 @@ def import_draft_token(client, editor) -> str:
     )
     client.logout()
     return Path(ImportDraft.objects.get().stored_name).stem
+
+
+def import_text(
+    text: str | bytes, *, filename: str = "answers.csv", dry_run: bool = False, reason: str = ""
+):
+    """Run the answers import (the one path the command and the admin share) on a file's text."""
+    data = text.encode() if isinstance(text, str) else text
+    return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run, reason=reason)
