@@ -112,7 +112,9 @@ class World:
         self._published(published, value, self.sources[0])
 
     def withdraw(self, index):
-        in_force = list(self.answer.corrections.in_force().order_by("pk"))
+        in_force = list(
+            self.answer.corrections.in_force().filter(answer_field="operates").order_by("pk")
+        )
         if not in_force:
             return
         c = in_force[index % len(in_force)]
