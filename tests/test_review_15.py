@@ -149,7 +149,7 @@ def test_a_draft_import_whose_file_is_gone_is_not_a_server_error(editor, client,
 def test_a_corrected_figure_is_bounded(real_data):
     from django.core.exceptions import ValidationError as DjangoValidationError
 
-    from surveys.editorial.corrections import parse_finding_value
+    from surveys.editorial.correction_values import parse_finding_value
     from surveys.models import PublishedFinding as Finding
 
     anpr = Finding.objects.get(key="pr2023-anpr-concern")

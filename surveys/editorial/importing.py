@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from surveys import stats
 from surveys.editorial import corrections
+from surveys.editorial.correction_values import value_text, vendor_lookup
 from surveys.editorial.import_files import (
     MAX_CELL_LENGTH,
     ImportFileError,
@@ -276,7 +277,7 @@ class _Lookups:
                 self.bodies[key.casefold()] = body
         for alias in BodyAlias.objects.select_related("body"):
             self.bodies.setdefault(alias.name.casefold(), alias.body)
-        self.vendors = corrections.vendor_lookup()
+        self.vendors = vendor_lookup()
         self.system_types: dict[str, SystemType] = {}
         for system_type in SystemType.objects.all():
             self.system_types[system_type.slug.casefold()] = system_type
@@ -509,7 +510,7 @@ def apply(
 def _correction_value(change: FieldChange, plan: PlannedAnswer) -> str:
     """The new value as a correction takes it (a note's own text, not its quoted display)."""
     if change.field == "notes":
-        return corrections.value_text("notes", plan.values["notes"])
+        return value_text("notes", plan.values["notes"])
     return change.new
 
 
