@@ -15,7 +15,8 @@ import yaml
 from django.core.cache import cache
 
 from surveys import opendata, stats
-from surveys.editorial.loading import DATA_DIR, load_reference_data
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_files import DATA_DIR
 from surveys.models import (
     Answer,
     Body,
@@ -130,7 +131,7 @@ def test_two_blocks_that_disagree_on_a_field_are_refused(db, tmp_path):
         }
     )
     (data / "answers.yaml").write_text(yaml.safe_dump(blocks, sort_keys=False))
-    from surveys.editorial.loading import DataFileError
+    from surveys.editorial.reference_files import DataFileError
 
     with pytest.raises(DataFileError, match="kent, 2022, facial-recognition: operates"):
         load_reference_data(data)
