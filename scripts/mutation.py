@@ -12,7 +12,7 @@ the originals' in place (``function.__code__``), so every reference to them runs
 only the tests that run the mutated line run again, quickest first, up to the first failure,
 each with a time limit. The original code is put back before the next mutant.
 
-    python scripts/mutation.py                        # the three modules
+    python scripts/mutation.py                        # statistics, importing, corrections
     python scripts/mutation.py surveys/stats.py -v    # one, listing every mutant's outcome
 """
 
@@ -31,7 +31,17 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("surveys/stats.py", "surveys/editorial/importing.py", "surveys/editorial/corrections.py")
+MODULES = (
+    "surveys/stats.py",
+    # the import: its columns, its plan, a row's checks, the verbs
+    "surveys/editorial/import_columns.py",
+    "surveys/editorial/import_plans.py",
+    "surveys/editorial/import_rows.py",
+    "surveys/editorial/importing.py",
+    # corrections: their values, then drafts, publishing and withdrawals
+    "surveys/editorial/correction_values.py",
+    "surveys/editorial/corrections.py",
+)
 COMPARE_SWAPS = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
