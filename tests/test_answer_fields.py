@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from surveys import stats
-from surveys.editorial.loading import DATA_DIR, DataFileError, load_reference_data
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_files import DATA_DIR, DataFileError
 from surveys.models import Answer, SurveyRound, Vendor
 from tests.pages import text, visible
 from tests.test_facial_recognition import fr_answers
