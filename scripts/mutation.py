@@ -12,8 +12,8 @@ the originals' in place (``function.__code__``), so every reference to them runs
 only the tests that run the mutated line run again, quickest first, up to the first failure,
 each with a time limit. The original code is put back before the next mutant.
 
-    python scripts/mutation.py                        # the three modules
-    python scripts/mutation.py surveys/stats.py -v    # one, listing every mutant's outcome
+    python scripts/mutation.py                        # every module
+    python scripts/mutation.py surveys/stats/figures.py -v  # one, listing every mutant's outcome
 """
 
 from __future__ import annotations
@@ -31,7 +31,15 @@ import pytest
 from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("surveys/stats.py", "surveys/editorial/importing.py", "surveys/editorial/corrections.py")
+MODULES = (
+    "surveys/stats/figures.py",
+    "surveys/stats/response.py",
+    "surveys/stats/system_types.py",
+    "surveys/stats/agreement.py",
+    "surveys/stats/findings.py",
+    "surveys/editorial/importing.py",
+    "surveys/editorial/corrections.py",
+)
 COMPARE_SWAPS = {
     ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
