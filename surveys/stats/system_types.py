@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from surveys.caching import cached
 from surveys.models import Answer, AnswerVendor, Return, SurveyRound, SystemType
@@ -72,13 +72,9 @@ def _system_type_stats(
         answers = answers.filter(system_type__in=types)
         system_types = system_types.filter(pk__in=types)
 
-    def count(condition: Q | None = None, target: str = "pk") -> Count:
-        return Count(target, filter=condition, distinct=True)
-
-    annotations = {"answered": count()}
+    annotations = {"answered": Count("pk", distinct=True)}
     for d in FIGURES:
-        annotations[d.name] = count(d.counts(concern_ids), d.distinct)
-        annotations[f"{d.name}_known"] = count(d.known(concern_ids))
+        annotations.update(d.annotations(concern_ids))
     rows = (
         answers.values("survey_return__survey_round", "system_type")
         .annotate(**annotations)
@@ -95,7 +91,7 @@ def _system_type_stats(
                 system_type=system_type,
                 round_id=survey_round.pk,
                 answered=row["answered"],
-                figures={d.name: Figure.of(row[d.name], row[f"{d.name}_known"]) for d in FIGURES},
+                figures={d.name: d.figure(row) for d in FIGURES},
             )
     return result
 
