@@ -291,7 +291,7 @@ LOGGING = {
     },
 }
 
-# The read-only JSON API (surveys/api/views.py).
+# The read-only JSON API (surveys/api/).
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],

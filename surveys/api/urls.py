@@ -2,32 +2,32 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from surveys.api import views as api
+from surveys.api import statistics, views
 
-# The default enum hook, then the error responses every operation can give (see api/views.py).
+# The default enum hook, then the error responses every operation can give (see api/schema.py).
 SCHEMA_HOOKS = [
     "drf_spectacular.hooks.postprocess_schema_enums",
-    "surveys.api.views.document_errors",
+    "surveys.api.schema.document_errors",
 ]
 
 router = DefaultRouter()
-router.register("bodies", api.BodyViewSet)
-router.register("rounds", api.RoundViewSet)
-router.register("publications", api.PublicationViewSet)
-router.register("system-types", api.SystemTypeViewSet)
-router.register("vendors", api.VendorViewSet)
-router.register("returns", api.ReturnViewSet)
-router.register("answers", api.AnswerViewSet)
-router.register("findings", api.FindingViewSet)
-router.register("corrections", api.CorrectionViewSet)
-router.register("evidence", api.EvidenceViewSet)
-router.register("commissioner-terms", api.CommissionerTermViewSet)
+router.register("bodies", views.BodyViewSet)
+router.register("rounds", views.RoundViewSet)
+router.register("publications", views.PublicationViewSet)
+router.register("system-types", views.SystemTypeViewSet)
+router.register("vendors", views.VendorViewSet)
+router.register("returns", views.ReturnViewSet)
+router.register("answers", views.AnswerViewSet)
+router.register("findings", views.FindingViewSet)
+router.register("corrections", views.CorrectionViewSet)
+router.register("evidence", views.EvidenceViewSet)
+router.register("commissioner-terms", views.CommissionerTermViewSet)
 
 urlpatterns = [
-    path("v1/statistics/rounds/", api.RoundStatisticsView.as_view(), name="api-round-stats"),
+    path("v1/statistics/rounds/", statistics.RoundStatisticsView.as_view(), name="api-round-stats"),
     path(
         "v1/statistics/system-types/",
-        api.SystemTypeStatisticsView.as_view(),
+        statistics.SystemTypeStatisticsView.as_view(),
         name="api-system-type-stats",
     ),
     path("v1/", include(router.urls)),

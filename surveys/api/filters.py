@@ -1,0 +1,99 @@
+"""The API's query filters: strict (a parameter given twice, or empty, is an error)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from surveys.models import (
+    Answer,
+    Body,
+    PublicEvidence,
+    PublishedFinding,
+    Return,
+)
+
+# --- Errors, as the schema documents them ----------------------------------------------------
+# A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
+# anything else (404, 429): {"detail": "..."}. A 304 has no body.
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number, as the schema says (NumberFilter alone takes decimals)."""
+
+    field_class = forms.IntegerField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Refuses, besides values the filters refuse, what the schema does not allow either: a
+    parameter given more than once, or an empty value for a number or a choice."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name, filter_ in self.filters.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(values) > 1:
+                self.form.add_error(name, "Give this parameter once.")
+                continue
+            text = isinstance(filter_, django_filters.CharFilter)  # an empty string is a string
+            if values and not values[0].strip() and not text:
+                self.form.add_error(name, "Give a value or leave the parameter out.")
+        return valid and not self.form.errors
+
+
+class BodyApiFilter(StrictFilterSet):
+    nation = django_filters.ChoiceFilter(choices=Body.Nation.choices)
+    region = django_filters.CharFilter()
+    kind = django_filters.ChoiceFilter(choices=Body.Kind.choices)
+
+    class Meta:
+        model = Body
+        fields = ["nation", "region", "kind"]
+
+
+class AnswerFilter(StrictFilterSet):
+    round = IntegerFilter(field_name="survey_return__survey_round__year")
+    body = django_filters.CharFilter(field_name="survey_return__body__slug")
+    nation = django_filters.ChoiceFilter(
+        field_name="survey_return__body__nation", choices=Body.Nation.choices
+    )
+    region = django_filters.CharFilter(field_name="survey_return__body__region")
+    system_type = django_filters.CharFilter(field_name="system_type__slug")
+    vendor = django_filters.CharFilter(field_name="vendors__slug", distinct=True)
+
+    class Meta:
+        model = Answer
+        fields = ["round", "body", "nation", "region", "system_type", "vendor"]
+
+
+class EvidenceFilter(StrictFilterSet):
+    body = django_filters.CharFilter(field_name="body__slug")
+    system_type = django_filters.CharFilter(field_name="system_type__slug")
+    vendor = django_filters.CharFilter(field_name="vendor__slug")
+    kind = django_filters.ChoiceFilter(choices=PublicEvidence.Kind.choices)
+
+    class Meta:
+        model = PublicEvidence
+        fields = ["body", "system_type", "vendor", "kind"]
+
+
+class ReturnFilter(StrictFilterSet):
+    round = IntegerFilter(field_name="survey_round__year")
+    body = django_filters.CharFilter(field_name="body__slug")
+    nation = django_filters.ChoiceFilter(field_name="body__nation", choices=Body.Nation.choices)
+    status = django_filters.ChoiceFilter(choices=Return.Status.choices)
+
+    class Meta:
+        model = Return
+        fields = ["round", "body", "nation", "status"]
+
+
+class FindingApiFilter(StrictFilterSet):
+    round = IntegerFilter(field_name="survey_round__year")
+    system_type = django_filters.CharFilter(field_name="system_type__slug")
+    vendor = django_filters.CharFilter(field_name="vendor__slug")
+    publication = django_filters.CharFilter(field_name="publication__code")
+
+    class Meta:
+        model = PublishedFinding
+        fields = ["round", "system_type", "vendor", "publication", "metric"]

@@ -1,0 +1,359 @@
+"""How each record is written in the API: one serializer per model, with its sources."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from surveys import stats
+from surveys.models import (
+    Answer,
+    Body,
+    CommissionerTerm,
+    Correction,
+    Publication,
+    PublicEvidence,
+    PublishedFinding,
+    Return,
+    SurveyRound,
+    SystemType,
+    Vendor,
+)
+
+# --- Errors, as the schema documents them ----------------------------------------------------
+# A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
+# anything else (404, 429): {"detail": "..."}. A 304 has no body.
+
+
+class PublicationRef(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", read_only=True, **kwargs)
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "survey_round",
+            "published_on",
+            "date_precision",
+            "url",
+            "is_secondary",
+            "standing",
+            "notes",
+        ]
+
+    standing = serializers.ChoiceField(
+        choices=["primary", "secondary", "vendor"],
+        read_only=True,
+        help_text="primary (the body, a court, the Commissioner, an official list), secondary "
+        "(a report of another source) or vendor (a supplier's claim).",
+    )
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    source = PublicationRef(allow_null=True)
+    system_types = serializers.SerializerMethodField(
+        help_text="The system types the round asked about; empty when it asked about every type."
+    )
+
+    class Meta:
+        model = SurveyRound
+        fields = [
+            "year",
+            "invitations_sent_on",
+            "question_count",
+            "scope",
+            "system_types",
+            "notes",
+            "source",
+        ]
+
+    def get_system_types(self, obj) -> list[str]:
+        return sorted(c.system_type.slug for c in obj.coverage.all())
+
+
+class BodySerializer(serializers.ModelSerializer):
+    source = PublicationRef()
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    succeeded_by = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    succession_source = PublicationRef(allow_null=True)
+    predecessors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Body
+        fields = [
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "nation",
+            "region",
+            "ons_code",
+            "aliases",
+            "succeeded_by",
+            "succeeded_on",
+            "succession_source",
+            "predecessors",
+            "notes",
+            "source",
+        ]
+
+
+class SystemTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SystemType
+        fields = ["slug", "name", "position", "description", "is_survey_category"]
+
+
+class ConcernSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    source = serializers.CharField(source="source.code")
+    in_force_from = serializers.DateField(allow_null=True)
+    in_force_until = serializers.DateField(allow_null=True)
+
+
+class VendorSerializer(serializers.ModelSerializer):
+    country_source = PublicationRef(allow_null=True)
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    concerns = ConcernSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Vendor
+        fields = ["slug", "name", "country", "country_source", "aliases", "concerns"]
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
+    source = PublicationRef(
+        help_text="The publication that states the status; where status_is_derived, the one it "
+        "is derived from, which does not name the body."
+    )
+
+    class Meta:
+        model = Return
+        fields = ["id", "body", "survey_round", "status", "status_is_derived", "source"]
+
+
+class _AnswerSources(serializers.Serializer):
+    def to_representation(self, answer: Answer) -> dict:
+        return {
+            name: source.code if (source := answer.stated_source(name)) else None
+            for name, _ in Answer.SOURCED_FIELDS
+        }
+
+
+# Which publication states each field of an answer: one field per Answer.SOURCED_FIELDS.
+AnswerSourcesSerializer = type(
+    "AnswerSourcesSerializer",
+    (_AnswerSources,),
+    {
+        name: serializers.CharField(
+            read_only=True,
+            allow_null=True,
+            help_text=f"The publication that states {name}; null where it is not stated.",
+        )
+        for name, _ in Answer.SOURCED_FIELDS
+    },
+)
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(source="survey_return.body.slug", read_only=True)
+    survey_round = serializers.IntegerField(source="survey_return.survey_round.year")
+    system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    vendors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    source = PublicationRef()
+    sources = AnswerSourcesSerializer(
+        source="*",
+        read_only=True,
+        help_text="Field by field, the publication that states it (sources may differ: one "
+        "may say a body uses facial recognition, another that it intends to use it live).",
+    )
+
+    class Meta:
+        model = Answer
+        fields = [
+            "id",
+            "body",
+            "survey_round",
+            "system_type",
+            "operates",
+            "kind",
+            "unit_count",
+            "vendors",
+            "says_vendor_of_concern",
+            "aware_of_concerns",
+            "intent",
+            "notes",
+            "source",
+            "sources",
+        ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    source = PublicationRef()
+    is_survey_data = serializers.SerializerMethodField(
+        help_text="Always false: later public evidence is never a survey answer and never "
+        "counted in a survey statistic."
+    )
+
+    class Meta:
+        model = PublicEvidence
+        fields = [
+            "key",
+            "body",
+            "system_type",
+            "vendor",
+            "summary",
+            "occurred_on",
+            "occurred_until",
+            "date_precision",
+            "kind",
+            "source",
+            "notes",
+            "is_survey_data",
+        ]
+
+    def get_is_survey_data(self, obj) -> bool:
+        return False
+
+
+class CommissionerTermSerializer(serializers.ModelSerializer):
+    source = PublicationRef()
+
+    class Meta:
+        model = CommissionerTerm
+        fields = ["id", "holder", "starts_on", "starts_precision", "ends_on", "summary", "source"]
+
+
+def figure_field(**kwargs) -> serializers.DecimalField:
+    """A published figure (a count or a percentage) as a JSON number, not a string."""
+    return serializers.DecimalField(
+        max_digits=9, decimal_places=2, min_value=0, coerce_to_string=False, **kwargs
+    )
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    """``value`` is the figure as first published; ``current_value`` after corrections."""
+
+    value = figure_field(read_only=True, help_text="The figure as first published.")
+
+    survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
+    publication = PublicationRef()
+    system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    vendor = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    # From stats.finding_views, computed by FindingViewSet for a whole page at once.
+    current_value = serializers.SerializerMethodField()
+    current_qualifier = serializers.SerializerMethodField()
+    computed = serializers.SerializerMethodField()
+    coverage = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    correction = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublishedFinding
+        fields = [
+            "key",
+            "survey_round",
+            "publication",
+            "metric",
+            "system_type",
+            "vendor",
+            "value",
+            "unit",
+            "qualifier",
+            "numerator",
+            "denominator",
+            "denominator_is_derived",
+            "published_percent",
+            "kind",
+            "wording_is_verbatim",
+            "wording",
+            "notes",
+            "current_value",
+            "current_qualifier",
+            "computed",
+            "coverage",
+            "status",
+            "correction",
+        ]
+
+    def _view(self, obj) -> stats.FindingView:
+        return self.context["finding_views"][obj.pk]
+
+    @extend_schema_field(figure_field(help_text="The figure after any correction in force."))
+    def get_current_value(self, obj) -> float:
+        return figure_field().to_representation(self._view(obj).current_value)
+
+    def get_current_qualifier(self, obj) -> str | None:
+        return self._view(obj).current_qualifier
+
+    def get_computed(self, obj) -> int | None:
+        return self._view(obj).computed
+
+    def get_coverage(self, obj) -> int | None:
+        return self._view(obj).coverage
+
+    def get_status(self, obj) -> str | None:
+        return self._view(obj).status
+
+    def get_correction(self, obj) -> int | None:
+        correction = self._view(obj).correction
+        return correction.pk if correction else None
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A correction's dates say what each one is: ``announced_on`` is the source's,
+    ``published_at`` and ``recorded_at`` this dashboard's."""
+
+    finding = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
+    source = PublicationRef()
+    published_at = serializers.DateTimeField(
+        source="published_here_at",
+        read_only=True,
+        help_text="When the correction was published on this dashboard: from then on the "
+        "public figures show it. Not the source's date (`announced_on`).",
+    )
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "finding",
+            "answer_field",
+            "old_value",
+            "new_value",
+            "new_qualifier",
+            "reason",
+            "announced_on",
+            "source",
+            "withdrawn_on",
+            "withdrawal_reason",
+            "published_at",
+            "recorded_at",
+        ]
+        extra_kwargs = {
+            "announced_on": {
+                "help_text": "The date the source (`source`) announced the correction; null "
+                "when it does not say."
+            },
+            "withdrawn_on": {
+                "help_text": "The date the correction was withdrawn; null while it is in force."
+            },
+            "recorded_at": {
+                "help_text": "When the correction was first entered on this dashboard, usually "
+                "as a draft that the public did not see until `published_at`."
+            },
+        }
