@@ -73,7 +73,7 @@ test: install var chromium
 test-fast: install var
 	$(PY) -m pytest -n $(WORKERS) -m "not browser" $(PYTEST_ARGS)
 
-# 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see README.
+# 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see docs/operations.md.
 loadtest: install var
 	scripts/loadtest.sh
 
@@ -82,9 +82,11 @@ bench: install var
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	$(PY) scripts/bench.py
 
+# ruff, then the layers and forbidden imports declared in pyproject.toml ([tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
-from surveys.caching import current_version
+from surveys.caching import current_version, data_last_changed
 
 
 class PermissionsPolicyMiddleware:
@@ -64,8 +64,6 @@ class OpenDataMiddleware:
             or request.path == "/data/"  # an HTML page: its template can change on deploy
         ):
             return self.get_response(request)
-        from surveys.web.selectors import data_last_changed
-
         etag = f'W/"data-{current_version()}"'
         changed = data_last_changed()
         response = self.get_response(request)

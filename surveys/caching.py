@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime
 import functools
 import hashlib
 import importlib
@@ -57,6 +58,13 @@ def current_version() -> int:
     if memo == 0:
         _request_version.set(version)
     return version
+
+
+def data_last_changed() -> datetime.datetime | None:
+    """When the survey data last changed (any save, import, correction or load)."""
+    from surveys.models import DataVersion
+
+    return DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
 # The modules that compute what is cached, and the classes it is made of.

@@ -1,5 +1,5 @@
 """How long an editor's free text may be: one home for every limit, shown in the admin forms
-(each form refuses longer text with an error) and listed in the README.
+(each form refuses longer text with an error) and listed in docs/editors.md.
 
 PostgreSQL enforces a column's length and SQLite does not, so nothing an editor types goes
 into a bounded column: these limits keep text readable, not the database safe."""

@@ -9,12 +9,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.db import models
+
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 UNKNOWN = {"", "unknown", "not known", "n/a", "na"}
 VENDOR_SEPARATOR = ";"
 NO_VENDORS = "none stated"
 NO_NOTES = "no notes"
+
+
+# The answer's choice lists live here, not on the model, so that the words that parse them need
+# nothing from the models (which use these values): no import cycle.
+class Intent(models.TextChoices):
+    NOT_STATED = "", "Not stated"
+    INTENDS = "intends", "Intends to use"
+    NO_INTENTION = "no_intention", "No intention to use"
+    UNSURE = "unsure", "Unsure"
+
+
+class FacialRecognitionKind(models.TextChoices):
+    """Kinds of facial recognition, as the sources name them."""
+
+    LIVE = "live", "Live"
+    RETROSPECTIVE = "retrospective", "Retrospective"
+    OPERATOR_INITIATED = "operator_initiated", "Operator-initiated (mobile phone)"
+    DATABASE_ACCESS = "database_access", "Access to national image databases"
+    OTHER = "other", "Other (national image databases PND and CAID, and Athena)"
+    NONE_OF_THE_ABOVE = "none_of_the_above", "None of the above"
+
+
+# An answer names one kind; "none of the above" is only a published finding's category.
+ANSWER_KINDS = [c for c in FacialRecognitionKind.choices if c[0] != "none_of_the_above"]
 
 
 def parse_yes_no(value: str) -> bool | None:
@@ -33,13 +59,11 @@ def yes_no_text(value: bool | None) -> str:
 
 
 def parse_intent(value: str) -> str:
-    from surveys.models import Answer
-
     folded = value.strip().casefold().replace(" ", "_")
-    for choice, label in Answer.Intent.choices:
+    for choice, label in Intent.choices:
         if folded in (choice, label.casefold().replace(" ", "_")):
             return choice
-    allowed = ", ".join(c for c, _ in Answer.Intent.choices if c)
+    allowed = ", ".join(c for c, _ in Intent.choices if c)
     raise ValueError(f"{value!r} is not a known intent ({allowed}, or blank)")
 
 
@@ -49,15 +73,13 @@ def intent_text(value: str) -> str:
 
 def parse_kind(value: str) -> str:
     """A kind of facial recognition by its code or label; blank is "not stated"."""
-    from surveys.models import Answer
-
     folded = value.strip().casefold()
     if folded in UNKNOWN or folded == "not stated":
         return ""
-    for choice, label in Answer._meta.get_field("kind").choices:
+    for choice, label in ANSWER_KINDS:
         if folded in (choice, choice.replace("_", " "), label.casefold()):
             return choice
-    allowed = ", ".join(c for c, _ in Answer._meta.get_field("kind").choices)
+    allowed = ", ".join(c for c, _ in ANSWER_KINDS)
     raise ValueError(f"{value!r} is not a known kind of facial recognition ({allowed}, or blank)")
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.management import call_command
 
+from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Body, Publication, Return, SurveyRound, SystemType, Vendor
 from tests import factories as f
 from tests.snapshots import Snapshot, take_snapshots, whole_database
@@ -134,3 +135,27 @@ def real_data(db, real_data_snapshot):
     from the session's snapshot in a few bulk inserts: rolled back with the test's
     transaction, or committed for a transactional test (whose database is then flushed)."""
     real_data_snapshot.restore()
+
+
+@pytest.fixture
+def editor(db, client):
+    """An Editor called "editor", logged in to the test client."""
+    user = f.account("editor", EDITORS)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def viewer(db, client):
+    """A Viewer called "viewer", logged in to the test client."""
+    user = f.account("viewer", VIEWERS)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def maker(db, client):
+    """An Editor called "maker" (the one who makes a draft another may check), logged in."""
+    user = f.account("maker", EDITORS)
+    client.force_login(user)
+    return user

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
+from surveys.editorial.importing import import_answers
 from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
+    ImportDraft,
     Publication,
+    PublishedFinding,
     Return,
     SurveyRound,
     SystemType,
     Vendor,
     VendorConcern,
 )
+
+PASSWORD = "a-long-test-password-123"
 
 _seq = itertools.count(1)
 
@@ -61,6 +69,11 @@ def survey_return(body: Body, survey_round: SurveyRound, status: str, source: Pu
     return Return.objects.create(body=body, survey_round=survey_round, status=status, source=source)
 
 
+def return_of(body: Body, survey_round: SurveyRound) -> Return:
+    """The body's return for the round (the world fixture makes one per body and round)."""
+    return body.returns.get(survey_round=survey_round)
+
+
 def answer(survey_return: Return, system_type: SystemType, *, vendors=(), **fields) -> Answer:
     fields.setdefault("source", survey_return.source)
     obj = Answer.objects.create(survey_return=survey_return, system_type=system_type, **fields)
@@ -69,13 +82,56 @@ def answer(survey_return: Return, system_type: SystemType, *, vendors=(), **fiel
     return obj
 
 
+def finding(world, key: str, **fields) -> PublishedFinding:
+    """A published finding of the world's report about its 2020 round and external CCTV,
+    unless the fields say otherwise (``system_type=None`` for a finding about no type)."""
+    fields.setdefault("publication", world.report)
+    fields.setdefault("survey_round", world.round_2020)
+    fields.setdefault("system_type", world.external)
+    fields.setdefault("wording", "synthetic wording")
+    return PublishedFinding.objects.create(key=key, **fields)
+
+
 def account(name: str, group: str | None = None, **fields):
-    """A staff account, in a role's group (EDITORS or VIEWERS of surveys.editorial.roles)."""
+    """A staff account (unless ``is_staff=False``) with the test password, in a role's group
+    (EDITORS or VIEWERS of surveys.editorial.roles) when one is named."""
     from django.contrib.auth.models import Group, User
 
-    user = User.objects.create_user(
-        name, password="a-long-test-password-123", is_staff=True, **fields
-    )
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(name, password=PASSWORD, **fields)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def log_in_as(client, role: str | None) -> None:
+    """Log the test client in as a new account in the role's group; with no role, stay an
+    anonymous visitor."""
+    if role is not None:
+        client.force_login(account(role, role))
+
+
+def import_draft_token(client, editor) -> str:
+    """Kent's 2022 drones (a new answer) uploaded by the editor as an import draft; returns
+    the draft's token. The client is logged out afterwards."""
+    client.force_login(editor)
+    client.post(
+        "/admin/surveys/answer/import/",
+        {
+            "step": "upload",
+            "file": SimpleUploadedFile(
+                "kent.csv",
+                b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n",
+            ),
+        },
+    )
+    client.logout()
+    return Path(ImportDraft.objects.get().stored_name).stem
+
+
+def import_text(
+    text: str | bytes, *, filename: str = "answers.csv", dry_run: bool = False, reason: str = ""
+):
+    """Run the answers import (the one path the command and the admin share) on a file's text."""
+    data = text.encode() if isinstance(text, str) else text
+    return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run, reason=reason)

@@ -10,31 +10,9 @@ from django.urls import reverse
 
 from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Answer, Correction, PublishedFinding
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-test-password-123"
-
-
-def make_user(name, group=None, *, staff=True, superuser=False):
-    user = User.objects.create_user(name, password=PASSWORD, is_staff=staff, is_superuser=superuser)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", EDITORS)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def viewer(client):
-    user = make_user("viewer", VIEWERS)
-    client.force_login(user)
-    return user
 
 
 def test_roles_exist_with_the_right_permissions(db):
@@ -53,7 +31,7 @@ def test_anonymous_is_sent_to_login(client, db):
 
 
 def test_staff_without_a_role_cannot_enter(client, db):
-    client.force_login(make_user("nobody"))
+    client.force_login(f.account("nobody"))
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
@@ -74,7 +52,7 @@ def test_viewer_reads_but_changes_nothing(real_data, client, viewer):
 
 
 def test_nobody_can_delete_findings_or_corrections(real_data, client):
-    client.force_login(make_user("root", superuser=True))
+    client.force_login(f.account("root", is_superuser=True))
     c = Correction.objects.get()
     assert client.get(f"/admin/surveys/correction/{c.pk}/delete/").status_code == 403
     finding = c.finding

@@ -12,23 +12,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from axes.models import AccessFailureLog
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, resolve
 
 from surveys.editorial import corrections
 from surveys.editorial.roles import EDITORS, VIEWERS, password_set_link
-from surveys.models import Correction, ImportDraft, PublishedFinding
+from surveys.models import Correction, PublishedFinding
+from tests import factories as f
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password-123"
 SUPERUSER = "superuser"
 ROLES = (VIEWERS, EDITORS, SUPERUSER)
 # Anything but a server error: the page, a redirect, a refusal, "not found", "use POST".
@@ -85,9 +84,8 @@ URLS = list(admin_urls())
 def accounts(real_data, client) -> dict[str, User]:
     made = {}
     for role in (VIEWERS, EDITORS):
-        made[role] = User.objects.create_user(role.lower(), password=PASSWORD)
-        made[role].groups.add(Group.objects.get(name=role))
-    made[SUPERUSER] = User.objects.create_superuser(SUPERUSER, password=PASSWORD)
+        made[role] = f.account(role.lower(), role)
+    made[SUPERUSER] = f.account(SUPERUSER, is_superuser=True)
     # The login records (axes) are registered models too: a good login, then a failed one,
     # make one of each (a success clears the failures before it).
     client.post("/admin/login/", {"username": SUPERUSER, "password": PASSWORD})
@@ -120,22 +118,6 @@ def correction_drafts(accounts) -> dict[str, Correction]:
     return made
 
 
-def import_draft_token(client, editor) -> str:
-    client.force_login(editor)
-    client.post(
-        "/admin/surveys/answer/import/",
-        {
-            "step": "upload",
-            "file": SimpleUploadedFile(
-                "kent.csv",
-                b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n",
-            ),
-        },
-    )
-    client.logout()
-    return Path(ImportDraft.objects.get().stored_name).stem
-
-
 def subject_of(url: AdminUrl, correction_drafts):
     if url.model is Correction:
         return correction_drafts[url.subject]
@@ -156,7 +138,7 @@ def fill(url: AdminUrl, client, accounts, correction_drafts) -> str:
         if "version_id" in url.parameters:
             values["version_id"] = obj.history.latest("history_id").history_id
         if "token" in url.parameters:
-            values["token"] = import_draft_token(client, accounts[EDITORS])
+            values["token"] = f.import_draft_token(client, accounts[EDITORS])
     elif url.model is None:
         link = password_set_link(accounts[EDITORS], base_url="")
         publication = correction_drafts["published"].finding.publication

@@ -10,18 +10,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from surveys.editorial import corrections
-from surveys.editorial.roles import EDITORS
 from surveys.models import Correction, PublishedFinding
-from tests.test_admin import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", EDITORS)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from surveys.editorial.roles import EDITORS, VIEWERS
+from surveys.editorial.roles import VIEWERS
 from surveys.models import Answer
-from tests.test_admin import GOOD, HEADER, make_user, upload
+from tests import factories as f
+from tests.test_admin import GOOD, HEADER, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +18,6 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "example-answers.csv
 MIXED = GOOD.splitlines(keepends=True)[1] + (
     "Bedfordshire Police,2022,cctv-unspecified,yes,Dahua,,,,EPOCH2022\n"
 )
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", EDITORS)
-    client.force_login(user)
-    return user
 
 
 def changes(html: str) -> str:
@@ -86,7 +80,7 @@ def test_the_import_page_links_the_example_file_and_the_column_guide(real_data, 
 
 
 def test_the_example_file_is_for_importers_only(real_data, client):
-    client.force_login(make_user("viewer", VIEWERS))
+    client.force_login(f.account("viewer", VIEWERS))
     assert client.get("/admin/surveys/answer/import/example-answers.csv").status_code == 403
     client.logout()
     assert client.get("/admin/surveys/answer/import/example-answers.csv").status_code == 302

@@ -9,13 +9,14 @@ import hashlib
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
 from django.test import RequestFactory
 
+from surveys.editorial import corrections
 from surveys.editorial.roles import EDITORS, VIEWERS
+from surveys.models import Correction, ImportDraft, PublishedFinding
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password-123"
 
 
 def fingerprint() -> str:
@@ -74,14 +75,7 @@ def post_urls(superuser) -> list[tuple[str, dict]]:
 
 @pytest.fixture
 def superuser(db):
-    return User.objects.create_superuser("root", password=PASSWORD)
-
-
-def as_role(group: str | None):
-    user = User.objects.create_user(f"u-{group}", password=PASSWORD, is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
+    return f.account("root", is_superuser=True)
 
 
 def test_anonymous_and_viewer_change_nothing_through_any_admin_post(real_data, client, superuser):
@@ -91,7 +85,7 @@ def test_anonymous_and_viewer_change_nothing_through_any_admin_post(real_data, c
     for url, data in urls:
         response = client.post(url, data)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
-    client.force_login(as_role(VIEWERS))
+    client.force_login(f.account("viewer", VIEWERS))
     for url, data in urls:
         response = client.post(url, data)
         allowed = (200, 302, 403) if "action" in data else (302, 403, 405)  # no action run
@@ -103,7 +97,7 @@ def test_nobody_reverts_from_history_or_deletes(real_data, client, superuser):
     """Reverts would bypass the correction and withdrawal rules: refused for every role."""
     urls = post_urls(superuser)
     before = fingerprint()
-    for user in (as_role(EDITORS), superuser):
+    for user in (f.account("editor", EDITORS), superuser):
         client.force_login(user)
         for url, data in urls:
             if "/history/" in url or url.endswith("/delete/"):
@@ -114,7 +108,7 @@ def test_nobody_reverts_from_history_or_deletes(real_data, client, superuser):
 
 
 def test_history_pages_still_show_each_version(real_data, client, superuser):
-    client.force_login(as_role(VIEWERS))
+    client.force_login(f.account("viewer", VIEWERS))
     from surveys.models import Return
 
     ret = Return.objects.first()
@@ -122,3 +116,76 @@ def test_history_pages_still_show_each_version(real_data, client, superuser):
     response = client.get(f"/admin/surveys/return/{ret.pk}/history/{record.history_id}/")
     assert response.status_code == 200
     assert b'name="_save"' not in response.content
+
+
+METHODS = ("get", "post", "put", "delete")
+
+
+@pytest.fixture
+def drafts(real_data, client):
+    maker = f.account("maker", EDITORS)
+    finding = PublishedFinding.objects.get(key="pr2023-anpr-concern")
+    correction = corrections.save_draft(
+        Correction(finding=finding, new_value="12", reason="Synthetic", source=finding.publication),
+        user=maker,
+    )
+    return correction, f.import_draft_token(client, maker)
+
+
+def expected_admin(role, method, url_kind) -> int:
+    """The status each role gets: anonymous is sent to log in; a read is allowed to whoever
+    may read it; a write only to an editor, by POST."""
+    if role is None:
+        return 302
+    reads = {"preview": 200, "import_draft": 403 if role == VIEWERS else 200}
+    if url_kind in reads:
+        return reads[url_kind] if method == "get" else 405
+    # publish / discard: POST only
+    if method != "post":
+        return 405
+    return 403 if role == VIEWERS else 302
+
+
+@pytest.mark.parametrize("role", [None, VIEWERS, EDITORS])
+@pytest.mark.parametrize("method", METHODS)
+def test_draft_urls_by_role_and_method(drafts, client, role, method):
+    correction, token = drafts
+    f.log_in_as(client, role)
+    base = f"/admin/surveys/correction/{correction.pk}/"
+    for url_kind, url in (
+        ("preview", f"{base}preview/"),
+        ("import_draft", f"/admin/surveys/answer/import/draft/{token}/"),
+    ):
+        response = getattr(client, method)(url)
+        assert response.status_code == expected_admin(role, method, url_kind), (url, method)
+    # Writes, except an editor's POST, change nothing.
+    for url_kind in ("publish", "discard"):
+        if role == EDITORS and method == "post":
+            continue
+        response = getattr(client, method)(f"{base}{url_kind}/")
+        assert response.status_code == expected_admin(role, method, url_kind), (url_kind, method)
+    correction.refresh_from_db()
+    assert correction.status == "draft"
+    import_page = getattr(client, method)(
+        "/admin/surveys/answer/import/", {"step": "discard", "token": token}
+    )
+    if role is None:
+        assert import_page.status_code == 302
+    elif role == VIEWERS:
+        assert import_page.status_code in (403, 405)
+    elif method in ("put", "delete"):
+        assert import_page.status_code == 405
+    if not (role == EDITORS and method == "post"):
+        assert ImportDraft.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [None, VIEWERS, EDITORS])
+def test_an_editors_post_publishes_and_discards(drafts, client, role):
+    correction, token = drafts
+    f.log_in_as(client, role)
+    client.post(f"/admin/surveys/correction/{correction.pk}/publish/")
+    client.post("/admin/surveys/answer/import/", {"step": "discard", "token": token})
+    correction.refresh_from_db()
+    published = role == EDITORS
+    assert (correction.status == "published") is published
+    assert ImportDraft.objects.exists() is not published

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from surveys.caching import current_version
-from surveys.models import Answer, Vendor
+from surveys.editorial import corrections
+from surveys.models import Answer, Correction, ImportDraft, PublishedFinding, Vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +38,19 @@ def test_code_version_is_a_hash_of_the_cached_modules():
     caching.code_version.cache_clear()
     assert len(caching.code_version()) == 16
     assert caching.code_version() == caching.code_version()
+
+
+def test_drafts_do_not_change_when_the_data_last_changed(real_data):
+    before = current_version()
+    anpr = PublishedFinding.objects.get(key="pr2023-anpr-concern")
+    draft = corrections.save_draft(
+        Correction(finding=anpr, new_value="12", reason="x", source=anpr.publication)
+    )
+    ImportDraft.objects.create(filename="a.csv", stored_name="abc.csv")
+    corrections.discard(draft)
+    assert current_version() == before
+    published = corrections.save_draft(
+        Correction(finding=anpr, new_value="13", reason="y", source=anpr.publication)
+    )
+    corrections.publish(published)
+    assert current_version() > before

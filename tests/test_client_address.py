@@ -9,7 +9,6 @@ import logging
 import secrets
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import RequestFactory
 from rest_framework.throttling import AnonRateThrottle
@@ -17,8 +16,8 @@ from rest_framework.throttling import AnonRateThrottle
 from obscc.client import client_ip
 from obscc.logs import JsonFormatter
 from surveys.editorial.roles import EDITORS
-
-PASSWORD = "a-long-test-password-123"
+from tests import factories as f
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -62,9 +61,7 @@ def test_client_ip_takes_the_proxy_count_th_entry_from_the_right(
 
 @pytest.fixture
 def editor(db):
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
+    return f.account("editor", EDITORS)
 
 
 def login(client, password, forwarded, peer="172.18.0.2"):

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
 from surveys.editorial import corrections
@@ -130,3 +131,22 @@ def test_without_site_url_the_feed_entry_ids_name_the_requested_host(correction,
     ids = entry_ids(feed(client, HTTP_HOST="localhost:8000"))
     assert f"tag:localhost,2026:correction-{correction.pk}" in ids
     assert all(entry_id.startswith("tag:localhost,2026:") for entry_id in ids)
+
+
+def test_dates_in_the_future_are_refused(real_data):
+    anpr = PublishedFinding.objects.get(key="pr2023-anpr-concern")
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(ValidationError) as exc:
+        corrections.save_draft(
+            Correction(
+                finding=anpr,
+                new_value="12",
+                reason="x",
+                source=anpr.publication,
+                announced_on=tomorrow,
+            )
+        )
+    assert "announced_on" in exc.value.message_dict
+    published = Correction.objects.get(finding__key="pr2023-bwv-hikvision")
+    with pytest.raises(ValidationError, match="future"):
+        corrections.withdraw_correction(published, reason="x", on=tomorrow)

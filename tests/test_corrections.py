@@ -7,7 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from surveys.editorial.corrections import record_correction, withdraw_correction
+from surveys.editorial.corrections import (
+    parse_finding_value,
+    record_correction,
+    withdraw_correction,
+)
 from surveys.models import Answer, Correction, PublishedFinding
 from tests import factories as f
 
@@ -18,10 +22,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def finding(world):
-    return PublishedFinding.objects.create(
-        key="t-concern",
-        publication=world.report,
-        survey_round=world.round_2020,
+    return f.finding(
+        world,
+        "t-concern",
         metric="concern_users",
         system_type=world.external,
         value=5,
@@ -70,7 +73,7 @@ def test_bad_corrections_are_refused_and_nothing_is_written(world, finding, fiel
 
 
 def test_a_correction_needs_exactly_one_target(world, finding):
-    answer = f.answer(world.northshire.returns.get(survey_round=world.round_2020), world.drones)
+    answer = f.answer(f.return_of(world.northshire, world.round_2020), world.drones)
     with pytest.raises(ValidationError):
         correct(finding, world, answer=answer, answer_field="operates")
     with pytest.raises(ValidationError):
@@ -78,9 +81,7 @@ def test_a_correction_needs_exactly_one_target(world, finding):
 
 
 def test_correcting_an_answer_changes_it_and_withdrawal_restores_it(world):
-    answer = f.answer(
-        world.northshire.returns.get(survey_round=world.round_2020), world.drones, operates=True
-    )
+    answer = f.answer(f.return_of(world.northshire, world.round_2020), world.drones, operates=True)
     c = record_correction(
         Correction(
             answer=answer,
@@ -283,3 +284,31 @@ def test_a_draft_never_appears_in_the_feed_or_on_public_pages(world, finding, cl
     assert client.get(f"/corrections/{draft.pk}/").status_code == 404
     api = client.get("/api/v1/corrections/").json()
     assert [c["id"] for c in api["results"]] == [published.pk]
+
+
+def test_a_corrected_figure_is_bounded(real_data):
+    anpr = PublishedFinding.objects.get(key="pr2023-anpr-concern")
+    for raw in ("1e400", "9" * 199, "10000000", "12.345"):
+        with pytest.raises(ValidationError):
+            parse_finding_value(anpr, raw)
+    responded = PublishedFinding.objects.get(key="pr2023-responded")  # 39 of 47
+    with pytest.raises(ValidationError, match="out of 47"):
+        parse_finding_value(responded, "48")
+    assert parse_finding_value(responded, "40") == 40
+
+
+def test_both_targets_give_a_readable_error(real_data):
+    finding = PublishedFinding.objects.first()
+    c = Correction(
+        finding=finding,
+        answer=Answer.objects.first(),
+        new_value="1",
+        old_value="",
+        reason="x",
+        source=finding.publication,
+    )
+    with pytest.raises(ValidationError) as exc:
+        c.full_clean()
+    assert "Choose one thing to correct" in str(exc.value) and "correction_targets" not in str(
+        exc.value
+    )

@@ -11,7 +11,7 @@ from surveys.editorial.corrections import (
     record_correction,
     withdraw_correction,
 )
-from surveys.models import Answer, Correction, PublishedFinding, Return, VendorAlias
+from surveys.models import Answer, Correction, Return, VendorAlias
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rate(world):
-    return PublishedFinding.objects.create(
-        key="t-rate",
-        publication=world.report,
-        survey_round=world.round_2020,
+    return f.finding(
+        world,
+        "t-rate",
+        system_type=None,
         metric="response_rate",
         unit="percent",
         value=90,
@@ -34,7 +34,7 @@ def rate(world):
 def drones(world):
     """Northshire's 2020 drones answer (synthetic): operates, Redcam, aware, intends."""
     return f.answer(
-        world.northshire.returns.get(survey_round=world.round_2020),
+        f.return_of(world.northshire, world.round_2020),
         world.drones,
         operates=True,
         aware_of_concerns=True,
@@ -63,10 +63,10 @@ def test_a_percentage_can_be_at_most_100(world, rate, value, ok):
 
 def test_a_percentage_may_have_decimals_and_a_count_may_exceed_100(world, rate):
     assert correct(world, finding=rate, new_value="83.5").new_value == "83.5"
-    count = PublishedFinding.objects.create(
-        key="t-count",
-        publication=world.report,
-        survey_round=world.round_2020,
+    count = f.finding(
+        world,
+        "t-count",
+        system_type=None,
         metric="operators",
         value=5,
         wording="5 synthetic bodies",
@@ -166,7 +166,7 @@ def test_vendor_corrections_by_name_slug_or_alias(world, drones):
 
 
 def test_a_return_status_correction_and_its_withdrawal(world):
-    survey_return = world.agency.returns.get(survey_round=world.round_2021)
+    survey_return = f.return_of(world.agency, world.round_2021)
     c = correct(world, survey_return=survey_return, answer_field="status", new_value="Responded")
     survey_return.refresh_from_db()
     assert survey_return.status == Return.Status.RESPONDED

@@ -13,16 +13,12 @@ from openpyxl import load_workbook
 
 from surveys import stats
 from surveys.models import Answer, Return
+from tests.pages import text
 
 pytestmark = pytest.mark.django_db
 
 DERIVED = "Uses a vendor named as of concern (derived)"
 DERIVED_FIGURE = "Use a vendor named as of concern (derived)"
-
-
-def text(response) -> str:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return body.decode("utf-8-sig")
 
 
 def visible(html: str) -> str:

@@ -1,36 +1,28 @@
-"""Issue 15: editors do not publish blind. A correction is saved as a draft, previewed exactly as
-the public will see it, then published (by a second editor when the setting asks) or discarded.
-A draft is never public and never leaves a trace in the statistics cache."""
+"""Editors do not publish blind. A correction is saved as a draft, previewed exactly as the
+public will see it, then published (by a second editor when the setting asks) or discarded.
+A draft is never public and never leaves a trace in the statistics cache; its preview names the
+value it changes as it is now, and a draft that can no longer be published says why."""
 
 import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
 
 from surveys.editorial import corrections
 from surveys.editorial.roles import EDITORS, VIEWERS
-from surveys.models import Body, Correction, PublishedFinding
+from surveys.models import Answer, Body, Correction, PublishedFinding, Vendor
+from tests import factories as f
+from tests.pages import text, visible
 
 pytestmark = pytest.mark.django_db
-
-
-def user(name: str, group: str) -> User:
-    account = User.objects.create_user(name, password="a-long-test-password-123", is_staff=True)
-    account.groups.add(Group.objects.get(name=group))
-    return account
-
-
-def text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 @pytest.fixture
 def draft(real_data, client):
     """An editor's draft: ANPR's "at least 11" corrected to 12."""
-    editor = user("maker", EDITORS)
+    editor = f.account("maker", EDITORS)
     client.force_login(editor)
     finding = PublishedFinding.objects.get(key="pr2023-anpr-concern")
     response = client.post(
@@ -79,7 +71,9 @@ def test_the_preview_shows_every_changed_value_and_the_page_as_it_will_be(draft,
     page = client.get(f"/admin/surveys/correction/{draft.pk}/preview/")
     assert page.status_code == 200
     html = page.content.decode()
-    changes = text(page).split("What publishing it changes")[1].split("The public pages")[0]
+    changes = (
+        visible(text(page)).split("What publishing it changes")[1].split("The public pages")[0]
+    )
     assert "at least 11; Partial" not in changes  # labels, not codes
     assert re.search(
         r"PR2023: Bodies using equipment of concern, ANPR .* at least 11; .* 12;", changes
@@ -147,7 +141,7 @@ def test_maker_checker_needs_a_second_editor(draft, client):
     client.post(f"/admin/surveys/correction/{draft.pk}/publish/")
     draft.refresh_from_db()
     assert draft.status == "draft"
-    checker = user("checker", EDITORS)
+    checker = f.account("checker", EDITORS)
     client.force_login(checker)
     client.post(f"/admin/surveys/correction/{draft.pk}/publish/")
     draft.refresh_from_db()
@@ -162,7 +156,7 @@ def test_maker_checker_is_off_by_default(draft, client):
 
 
 def test_viewers_and_strangers_cannot_publish_or_discard(draft, client):
-    client.force_login(user("reader", VIEWERS))
+    client.force_login(f.account("reader", VIEWERS))
     assert client.get(f"/admin/surveys/correction/{draft.pk}/preview/").status_code == 200
     assert client.post(f"/admin/surveys/correction/{draft.pk}/publish/").status_code == 403
     assert client.post(f"/admin/surveys/correction/{draft.pk}/discard/").status_code == 403
@@ -177,7 +171,7 @@ def test_viewers_and_strangers_cannot_publish_or_discard(draft, client):
 def test_an_answer_correction_is_applied_only_on_publication(real_data, client):
     from surveys.models import Answer
 
-    editor = user("maker", EDITORS)
+    editor = f.account("maker", EDITORS)
     client.force_login(editor)
     answer = Answer.objects.get(
         survey_return__body__slug="kent", system_type__slug="facial-recognition"
@@ -214,3 +208,75 @@ def test_an_answer_correction_is_applied_only_on_publication(real_data, client):
     answer.refresh_from_db()
     assert answer.operates is False
     assert answer.source_of("operates") == correction.source
+
+
+def draft_for(finding_key: str, new_value: str, qualifier: str = "", user=None) -> Correction:
+    finding = PublishedFinding.objects.get(key=finding_key)
+    return corrections.save_draft(
+        Correction(
+            finding=finding,
+            new_value=new_value,
+            new_qualifier=qualifier,
+            reason="Review test",
+            source=finding.publication,
+        ),
+        user=user,
+    )
+
+
+def test_preview_names_the_new_value_with_the_figures_qualifier(real_data, maker, client):
+    """An empty qualifier keeps the figure's own: "at least 11 → at least 12", not "→ 12"."""
+    draft = draft_for("pr2023-anpr-concern", "12", user=maker)
+    page = visible(text(client.get(f"/admin/surveys/correction/{draft.pk}/preview/")))
+    assert "at least 11 → at least 12." in page
+
+
+def test_preview_names_the_value_now_when_it_changed_since_the_draft(real_data, maker, client):
+    """Another correction published since the draft: the preview says what the value is now."""
+    stale = draft_for("pr2023-anpr-concern", "13", "exact", user=maker)
+    corrections.publish(draft_for("pr2023-anpr-concern", "12", user=maker), user=maker)
+    page = visible(text(client.get(f"/admin/surveys/correction/{stale.pk}/preview/")))
+    assert "at least 12 → 13." in page
+    assert "at least 11 → 13" not in page
+
+
+def vendors_draft(editor) -> Correction:
+    answer = Answer.objects.filter(vendors__isnull=False).first()
+    return corrections.save_draft(
+        Correction(
+            answer=answer,
+            answer_field=Correction.AnswerField.VENDORS,
+            new_value="Milestone",
+            reason="Review test",
+            source=answer.survey_return.survey_round.publications.first()
+            or PublishedFinding.objects.first().publication,
+        ),
+        user=editor,
+    )
+
+
+def test_a_draft_that_can_no_longer_be_published_is_shown_with_why(real_data, maker, client):
+    """The vendor it names was renamed since: the preview says so (not a server error), offers
+    no Publish and keeps Discard."""
+    draft = vendors_draft(maker)
+    Vendor.objects.filter(name="Milestone").update(name="Milestone Systems", slug="milestone-x")
+    response = client.get(f"/admin/surveys/correction/{draft.pk}/preview/")
+    assert response.status_code == 200
+    page = visible(text(response))
+    assert "cannot be published as it is" in page
+    assert "Unknown vendor 'Milestone'" in page
+    html = response.content.decode()
+    assert 'data-testid="publish"' not in html
+    assert 'data-testid="discard"' in html
+    # Publishing refuses it too, and the maker lands on the preview that says why.
+    response = client.post(f"/admin/surveys/correction/{draft.pk}/publish/", follow=True)
+    assert response.status_code == 200
+    assert "Not published: Unknown vendor 'Milestone'" in visible(text(response))
+    assert Correction.objects.get(pk=draft.pk).status == Correction.Status.DRAFT
+
+
+def test_a_draft_correction_page_says_it_is_a_draft(real_data, maker, client):
+    draft = draft_for("pr2023-anpr-concern", "12", user=maker)
+    response = client.get(f"/admin/surveys/correction/{draft.pk}/change/")
+    assert "This correction is a draft" in visible(text(response))
+    assert f"/admin/surveys/correction/{draft.pk}/preview/" in response.content.decode()

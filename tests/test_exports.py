@@ -9,10 +9,11 @@ import pytest
 from django.utils.timezone import localtime
 from openpyxl import load_workbook
 
+from surveys import opendata
+from surveys.caching import data_last_changed
 from surveys.exports import MAX_STEM, download_name
 from surveys.opendata import LICENCE
 from surveys.opendata.schema import SOURCE_LINE
-from surveys.web.selectors import data_last_changed
 
 pytestmark = pytest.mark.django_db
 SAFE_NAME = re.compile(r'attachment; filename="([a-z0-9]+(?:-[a-z0-9]+)*\.(?:csv|xlsx))"$')
@@ -133,3 +134,29 @@ def test_data_page_documents_the_names_and_the_companion_line(real_data, client)
     assert line.startswith(SOURCE_LINE.replace("'", "&#x27;"))
     assert LICENCE["attribution"] in line
     assert f"{localtime(data_last_changed()):%-d %B %Y, %H:%M}" in line
+
+
+def test_the_data_dictionary_describes_per_field_sources_kinds_and_successions():
+    columns = {
+        f"{t['table']}.{c['name']}": c["description"]
+        for t in opendata.dictionary()
+        for c in t["columns"]
+    }
+    for name in (
+        "answers.kind",
+        "answers.unit_count",
+        "answers.says_vendor_of_concern",
+        "answers.operates_source_id",
+        "answers.intent_source_id",
+        "bodies.ons_code",
+        "bodies.succeeded_by_id",
+        "bodies.succeeded_on",
+        "returns.status_is_derived",
+        "findings.kind",
+        "findings.wording_is_verbatim",
+        "round_system_types.system_type_id",
+        "evidence.kind",
+        "evidence.occurred_on",
+        "commissioner_terms.holder",
+    ):
+        assert len(columns[name]) > 20, name

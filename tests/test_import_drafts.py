@@ -1,16 +1,18 @@
-"""Issue 15: an import is a draft until an editor publishes it; it can be previewed and
-discarded, waits for other editors, and follows the maker-checker setting."""
+"""An import is a draft until an editor publishes it; it can be previewed and discarded, waits
+for other editors, and follows the maker-checker setting. A draft whose data or file changed
+since it was saved can still be seen and discarded."""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from surveys.editorial.roles import EDITORS, VIEWERS
-from surveys.models import Answer, ImportDraft
+from surveys.models import Answer, ImportDraft, Vendor
+from tests import factories as f
+from tests.pages import text, visible
 
 
 def public_state(client) -> tuple:
@@ -25,16 +27,11 @@ def public_state(client) -> tuple:
     )
 
 
-pytestmark = pytest.mark.django_db
+# Every test here works on the real data, its maker (conftest) logged in.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
 
 FILE = b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n"
 URL = "/admin/surveys/answer/import/"
-
-
-def user(name: str, group: str) -> User:
-    account = User.objects.create_user(name, password="a-long-test-password-123")
-    account.groups.add(Group.objects.get(name=group))
-    return account
 
 
 def upload(client, data: bytes = FILE):
@@ -47,13 +44,6 @@ def kent_drones():
     return Answer.objects.filter(
         survey_return__body__slug="kent", system_type__slug="drones"
     ).first()
-
-
-@pytest.fixture
-def maker(real_data, client):
-    account = user("maker", EDITORS)
-    client.force_login(account)
-    return account
 
 
 def test_an_upload_is_a_draft_that_changes_nothing(maker, client):
@@ -73,7 +63,7 @@ def test_a_draft_waits_for_other_editors_and_shows_its_pages(maker, client):
     upload(client)
     draft = ImportDraft.objects.get()
     token = Path(draft.stored_name).stem
-    client.force_login(user("colleague", EDITORS))
+    client.force_login(f.account("colleague", EDITORS))
     page = client.get(URL).content.decode()
     assert 'id="import-drafts"' in page and "kent.csv" in page
     assert "Saved as a draft" in client.get(f"{URL}?draft={token}").content.decode()
@@ -118,7 +108,7 @@ def test_maker_checker_applies_to_imports(maker, client):
     token = Path(ImportDraft.objects.get().stored_name).stem
     client.post(URL, {"step": "confirm", "token": token})
     assert kent_drones() is None
-    client.force_login(user("checker", EDITORS))
+    client.force_login(f.account("checker", EDITORS))
     client.post(URL, {"step": "confirm", "token": token})
     assert kent_drones().operates is True
 
@@ -126,7 +116,7 @@ def test_maker_checker_applies_to_imports(maker, client):
 def test_viewers_cannot_see_publish_or_discard_drafts(maker, client):
     upload(client)
     token = Path(ImportDraft.objects.get().stored_name).stem
-    client.force_login(user("reader", VIEWERS))
+    client.force_login(f.account("reader", VIEWERS))
     assert client.get(f"{URL}?draft={token}").status_code == 403
     assert client.get(f"{URL}draft/{token}/").status_code == 403
     assert client.post(URL, {"step": "confirm", "token": token}).status_code == 403
@@ -140,3 +130,43 @@ def test_a_forged_token_names_no_draft(maker, client):
         response = client.post(URL, {"step": "confirm", "token": token})
         assert response.status_code == 302
     assert kent_drones() is None and ImportDraft.objects.count() == 1
+
+
+def test_a_draft_import_whose_data_changed_can_still_be_seen_and_discarded(
+    real_data, maker, client
+):
+    """A draft import that no longer validates (a vendor it names was renamed): its page lists
+    the errors instead of failing, offers no Publish, and it can be discarded."""
+    data = b"body,round,system_type,source,operates,vendors\nkent,2022,anpr,FOI0323,yes,Milestone\n"
+    client.post(URL, {"step": "upload", "file": SimpleUploadedFile("k.csv", data), "reason": ""})
+    draft = ImportDraft.objects.get()
+    token = draft.stored_name.rsplit(".", 1)[0]
+    Vendor.objects.filter(name="Milestone").update(name="Milestone Systems", slug="milestone-x")
+
+    response = client.get(f"{URL}?draft={token}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Milestone" in visible(text(response)) and 'value="Publish these rows"' not in html
+    assert 'value="Discard the draft"' in html
+
+    response = client.get(f"{URL}draft/{token}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?draft={token}"
+
+    response = client.post(URL, {"step": "confirm", "token": token})
+    assert 'value="Discard the draft"' in response.content.decode()
+
+    client.post(URL, {"step": "discard", "token": token})
+    assert not ImportDraft.objects.exists()
+
+
+def test_a_draft_import_whose_file_is_gone_is_not_a_server_error(
+    real_data, maker, client, settings
+):
+    data = b"body,round,system_type,source,operates\nkent,2022,drones,FOI0323,yes\n"
+    client.post(URL, {"step": "upload", "file": SimpleUploadedFile("k.csv", data), "reason": ""})
+    draft = ImportDraft.objects.get()
+    (Path(settings.IMPORT_DIR) / draft.stored_name).unlink()
+    token = draft.stored_name.rsplit(".", 1)[0]
+    response = client.get(f"{URL}draft/{token}/")
+    assert response.status_code == 302

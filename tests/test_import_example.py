@@ -1,6 +1,6 @@
-"""The example import file the README and the admin link is harmless: against the real data
-it validates without an error and changes nothing, public or not (no value, no vendor, no
-note), so importing it by mistake does no harm. The README's column table lists exactly the
+"""The example import file the import guide and the admin link is harmless: against the real
+data it validates without an error and changes nothing, public or not (no value, no vendor, no
+note), so importing it by mistake does no harm. The guide's column table lists exactly the
 columns the import takes."""
 
 import io
@@ -40,16 +40,16 @@ def test_the_example_file_validates_and_changes_nothing_in_the_real_data(real_da
     assert everything_an_import_can_change() == before
 
 
-def readme_import_columns() -> list[tuple[str, bool]]:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Importing per-body answers", 1)[1].split("\n## ", 1)[0]
+def guide_import_columns() -> list[tuple[str, bool]]:
+    guide = (ROOT / "docs" / "importing.md").read_text()
+    section = guide.split("## The columns", 1)[1].split("\n## ", 1)[0]
     return [
         (name, required == "yes")
         for name, required in re.findall(r"^\| `(\w+)` \| (yes|no) \|", section, re.M)
     ]
 
 
-def test_the_readme_lists_every_column_the_import_takes():
-    listed = readme_import_columns()
+def test_the_import_guide_lists_every_column_the_import_takes():
+    listed = guide_import_columns()
     assert sorted(name for name, _ in listed) == sorted(COLUMNS)
     assert listed == [(name, required) for name, required, _ in COLUMN_GUIDE]

@@ -6,17 +6,11 @@ import io
 import pytest
 from django.core.management import call_command
 
-from surveys.editorial.importing import import_answers
 from surveys.models import Answer, AnswerVendor
+from tests import factories as f
 from tests.test_admin_permissions import fingerprint
 
 pytestmark = pytest.mark.django_db
-
-
-def run(text: str, *, dry_run: bool = False, reason: str = ""):
-    return import_answers(
-        io.BytesIO(text.encode()), filename="answers.csv", dry_run=dry_run, reason=reason
-    )
 
 
 def bedfordshire_cctv() -> Answer:
@@ -30,7 +24,7 @@ def bedfordshire_cctv() -> Answer:
 def test_a_file_with_only_the_required_columns_changes_nothing(real_data):
     before = fingerprint()
     answer = bedfordshire_cctv()
-    result = run(
+    result = f.import_text(
         "body,round,system_type,source\n"
         f"Bedfordshire Police,2022,cctv-unspecified,{answer.source.code}\n"
     )
@@ -43,7 +37,7 @@ def test_a_file_with_only_the_required_columns_changes_nothing(real_data):
 
 def test_a_present_blank_column_means_not_known(real_data):
     answer = bedfordshire_cctv()
-    result = run(
+    result = f.import_text(
         "body,round,system_type,source,operates\n"
         f"bedfordshire,2022,cctv-unspecified,{answer.source.code},\n",
         reason="Synthetic test: not stated after all",
@@ -94,7 +88,7 @@ def test_a_body_that_does_not_operate_cannot_name_a_vendor_or_be_aware(
 ):
     before = fingerprint()
     code = bedfordshire_cctv().source.code
-    result = run(
+    result = f.import_text(
         f"body,round,system_type,source,{columns}\nbedfordshire,2022,cctv-unspecified,{code},{values}\n"
     )
     assert not result.ok
@@ -114,7 +108,7 @@ def test_the_answers_download_imports_back_unchanged(real_data, client):
     # New columns come last, so existing columns keep their places for existing readers
     assert download.splitlines()[0].endswith(",source,notes,kind,unit_count,says_vendor_of_concern")
     before = fingerprint()
-    result = run(download)
+    result = f.import_text(download)
     assert result.ok, result.errors[:3]
     assert len(result.plans) == Answer.objects.count()
     assert result.count("unchanged") == len(result.plans)
@@ -128,7 +122,9 @@ def test_an_import_that_changes_public_values_needs_a_reason(real_data):
     before = fingerprint()
     code = bedfordshire_cctv().source.code
     with pytest.raises(ImportFileError, match="give a reason"):
-        run(f"body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,{code},\n")
+        f.import_text(
+            f"body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,{code},\n"
+        )
     assert fingerprint() == before
 
 
@@ -137,7 +133,7 @@ def test_a_vendor_change_by_import_is_a_public_correction_and_withdrawable(real_
 
     answer = bedfordshire_cctv()
     code = answer.source.code
-    run(
+    f.import_text(
         f"body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,{code},Dahua\n",
         reason="Synthetic test: the vendor was misread",
     )

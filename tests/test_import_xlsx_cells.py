@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from surveys.editorial.importing import ImportFileError, read_rows
 from surveys.editorial.roles import EDITORS
 from surveys.models import Answer
-from tests.test_admin import make_user
+from tests import factories as f
 from tests.test_import_file_limits import HOSTILE, MAIN, cells, sheet, xlsx
 
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
@@ -100,7 +100,7 @@ def test_the_command_refuses_a_file_over_a_limit_and_writes_nothing(real_data, t
 
 @pytest.mark.django_db
 def test_the_admin_shows_why_a_file_over_a_limit_is_refused(real_data, client):
-    client.force_login(make_user("editor", EDITORS))
+    client.force_login(f.account("editor", EDITORS))
     build, filename, expected = HOSTILE["zip bomb: a sheet declaring twice the unzipped limit"]
     response = client.post(
         "/admin/surveys/answer/import/",

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 
 from surveys.editorial.importing import ImportFileError, import_answers
 from surveys.models import Answer, AnswerVendor, BodyAlias, VendorAlias
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +21,6 @@ GOOD = (
 )
 
 
-def run(
-    text: str | bytes, *, filename: str = "answers.csv", dry_run: bool = False, reason: str = ""
-):
-    data = text.encode() if isinstance(text, str) else text
-    return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run, reason=reason)
-
-
 def snapshot():
     return (
         sorted(Answer.objects.values_list("pk", "operates", "aware_of_concerns", "notes")),
@@ -36,7 +30,7 @@ def snapshot():
 
 
 def test_good_file_creates_answers_with_vendors_and_history(world):
-    result = run(GOOD)
+    result = f.import_text(GOOD)
     assert result.ok and result.applied
     assert (result.count("create"), result.count("update")) == (2, 0)
     north = Answer.objects.get(survey_return__body=world.northshire)
@@ -49,19 +43,21 @@ def test_good_file_creates_answers_with_vendors_and_history(world):
 
 
 def test_reimporting_the_same_file_changes_nothing(world):
-    run(GOOD)
+    f.import_text(GOOD)
     before = snapshot()
-    result = run(GOOD)
+    result = f.import_text(GOOD)
     assert result.count("unchanged") == 2 and result.count("create") == 0
     assert snapshot() == before
 
 
 def test_reimport_with_changes_updates_in_place(world):
-    run(GOOD)
+    f.import_text(GOOD)
     changed = GOOD.replace("Redcam; Bluecam,yes", "Redcam,no")
     with pytest.raises(ImportFileError, match="give a reason"):
-        run(changed)  # changes to what the public pages show are corrections: they need one
-    result = run(changed, reason="Synthetic test: the body corrected its return")
+        f.import_text(
+            changed
+        )  # changes to what the public pages show are corrections: they need one
+    result = f.import_text(changed, reason="Synthetic test: the body corrected its return")
     assert result.count("update") == 1
     changed = [change.field for change in result.plans[0].changes]
     assert "vendors" in changed and "aware_of_concerns" in changed
@@ -74,7 +70,9 @@ def test_reimport_with_changes_updates_in_place(world):
 def test_aliases_match_case_insensitively(world):
     BodyAlias.objects.create(body=world.northshire, name="North Constabulary", kind="former")
     VendorAlias.objects.create(vendor=world.redcam, name="Red Camera Co")
-    result = run(HEADER + "NORTH CONSTABULARY,2020,EXTERNAL-CCTV,Y,red camera co,,,,TESTREP\n")
+    result = f.import_text(
+        HEADER + "NORTH CONSTABULARY,2020,EXTERNAL-CCTV,Y,red camera co,,,,TESTREP\n"
+    )
     assert result.ok, result.errors
     answer = Answer.objects.get()
     assert answer.survey_return.body == world.northshire
@@ -98,7 +96,7 @@ BAD_ROWS = [
 @pytest.mark.parametrize("line, column, message", BAD_ROWS)
 def test_each_kind_of_bad_row_is_named_and_nothing_is_written(world, line, column, message):
     before = snapshot()
-    result = run(GOOD + line + "\n")
+    result = f.import_text(GOOD + line + "\n")
     assert not result.ok and not result.applied
     assert len(result.errors) == 1
     error = result.errors[0]
@@ -109,14 +107,14 @@ def test_each_kind_of_bad_row_is_named_and_nothing_is_written(world, line, colum
 
 
 def test_duplicate_rows_are_refused(world):
-    result = run(GOOD + "NORTHSHIRE,2020,external-cctv,no,,,,,TESTREP\n")
+    result = f.import_text(GOOD + "NORTHSHIRE,2020,external-cctv,no,,,,,TESTREP\n")
     assert [(e.row, e.column) for e in result.errors] == [(4, "system_type")]
     assert "duplicate of row 2" in result.errors[0].message
     assert not Answer.objects.exists()
 
 
 def test_dry_run_reports_but_writes_nothing(world):
-    result = run(GOOD, dry_run=True)
+    result = f.import_text(GOOD, dry_run=True)
     assert result.ok and not result.applied
     assert result.summary() == "2 rows: 2 to create, 0 to update, 0 unchanged"
     assert not Answer.objects.exists()
@@ -136,7 +134,7 @@ def test_failure_while_writing_rolls_back_everything(world, monkeypatch):
 
     monkeypatch.setattr(corrections, "set_vendors", fail_second)
     with pytest.raises(RuntimeError):
-        run(GOOD)
+        f.import_text(GOOD)
     assert not Answer.objects.exists() and not AnswerVendor.objects.exists()
 
 
@@ -155,7 +153,7 @@ def test_failure_while_writing_rolls_back_everything(world, monkeypatch):
 )
 def test_unreadable_files_get_a_clear_error(world, data, filename, message):
     with pytest.raises(ImportFileError, match=None) as info:
-        run(data, filename=filename)
+        f.import_text(data, filename=filename)
     assert message in str(info.value)
     assert not Answer.objects.exists()
 
@@ -167,7 +165,7 @@ def test_xlsx_file(world, tmp_path):
     sheet.append(["Northshire", 2020, "drones", "yes", "Redcam", None, None, None, "TESTREP"])
     buffer = io.BytesIO()
     book.save(buffer)
-    result = run(buffer.getvalue(), filename="answers.xlsx")
+    result = f.import_text(buffer.getvalue(), filename="answers.xlsx")
     assert result.ok, result.errors
     assert Answer.objects.get().system_type == world.drones
 

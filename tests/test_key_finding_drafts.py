@@ -7,14 +7,16 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
 
 from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import DataVersion, KeyFinding, PublishedFinding
+from tests import factories as f
+from tests.pages import visible
 
-pytestmark = pytest.mark.django_db
+# Every test here works on the real data, its maker (conftest) logged in.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
 
 ADMIN = "/admin/surveys/keyfinding/"
 OLD = "said the same of their ANPR (number plate recognition) cameras."
@@ -24,16 +26,6 @@ REASON = "Synthetic test: plainer words"
 second_editor = override_settings(CORRECTIONS_NEED_SECOND_EDITOR=True)
 
 
-def user(name: str, group: str) -> User:
-    account = User.objects.create_user(name, password="a-long-test-password-123", is_staff=True)
-    account.groups.add(Group.objects.get(name=group))
-    return account
-
-
-def text(html: str) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
-
-
 def overview(client, url: str = "/?round=2022") -> str:
     """The overview's key findings as an anonymous reader sees them."""
     client.logout()
@@ -41,7 +33,7 @@ def overview(client, url: str = "/?round=2022") -> str:
     html = client.get(url).content.decode()
     if 'data-testid="key-findings"' not in html:
         return ""
-    return text(html.split('data-testid="key-findings"')[1].split("</section>")[0])
+    return visible(html.split('data-testid="key-findings"')[1].split("</section>")[0])
 
 
 def everything_public(client) -> str:
@@ -85,13 +77,6 @@ def draft_from(response) -> str:
 
 
 @pytest.fixture
-def maker(real_data, client) -> User:
-    account = user("maker", EDITORS)
-    client.force_login(account)
-    return account
-
-
-@pytest.fixture
 def change(maker, client) -> str:
     """The maker's draft of a new ANPR sentence; returns the draft's admin address."""
     key = anpr()
@@ -118,17 +103,17 @@ def test_the_preview_shows_the_overview_as_it_will_be_and_nothing_public_changes
     assert page.status_code == 200
     html = page.content.decode()
     assert "(/?round=2022)" in unescape(html)
-    preview = text(html.split('data-testid="preview-page"')[1])
+    preview = visible(html.split('data-testid="preview-page"')[1])
     assert NEW_SHOWN in preview and OLD not in preview
     assert "At least 11 said so of their number plate cameras (ANPR)." in preview
-    head = text(html.split('data-testid="draft-notice"')[1].split("</div>")[0])
+    head = visible(html.split('data-testid="draft-notice"')[1].split("</div>")[0])
     assert OLD in head and NEW_SHOWN in head and REASON in head
     assert NEW_SHOWN not in everything_public(client)
 
 
 @second_editor
 def test_a_second_editor_publishes_it_and_then_the_overview_shows_it(change, client):
-    client.force_login(user("checker", EDITORS))
+    client.force_login(f.account("checker", EDITORS))
     response = client.post(f"{change}publish/")
     assert response.status_code == 302
     shown = overview(client)
@@ -143,7 +128,7 @@ def test_the_editor_who_drafted_it_cannot_publish_it(change, maker, client):
     page = client.get(f"{change}preview/").content.decode()
     assert 'data-testid="publish-refused"' in page and 'data-testid="publish"' not in page
     response = client.post(f"{change}publish/", follow=True)
-    assert "A second editor must publish it" in text(response.content.decode())
+    assert "A second editor must publish it" in visible(response.content.decode())
     assert OLD in overview(client)
     assert anpr().sentence.endswith(OLD)
 
@@ -160,10 +145,10 @@ def test_with_the_setting_off_one_editor_drafts_and_publishes_alone(change, make
 
 @second_editor
 def test_a_viewer_can_read_a_draft_but_never_draft_publish_or_discard(change, client):
-    viewer = user("reader", VIEWERS)
+    viewer = f.account("reader", VIEWERS)
     client.force_login(viewer)
     page = client.get(f"{change}preview/")
-    assert page.status_code == 200 and NEW_SHOWN in text(page.content.decode())
+    assert page.status_code == 200 and NEW_SHOWN in visible(page.content.decode())
     assert 'data-testid="publish"' not in page.content.decode()
     assert client.get(ADMIN).status_code == 200
     key = anpr()
@@ -189,7 +174,7 @@ def test_a_discarded_draft_changes_nothing_and_history_keeps_it(change, client):
     from surveys.models import KeyFindingDraft
 
     pk = int(change.rstrip("/").rsplit("/", 1)[1])
-    client.force_login(user("checker", EDITORS))
+    client.force_login(f.account("checker", EDITORS))
     assert client.post(f"{change}discard/").status_code == 302
     assert not KeyFindingDraft.objects.filter(pk=pk).exists()
     history = KeyFindingDraft.history.filter(id=pk).order_by("history_date")
@@ -205,7 +190,7 @@ def test_a_discarded_draft_changes_nothing_and_history_keeps_it(change, client):
 
 @second_editor
 def test_publishing_writes_the_reason_and_both_editors_to_history(change, client):
-    checker = user("checker", EDITORS)
+    checker = f.account("checker", EDITORS)
     client.force_login(checker)
     client.post(f"{change}publish/")
     latest = anpr().history.order_by("history_date").last()
@@ -228,8 +213,8 @@ def test_adding_a_key_finding_is_a_draft_until_published(maker, client):
     assert "fly drones" not in everything_public(client)
     client.force_login(maker)
     preview = client.get(f"{draft}preview/").content.decode()
-    assert "fly drones" in text(preview.split('data-testid="preview-page"')[1])
-    client.force_login(user("checker", EDITORS))
+    assert "fly drones" in visible(preview.split('data-testid="preview-page"')[1])
+    client.force_login(f.account("checker", EDITORS))
     client.post(f"{draft}publish/")
     assert "fly drones." in overview(client)
 
@@ -241,8 +226,8 @@ def test_removing_a_key_finding_is_a_draft_until_published(maker, client):
     assert OLD in overview(client)
     client.force_login(maker)
     preview = client.get(f"{draft}preview/").content.decode()
-    assert OLD not in text(preview.split('data-testid="preview-page"')[1])
-    client.force_login(user("checker", EDITORS))
+    assert OLD not in visible(preview.split('data-testid="preview-page"')[1])
+    client.force_login(f.account("checker", EDITORS))
     client.post(f"{draft}publish/")
     assert OLD not in overview(client)
     assert not KeyFinding.objects.filter(pk=key.pk).exists()
@@ -255,7 +240,7 @@ def test_moving_a_key_finding_is_a_draft_until_published(maker, client):
     key = anpr()
     draft = draft_from(client.post(f"{ADMIN}{key.pk}/change/", form(key, position=0)))
     assert overview(client).index("policing bodies returned") < overview(client).index(OLD)
-    client.force_login(user("checker", EDITORS))
+    client.force_login(f.account("checker", EDITORS))
     client.post(f"{draft}publish/")
     assert overview(client).index(OLD) < overview(client).index("policing bodies returned")
 
@@ -276,7 +261,7 @@ def test_a_draft_keeps_the_sentence_rules_and_needs_a_reason(maker, client):
         assert 'class="errorlist' in response.content.decode()
     taken = {"finding": key.finding_id, "position": 9, "sentence": "{value} twice.", "reason": "x"}
     response = client.post(f"{ADMIN}add/", taken)
-    assert response.status_code == 200 and "already" in text(response.content.decode())
+    assert response.status_code == 200 and "already" in visible(response.content.decode())
     assert not KeyFindingDraft.objects.exists()
 
 
@@ -286,15 +271,15 @@ def test_a_draft_that_no_longer_applies_is_refused_and_can_be_discarded(maker, c
     data = {"finding": finding.pk, "position": 7, "sentence": "{value} fly drones.", "reason": "a"}
     first = draft_from(client.post(f"{ADMIN}add/", data))
     second = draft_from(client.post(f"{ADMIN}add/", {**data, "sentence": "{value} use drones."}))
-    client.force_login(user("checker", EDITORS))
+    client.force_login(f.account("checker", EDITORS))
     client.post(f"{first}publish/")
     page = client.get(f"{second}preview/")
     assert page.status_code == 200
-    assert "cannot be published as it is" in text(page.content.decode())
+    assert "cannot be published as it is" in visible(page.content.decode())
     response = client.post(f"{second}publish/", follow=True)
-    assert "Not published" in text(response.content.decode())
+    assert "Not published" in visible(response.content.decode())
     assert "use drones" not in overview(client)
-    client.force_login(user("other", EDITORS))
+    client.force_login(f.account("other", EDITORS))
     assert client.post(f"{second}discard/").status_code == 302
     assert client.get(f"{second}preview/").status_code in (302, 404)
 
@@ -304,7 +289,7 @@ def test_drafting_and_discarding_do_not_change_when_the_data_last_changed(maker,
     version = DataVersion.objects.get().version
     key = anpr()
     change = draft_from(client.post(f"{ADMIN}{key.pk}/change/", form(key, sentence=NEW)))
-    client.force_login(user("checker", EDITORS))
+    client.force_login(f.account("checker", EDITORS))
     client.get(f"{change}preview/")
     client.post(f"{change}discard/")
     assert DataVersion.objects.get().version == version

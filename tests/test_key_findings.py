@@ -1,4 +1,4 @@
-"""Issue 15: the overview opens with "Key findings": editors choose published findings and
+"""The overview opens with "Key findings": editors choose published findings and
 their order, and write the sentence; each keeps its source and its corrected or as-published
 state. Badges say what they mean where they appear."""
 

@@ -265,3 +265,10 @@ def test_a_restart_says_in_one_line_what_editors_entered_and_lists_each_value_on
         f"  answer west-yorkshire/2022/drones, unit_count: 25 here (under correction "
         f"#{drones.pk} in force: 20 → 25), 20 in the files",
     ]
+
+
+def test_comp2023_quotes_the_final_report_and_the_2022_round_cites_its_facts(real_data):
+    assert Publication.objects.get(code="COMP2023").quotes.code == "REP2023"
+    r2022 = SurveyRound.objects.get(year=2022)
+    assert r2022.source.code == "REP2023"
+    assert "(FOI1225)" in r2022.notes and "(PR2023, REP2023)" in r2022.notes

@@ -145,10 +145,10 @@ def test_every_free_text_field_has_a_limit_its_form_enforces():
     assert unbounded == []
 
 
-def test_the_readme_lists_every_limit():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+def test_the_editors_guide_lists_every_limit():
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "editors.md").read_text()
     for what, limit in LIMITS.items():
-        assert f"| {what} | {limit:,} |" in readme
+        assert f"| {what} | {limit:,} |" in guide
 
 
 def test_an_upload_name_over_the_limit_is_shortened_to_fit(real_data, client):

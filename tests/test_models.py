@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from surveys.models import Correction, PublishedFinding, Return, VendorConcern
+from surveys.models import Correction, Return, VendorConcern
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_return_status_must_be_known(world):
 
 
 def test_one_answer_per_return_and_system_type(world):
-    ret = world.northshire.returns.get(survey_round=world.round_2020)
+    ret = f.return_of(world.northshire, world.round_2020)
     f.answer(ret, world.drones, operates=True)
     refused(lambda: f.answer(ret, world.drones, operates=False))
 
@@ -39,17 +39,10 @@ def test_national_bodies_have_no_region(world):
     refused(lambda: f.body("Odd", source=world.report, nation="national", region="London"))
 
 
-def _finding(world, **fields):
-    values = dict(
-        key="k",
-        publication=world.report,
-        survey_round=world.round_2020,
-        metric="operators",
-        value=1,
-        wording="w",
-    )
-    values.update(fields)
-    return PublishedFinding.objects.create(**values)
+def _finding(world, key="k", **fields):
+    """A finding that meets every constraint, but for the fields given."""
+    values = {"system_type": None, "metric": "operators", "value": 1, "wording": "w", **fields}
+    return f.finding(world, key, **values)
 
 
 @pytest.mark.parametrize(
@@ -73,7 +66,7 @@ def test_finding_key_is_unique(world):
 
 def test_correction_needs_exactly_one_target_and_a_reason(world):
     finding = _finding(world)
-    ret = world.northshire.returns.get(survey_round=world.round_2020)
+    ret = f.return_of(world.northshire, world.round_2020)
     answer = f.answer(ret, world.drones)
     base = dict(old_value="1", new_value="0", source=world.report)
     refused(lambda: Correction.objects.create(reason="r", **base))

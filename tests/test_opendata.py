@@ -21,7 +21,7 @@ from surveys.editorial.corrections import record_correction
 from surveys.editorial.synthetic import generate
 from surveys.models import Answer, Body, Correction, DataVersion, Publication, SurveyRound
 from tests import factories as f
-from tests.test_views import content
+from tests.pages import content
 
 ZIP, JSON = "/data/obscc-data.zip", "/data/obscc-data.json"
 

@@ -2,23 +2,12 @@
 values and a return's status change only through a correction (reason, source, public)."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from surveys import stats
 from surveys.editorial import corrections
-from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Correction, Publication, Return
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password-123"
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(user)
-    return user
 
 
 def bedfordshire() -> Answer:

@@ -7,7 +7,7 @@ force, and taking the files' value makes a correction draft, published by the no
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,22 +25,16 @@ from surveys.models import (
     ReferenceRecord,
     Return,
 )
+from tests import factories as f
 from tests.test_reference_data import copy_files, edit_yaml
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-test-password-123"
 
 
 def west_yorkshire_drones() -> Answer:
     return Answer.objects.get(
         survey_return__body__slug="west-yorkshire", system_type__slug="drones"
     )
-
-
-def editor(name: str) -> User:
-    user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
 
 
 def correct_drones_to_25() -> Correction:
@@ -88,7 +82,7 @@ def test_a_conflict_under_a_correction_in_force_says_so_in_the_load(drones_confl
 
 def test_a_conflict_under_a_correction_in_force_says_so_in_the_admin(drones_conflict, client):
     correction, _, _, _ = drones_conflict
-    client.force_login(editor("ed"))
+    client.force_login(f.account("ed", EDITORS))
     listing = client.get("/admin/surveys/referencerecord/?conflicts=yes").content.decode()
     assert f"under correction #{correction.pk} in force: 20 → 25" in listing
 
@@ -110,7 +104,7 @@ def test_the_admin_list_of_conflicts_does_not_query_more_for_more_conflicts(
     drones_conflict, client
 ):
     _, _, _, data = drones_conflict
-    client.force_login(editor("ed"))
+    client.force_login(f.account("ed", EDITORS))
     url = "/admin/surveys/referencerecord/?conflicts=yes"
     rename_in_files_and_here(data, ["kent"])
     with CaptureQueriesContext(connection) as two_conflicts:
@@ -134,7 +128,7 @@ def take_files_value(client, user, record) -> list[str]:
 
 def test_taking_the_files_value_under_a_correction_makes_a_public_draft(drones_conflict, client):
     correction, record, _, data = drones_conflict
-    messages = take_files_value(client, editor("ed"), record)
+    messages = take_files_value(client, f.account("ed", EDITORS), record)
     answer = west_yorkshire_drones()
     assert answer.unit_count == 25  # nothing public changed yet
     draft = Correction.objects.get(status=Correction.Status.DRAFT)
@@ -165,7 +159,7 @@ def test_with_a_second_editor_required_taking_the_files_value_waits_for_them(
 ):
     settings.CORRECTIONS_NEED_SECOND_EDITOR = True
     _, record, _, _ = drones_conflict
-    first, second = editor("first"), editor("second")
+    first, second = f.account("first", EDITORS), f.account("second", EDITORS)
     take_files_value(client, first, record)
     assert west_yorkshire_drones().unit_count == 25
     draft = Correction.objects.get(status=Correction.Status.DRAFT)
@@ -214,7 +208,7 @@ def test_taking_the_files_value_for_a_published_figure_is_refused(real_data, tmp
     )
     load_reference_data(data)
     record = ReferenceRecord.objects.get(model="surveys.publishedfinding", key=finding.key)
-    messages = take_files_value(client, editor("ed"), record)
+    messages = take_files_value(client, f.account("ed", EDITORS), record)
     finding.refresh_from_db()
     assert finding.value == 32
     record.refresh_from_db()

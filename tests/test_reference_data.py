@@ -20,15 +20,20 @@ from surveys.editorial.loading import DATA_DIR, load_reference_data
 from surveys.models import (
     Answer,
     Body,
+    CommissionerTerm,
     Correction,
     Publication,
+    PublicEvidence,
     ReferenceLoad,
     ReferenceRecord,
     Return,
     SurveyRound,
+    SystemType,
     VendorConcern,
 )
+from tests import factories as f
 from tests.test_admin_permissions import fingerprint
+from tests.test_facial_recognition import fr_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +194,6 @@ def test_a_row_deleted_in_the_database_is_not_recreated(real_data):
     "action, kept", [("take_file_value", False), ("keep_database_value", True)]
 )
 def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client, action, kept):
-    from django.contrib.auth.models import Group, User
-
     from surveys.editorial.roles import EDITORS
 
     kent = Body.objects.get(slug="kent")
@@ -204,8 +207,7 @@ def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client,
     )
     load_reference_data(data)
     record = ReferenceRecord.objects.get(model="surveys.body", key="kent")
-    user = User.objects.create_user("editor", password="a-long-test-password-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
+    user = f.account("editor", EDITORS)
     client.force_login(user)
     listing = client.get("/admin/surveys/referencerecord/?conflicts=yes").content.decode()
     assert "&#x27;Edited here&#x27; → &#x27;From the files&#x27;" in listing
@@ -215,3 +217,53 @@ def test_an_editor_resolves_a_conflict_in_the_admin(real_data, tmp_path, client,
     kent.refresh_from_db()
     assert kent.region == ("Edited here" if kept else "From the files")
     assert not load_reference_data(data).conflicts
+
+
+def _files_without_the_later_sources(tmp_path: Path) -> Path:
+    """The reference files without the sources added after the first release (FOI0823,
+    FOI0323, DRONE2023, later evidence, the Commissioner, key findings)."""
+    data = tmp_path / "old"
+    shutil.copytree(DATA_DIR, data)
+
+    def edit(name, change):
+        path = data / name
+        path.write_text(yaml.safe_dump(change(yaml.safe_load(path.read_text())), sort_keys=False))
+
+    edit(
+        "answers.yaml",
+        lambda blocks: [b for b in blocks if b["source"] in ("EPOCH2022", "INIT2022")],
+    )
+    edit(
+        "findings.yaml",
+        lambda rows: [r for r in rows if r["round"] != 2023 and r["publication"] != "FOI0823"],
+    )
+    edit("rounds.yaml", lambda rows: [r for r in rows if r["year"] != 2023])
+    edit("publications.yaml", lambda rows: [r for r in rows if r.get("survey_round") != 2023])
+    edit("evidence.yaml", lambda rows: [])
+    edit("commissioner.yaml", lambda rows: [])
+    edit("key_findings.yaml", lambda rows: [])
+    return data
+
+
+def test_the_new_data_arrives_as_a_changeset_that_keeps_editors_work(db, tmp_path):
+    load_reference_data(_files_without_the_later_sources(tmp_path))
+    assert not SurveyRound.objects.filter(year=2023).exists()
+    kent_fr = fr_answers().get(survey_return__body__slug="kent")
+    kent_fr.notes = "An editor's note on Kent's answer."
+    kent_fr.save()
+    Body.objects.filter(slug="essex").update(name="Essex Police (renamed by an editor)")
+
+    report = load_reference_data(DATA_DIR)
+
+    kent_fr.refresh_from_db()
+    assert kent_fr.notes == "An editor's note on Kent's answer."  # kept, reported as a conflict
+    assert kent_fr.operates is True and kent_fr.source_of("operates").code == "FOI0823"
+    assert Body.objects.get(slug="essex").name == "Essex Police (renamed by an editor)"
+    assert fr_answers().filter(operates=True).count() == 21
+    assert SurveyRound.objects.get(year=2023).covered_type_ids() == {
+        SystemType.objects.get(slug="drones").pk
+    }
+    assert PublicEvidence.objects.count() == 17 and CommissionerTerm.objects.count() == 2
+    assert any(c.field == "notes" for c in report.conflicts)
+    assert load_reference_data(DATA_DIR).changed is False  # a second load writes nothing
+    assert Return.objects.filter(survey_round__year=2022, status_is_derived=True).count() == 39

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from surveys.editorial.roles import EDITORS
+from surveys.editorial.roles import EDITORS, VIEWERS
+from tests import factories as f
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "a-long-test-password-123"
 
 
 def compose_web_environment() -> dict[str, str]:
@@ -136,9 +137,7 @@ def login(client, username, password, ip="10.0.0.1"):
 
 @pytest.fixture
 def editor(db):
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
+    return f.account("editor", EDITORS)
 
 
 def test_repeated_failed_logins_lock_the_username_from_that_address(client, editor, settings):
@@ -180,3 +179,39 @@ def test_logs_are_json_without_query_strings(client, db, caplog):
     line = json.loads(JsonFormatter().format(record))
     assert line["status"] == 404 and line["path"] == "/forces/nobody/"
     assert "secret-value" not in json.dumps(line)
+
+
+METHODS = ("get", "post", "put", "delete")
+
+
+PUBLIC = (
+    "/api/v1/evidence/",
+    "/api/v1/evidence/essex-lfr-own-vans-2024/",
+    "/api/v1/commissioner-terms/",
+    "/systems/facial-recognition/?evidence=1",
+    "/?round=2023",
+    "/forces/?round=2023",
+    "/forces/west-yorkshire/",
+)
+
+
+@pytest.mark.parametrize("role", [None, VIEWERS, EDITORS])
+@pytest.mark.parametrize("method", METHODS)
+def test_public_urls_are_read_only_for_everyone(real_data, client, role, method):
+    f.log_in_as(client, role)
+    for url in PUBLIC:
+        response = getattr(client, method)(url)
+        assert response.status_code == (200 if method == "get" else 405), (url, method)
+
+
+@pytest.mark.parametrize("role", [None, VIEWERS, EDITORS])
+@pytest.mark.parametrize("method", METHODS)
+def test_a_forged_password_link_sets_nothing(real_data, client, role, method):
+    f.log_in_as(client, role)
+    before = list(User.objects.values_list("username", "password"))
+    response = getattr(client, method)(
+        "/admin/password-set/MQ/forged-token/",
+        {"new_password1": "a-long-test-password-999", "new_password2": "a-long-test-password-999"},
+    )
+    assert response.status_code in (200, 405)
+    assert list(User.objects.values_list("username", "password")) == before

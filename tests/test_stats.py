@@ -14,30 +14,26 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _return(world, body, survey_round):
-    return body.returns.get(survey_round=survey_round)
-
-
 @pytest.fixture
 def answered(world):
     """2020: Northshire uses Redcam and Bluecam (two of concern) on external CCTV and is aware;
     Southshire uses Homecam only; the agency says it does not operate external CCTV."""
     r = world.round_2020
     f.answer(
-        _return(world, world.northshire, r),
+        f.return_of(world.northshire, r),
         world.external,
         operates=True,
         aware_of_concerns=True,
         vendors=[world.redcam, world.bluecam],
     )
     f.answer(
-        _return(world, world.southshire, r),
+        f.return_of(world.southshire, r),
         world.external,
         operates=True,
         aware_of_concerns=False,
         vendors=[world.homecam],
     )
-    f.answer(_return(world, world.agency, r), world.external, operates=False)
+    f.answer(f.return_of(world.agency, r), world.external, operates=False)
     return world
 
 
@@ -83,7 +79,7 @@ def test_system_type_without_answers_has_no_figures(answered):
 
 def test_non_respondents_answers_are_not_counted(answered):
     # The agency did not respond in 2021; an answer on that return must not count.
-    agency_2021 = _return(answered, answered.agency, answered.round_2021)
+    agency_2021 = f.return_of(answered.agency, answered.round_2021)
     f.answer(agency_2021, answered.drones, operates=True, vendors=[answered.redcam])
     drones = by_slug(stats.system_type_stats(survey_round=answered.round_2021))["drones"]
     assert drones.answered == 0
@@ -123,12 +119,12 @@ def test_query_count_does_not_grow_with_data(answered):
         stats.vendor_breakdown(rounds)
         stats.finding_views(PublishedFinding.objects.select_related("survey_round"))
 
-    _finding(answered, "x", metric="concern_users", system_type=answered.external, value=1)
+    f.finding(answered, "x", metric="concern_users", system_type=answered.external, value=1)
     cold = count_queries(run)
     warm = count_queries(run)
     assert warm < cold  # the statistics come from the cache
     later = f.survey_round(2022)
-    _finding(
+    f.finding(
         answered, "y", metric="operators", system_type=answered.drones, value=1, survey_round=later
     )
     for i in range(20):
@@ -174,51 +170,62 @@ def test_agreement_rule(published, qualifier, computed, complete, expected):
     assert result == expected
 
 
-def _finding(world, key, **fields):
-    fields.setdefault("publication", world.report)
-    fields.setdefault("survey_round", world.round_2020)
-    fields.setdefault("wording", "synthetic wording")
-    return PublishedFinding.objects.create(key=key, **fields)
-
-
 def test_percentage_arithmetic(world):
-    bad = _finding(
+    bad = f.finding(
         world,
         "rate",
+        system_type=None,
         metric="response_rate",
         unit="percent",
         value=91,
         numerator=39,
         denominator=47,
     )
-    good = _finding(
+    good = f.finding(
         world,
         "rate2",
+        system_type=None,
         metric="response_rate",
         unit="percent",
         value=83,
         numerator=39,
         denominator=47,
     )
-    count_with_percent = _finding(
-        world, "c", metric="operators", value=11, denominator=36, published_percent=30
+    count_with_percent = f.finding(
+        world,
+        "c",
+        system_type=None,
+        metric="operators",
+        value=11,
+        denominator=36,
+        published_percent=30,
     )
     assert stats.arithmetic_holds(bad) is False
     assert stats.arithmetic_holds(good) is True
     assert stats.arithmetic_holds(count_with_percent) is False
-    assert stats.arithmetic_holds(_finding(world, "n", metric="operators", value=3)) is None
+    assert (
+        stats.arithmetic_holds(f.finding(world, "n", system_type=None, metric="operators", value=3))
+        is None
+    )
 
 
 def test_findings_with_status_uses_computed_figures_and_corrections(answered):
     w = answered
-    concern = _finding(
+    concern = f.finding(
         w, "concern", metric="concern_users", system_type=w.external, value=2, qualifier="at_least"
     )
-    drones = _finding(w, "drones", metric="operators", system_type=w.drones, value=5)
-    rate = _finding(
-        w, "rate", metric="response_rate", unit="percent", value=100, numerator=3, denominator=3
+    drones = f.finding(w, "drones", metric="operators", system_type=w.drones, value=5)
+    rate = f.finding(
+        w,
+        "rate",
+        system_type=None,
+        metric="response_rate",
+        unit="percent",
+        value=100,
+        numerator=3,
+        denominator=3,
     )
-    corrected = _finding(w, "corrected", metric="operators", system_type=w.external, value=4)
+    corrected = f.finding(w, "corrected", metric="operators", system_type=w.external, value=4)
     corrected.corrections.create(old_value="4", new_value="2", reason="re-count", source=w.report)
     views = {v.finding.key: v for v in stats.findings_with_status(survey_round=w.round_2020)}
     assert views[concern.key].computed == 1 and views[concern.key].status == "disagrees"

@@ -8,14 +8,10 @@ from decimal import Decimal
 import pytest
 
 from surveys import stats
-from surveys.models import PublishedFinding, VendorConcern
+from surveys.models import VendorConcern
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def _return(body, survey_round):
-    return body.returns.get(survey_round=survey_round)
 
 
 @pytest.fixture
@@ -28,33 +24,25 @@ def uneven(world):
     has an answer naming Redcam that must never count."""
     w, r20, r21 = world, world.round_2020, world.round_2021
     f.answer(
-        _return(w.northshire, r20),
+        f.return_of(w.northshire, r20),
         w.external,
         operates=True,
         aware_of_concerns=True,
         vendors=[w.redcam, w.homecam],
     )
     f.answer(
-        _return(w.southshire, r20),
+        f.return_of(w.southshire, r20),
         w.external,
         operates=True,
         aware_of_concerns=True,
         intent="intends",
         vendors=[w.homecam],
     )
-    f.answer(_return(w.agency, r20), w.external, intent="unsure")
-    f.answer(_return(w.southshire, r20), w.drones, operates=False)
-    f.answer(_return(w.northshire, r21), w.external, operates=True, vendors=[w.bluecam])
-    f.answer(_return(w.agency, r21), w.external, operates=True, vendors=[w.redcam])
+    f.answer(f.return_of(w.agency, r20), w.external, intent="unsure")
+    f.answer(f.return_of(w.southshire, r20), w.drones, operates=False)
+    f.answer(f.return_of(w.northshire, r21), w.external, operates=True, vendors=[w.bluecam])
+    f.answer(f.return_of(w.agency, r21), w.external, operates=True, vendors=[w.redcam])
     return w
-
-
-def finding(world, key, **fields):
-    fields.setdefault("publication", world.report)
-    fields.setdefault("survey_round", world.round_2020)
-    fields.setdefault("system_type", world.external)
-    fields.setdefault("wording", "synthetic wording")
-    return PublishedFinding.objects.create(key=key, **fields)
 
 
 def views(world, survey_round=None):
@@ -144,7 +132,7 @@ def test_published_rate_is_the_earliest_publications(world):
     later = f.publication("LATER", published_on=datetime.date(2022, 1, 1))
     earlier = f.publication("EARLIER", published_on=datetime.date(2021, 1, 1))
     for publication, value in ((later, 90), (earlier, 95)):
-        finding(
+        f.finding(
             world,
             f"rate-{publication.code}",
             publication=publication,
@@ -166,10 +154,10 @@ def test_round_response_rate_needs_invitations():
 
 
 def test_response_findings(world):
-    finding(world, "invited", metric="invited", system_type=None, value=3)
-    finding(world, "invited-more", metric="invited", system_type=None, value=4)
-    finding(world, "responded", metric="responded", system_type=None, value=2)
-    finding(world, "rate", metric="response_rate", system_type=None, unit="percent", value=100)
+    f.finding(world, "invited", metric="invited", system_type=None, value=3)
+    f.finding(world, "invited-more", metric="invited", system_type=None, value=4)
+    f.finding(world, "responded", metric="responded", system_type=None, value=2)
+    f.finding(world, "rate", metric="response_rate", system_type=None, unit="percent", value=100)
     rows = views(world)
     assert (rows["invited"].computed, rows["invited"].status) == (3, "agrees")
     assert (rows["responded"].computed, rows["responded"].status) == (3, "disagrees")
@@ -181,7 +169,7 @@ def test_response_findings(world):
 
 def test_response_finding_of_a_round_without_returns_has_no_data(world):
     old = f.survey_round(2017)
-    finding(world, "old", survey_round=old, metric="responded", system_type=None, value=40)
+    f.finding(world, "old", survey_round=old, metric="responded", system_type=None, value=40)
     assert views(world, old)["old"].status == "no_data"
 
 
@@ -190,10 +178,10 @@ def test_response_finding_of_a_round_without_returns_has_no_data(world):
 
 def test_vendor_users_finding_is_computed_per_vendor(uneven):
     w = uneven
-    finding(w, "homecam", metric="vendor_users", vendor=w.homecam, value=2)
-    finding(w, "redcam", metric="vendor_users", vendor=w.redcam, value=2)
-    finding(w, "bluecam", metric="vendor_users", vendor=w.bluecam, value=0)
-    finding(w, "redcam-aware", metric="aware", vendor=w.redcam, value=1)
+    f.finding(w, "homecam", metric="vendor_users", vendor=w.homecam, value=2)
+    f.finding(w, "redcam", metric="vendor_users", vendor=w.redcam, value=2)
+    f.finding(w, "bluecam", metric="vendor_users", vendor=w.bluecam, value=0)
+    f.finding(w, "redcam-aware", metric="aware", vendor=w.redcam, value=1)
     rows = views(w)
     assert (rows["homecam"].computed, rows["homecam"].status) == (2, "agrees")
     assert rows["homecam"].coverage == 2  # the answers that list vendors or say "no"
@@ -205,16 +193,16 @@ def test_vendor_users_finding_is_computed_per_vendor(uneven):
 
 def test_vendor_users_findings_over_two_system_types(uneven):
     w = uneven
-    f.answer(_return(w.northshire, w.round_2020), w.drones, operates=True, vendors=[w.homecam])
-    finding(w, "ext", metric="vendor_users", vendor=w.homecam, value=2)
-    finding(w, "drones", metric="vendor_users", vendor=w.homecam, system_type=w.drones, value=1)
+    f.answer(f.return_of(w.northshire, w.round_2020), w.drones, operates=True, vendors=[w.homecam])
+    f.finding(w, "ext", metric="vendor_users", vendor=w.homecam, value=2)
+    f.finding(w, "drones", metric="vendor_users", vendor=w.homecam, system_type=w.drones, value=1)
     rows = views(w)
     assert (rows["ext"].computed, rows["ext"].status) == (2, "agrees")
     assert (rows["drones"].computed, rows["drones"].status) == (1, "agrees")
 
 
 def test_vendor_users_finding_without_vendor_answers_has_no_data(uneven):
-    finding(
+    f.finding(
         uneven,
         "none",
         metric="vendor_users",
@@ -231,10 +219,10 @@ def test_vendor_users_finding_without_vendor_answers_has_no_data(uneven):
 
 
 def test_at_least_agrees_with_any_count_at_or_above_it(uneven):
-    finding(uneven, "at-least-2", metric="operators", value=2, qualifier="at_least")
-    finding(uneven, "at-least-1", metric="operators", value=1, qualifier="at_least")
-    finding(uneven, "at-least-3", metric="operators", value=3, qualifier="at_least")
-    finding(uneven, "exactly-1", metric="operators", value=1)
+    f.finding(uneven, "at-least-2", metric="operators", value=2, qualifier="at_least")
+    f.finding(uneven, "at-least-1", metric="operators", value=1, qualifier="at_least")
+    f.finding(uneven, "at-least-3", metric="operators", value=3, qualifier="at_least")
+    f.finding(uneven, "exactly-1", metric="operators", value=1)
     rows = views(uneven)
     assert rows["at-least-2"].status == "agrees"
     assert rows["at-least-1"].status == "agrees"
@@ -244,10 +232,10 @@ def test_at_least_agrees_with_any_count_at_or_above_it(uneven):
 
 def test_above_incomplete_data_is_partial_below_it_disagrees(uneven):
     # Drones: only Southshire answered, out of three respondents: incomplete.
-    finding(uneven, "drones-high", metric="operators", system_type=uneven.drones, value=1)
+    f.finding(uneven, "drones-high", metric="operators", system_type=uneven.drones, value=1)
     # External CCTV: awareness is known for two of the three respondents.
-    finding(uneven, "aware-high", metric="aware", value=3)
-    finding(uneven, "aware-low", metric="aware", value=1)
+    f.finding(uneven, "aware-high", metric="aware", value=3)
+    f.finding(uneven, "aware-low", metric="aware", value=1)
     rows = views(uneven)
     assert rows["drones-high"].status == "partial"
     assert rows["aware-high"].status == "partial"
@@ -257,17 +245,17 @@ def test_above_incomplete_data_is_partial_below_it_disagrees(uneven):
 def test_complete_coverage_turns_a_shortfall_into_a_disagreement(world):
     w = world
     for body in (w.northshire, w.southshire):
-        f.answer(_return(body, w.round_2021), w.external, operates=body == w.northshire)
-    finding(w, "ops", survey_round=w.round_2021, metric="operators", value=2)
+        f.answer(f.return_of(body, w.round_2021), w.external, operates=body == w.northshire)
+    f.finding(w, "ops", survey_round=w.round_2021, metric="operators", value=2)
     rows = views(w, w.round_2021)
     # Both 2021 respondents answered: a published 2 against a computed 1 is a discrepancy.
     assert (rows["ops"].computed, rows["ops"].coverage, rows["ops"].status) == (1, 2, "disagrees")
 
 
 def test_intent_findings_rest_on_stated_intents_only(uneven):
-    finding(uneven, "intends", metric="intends", value=1)
-    finding(uneven, "unsure", metric="unsure", value=1)
-    finding(uneven, "no-intention", metric="no_intention", value=0)
+    f.finding(uneven, "intends", metric="intends", value=1)
+    f.finding(uneven, "unsure", metric="unsure", value=1)
+    f.finding(uneven, "no-intention", metric="no_intention", value=0)
     rows = views(uneven)
     assert (rows["intends"].computed, rows["intends"].coverage) == (1, 2)
     assert rows["intends"].status == "agrees"
@@ -276,7 +264,7 @@ def test_intent_findings_rest_on_stated_intents_only(uneven):
 
 
 def test_metric_without_a_computed_counterpart_has_no_data(uneven):
-    finding(uneven, "live", metric="live_users", value=1)
+    f.finding(uneven, "live", metric="live_users", value=1)
     row = views(uneven)["live"]
     assert (row.computed, row.coverage, row.status) == (None, None, "no_data")
     assert row.status_label == "No per-body data"
@@ -315,13 +303,13 @@ def test_agreement_defaults_to_a_complete_count():
 
 
 def test_arithmetic_that_does_not_hold_is_the_status_unless_the_figure_disagrees(uneven):
-    finding(
+    f.finding(
         uneven, "ok-but-bad-sum", metric="operators", value=2, denominator=3, published_percent=50
     )
-    finding(
+    f.finding(
         uneven, "wrong-and-bad", metric="operators", value=1, denominator=3, published_percent=50
     )
-    finding(uneven, "good-sum", metric="operators", value=2, denominator=3, published_percent=67)
+    f.finding(uneven, "good-sum", metric="operators", value=2, denominator=3, published_percent=67)
     rows = views(uneven)
     assert rows["ok-but-bad-sum"].arithmetic_ok is False
     assert rows["ok-but-bad-sum"].status == "arithmetic"
@@ -331,18 +319,18 @@ def test_arithmetic_that_does_not_hold_is_the_status_unless_the_figure_disagrees
 
 def test_percentage_arithmetic_needs_its_numerator_and_denominator(world):
     def rate(key, **fields):
-        return finding(
+        return f.finding(
             world, key, metric="response_rate", system_type=None, unit="percent", **fields
         )
 
     assert stats.arithmetic_holds(rate("no-num", value=50, denominator=4)) is None
     assert stats.arithmetic_holds(rate("no-den", value=50, numerator=2)) is None
     assert stats.arithmetic_holds(rate("half", value=50, numerator=2, denominator=4)) is True
-    count = finding(world, "count-no-den", metric="operators", value=2, published_percent=50)
+    count = f.finding(world, "count-no-den", metric="operators", value=2, published_percent=50)
     assert stats.arithmetic_holds(count) is None
 
 
 def test_a_per_system_metric_without_a_system_type_has_no_data(uneven):
-    finding(uneven, "all-operators", metric="operators", system_type=None, value=2)
+    f.finding(uneven, "all-operators", metric="operators", system_type=None, value=2)
     row = views(uneven)["all-operators"]
     assert (row.computed, row.status) == (None, "no_data")

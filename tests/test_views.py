@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories as f
+from tests.pages import content, text, visible
 from tests.test_loading import NON_RESPONDENTS
 
 pytestmark = pytest.mark.django_db
@@ -43,14 +44,6 @@ BUDGETS = {
     "/data/tables/answers.csv": 4,
     "/data/data-dictionary.csv": 3,
 }
-
-
-def content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def text(response) -> str:
-    return content(response).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("url, budget", BUDGETS.items())
@@ -374,3 +367,10 @@ def test_answers_csv_in_chunks_matches_one_query(real_data):
     from surveys.web.selectors import answer_rows
 
     assert list(answer_rows(chunk_size=3)) == list(answer_rows(chunk_size=1000))
+
+
+def test_vendor_page_says_one_answer_records(real_data, client):
+    page = visible(text(client.get("/vendors/dji/")))
+    assert "1 answer records DJI" in page
+    page = visible(text(client.get("/vendors/hikvision/")))
+    assert "11 answers record Hikvision" in page

@@ -4,7 +4,6 @@ asks). Publishing it puts back the old value and the source credited for it."""
 
 import io
 import re
-from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -15,14 +14,11 @@ from surveys.editorial import corrections
 from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Answer, Correction, PublishedFinding, WithdrawalDraft
 from tests.factories import account
+from tests.pages import text, visible
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Synthetic test: the correction was announced in error"
-
-
-def text(response) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def cleveland_cctv() -> Answer:
@@ -37,7 +33,7 @@ def operates_shown(client) -> str:
     """How Cleveland's body page shows whether it operates CCTV, with the source credited."""
     client.logout()
     cache.clear()
-    page = text(client.get("/forces/cleveland/"))
+    page = visible(text(client.get("/forces/cleveland/")))
     match = re.search(
         r"2022 CCTV \(external or internal not stated\) (Yes|No|Not known) (\w+)", page
     )
@@ -72,7 +68,7 @@ def public(client) -> dict:
     cache.clear()
     return {
         "api": client.get("/api/v1/findings/pr2023-anpr-concern/").json()["current_value"],
-        "corrections_page": REASON in text(client.get("/corrections/")),
+        "corrections_page": REASON in visible(text(client.get("/corrections/"))),
         "feed": REASON in client.get("/corrections/feed/").content.decode(),
         "api_reason": REASON in client.get("/api/v1/corrections/").content.decode(),
         "data": REASON
@@ -105,7 +101,7 @@ def test_the_withdrawal_preview_shows_the_value_restored(anpr, client):
     client.force_login(account("maker", EDITORS))
     propose(client, anpr)
     page = client.get(f"/admin/surveys/correction/{anpr.pk}/withdrawal/preview/")
-    shown = text(page)
+    shown = visible(text(page))
     assert "Preview of a draft withdrawal: not public" in shown
     assert "at least 11" in shown  # the value the figure returns to
     assert 'data-testid="preview-page"' in page.content.decode()
@@ -168,7 +164,7 @@ def test_a_discarded_withdrawal_leaves_the_correction_in_force_with_history(anpr
     # A second discard (a double click) is refused with a message, not an error page.
     client.force_login(account("other", EDITORS))
     again = client.post(f"/admin/surveys/correction/{anpr.pk}/withdrawal/discard/", follow=True)
-    assert "already published or discarded" in text(again)
+    assert "already published or discarded" in visible(text(again))
 
 
 def test_a_second_withdrawal_draft_is_refused_while_one_waits(anpr, client):

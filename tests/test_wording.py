@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from surveys.editorial.loading import DATA_DIR, load_reference_data
-from surveys.models import Correction, PublishedFinding
+from surveys.models import Correction, PublishedFinding, VendorConcern
+from tests.pages import text, visible
 
 pytestmark = pytest.mark.django_db
 SOURCES = DATA_DIR / "sources"
@@ -70,3 +71,23 @@ def test_new_wording_reaches_a_database_loaded_with_the_old(real_data, tmp_path)
     finding.refresh_from_db()
     assert finding.wording == "eleven (30%) of which were using Hikvision cameras"
     assert report.updated["published findings"] == 1 and not report.conflicts
+
+
+def test_camera_makers_are_not_said_to_be_named_by_the_commissioner(real_data, client):
+    """FACTS.md: the five makers are named inside what respondents "say" about their camera
+    systems, not in the Commissioner's own words."""
+    for name in ("Dahua", "Hikvision", "Honeywell", "Huawei", "Nuuo"):
+        for concern in VendorConcern.objects.filter(vendor__name=name):
+            assert "by the Commissioner" not in concern.summary
+            assert "respondents" in concern.summary
+    page = visible(text(client.get("/vendors/hikvision/")))
+    assert "Named by the Commissioner" not in page
+
+
+def test_summaries_are_never_printed_in_quotation_marks(real_data, client):
+    page = text(client.get("/findings/?round=2023"))
+    summary = PublishedFinding.objects.get(key="drone2023-non-operators").wording
+    assert summary in page and f"“{summary}”" not in page
+    assert "summary of what the source reports, not its words" in page
+    quoted = PublishedFinding.objects.get(key="init2022-hikvision-cameras").wording
+    assert f"“{quoted}”" in text(client.get("/findings/?publication=INIT2022"))

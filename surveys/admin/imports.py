@@ -180,7 +180,7 @@ class ImportAnswersMixin:
         return TemplateResponse(request, "admin/surveys/answer/import.html", context)
 
     def import_example_view(self, request):
-        """The example file the README links, for editors who cannot see the repository."""
+        """The example file the import guide links, for editors who cannot see the repository."""
         if not request.user.has_perm("surveys.import_answers"):
             raise PermissionDenied
         return FileResponse(

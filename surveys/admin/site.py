@@ -97,10 +97,8 @@ class ObsccAdminSite(admin.AdminSite):
 
     def reconciliation_view(self, request):
         """Published figures that differ from the per-body data or whose arithmetic fails."""
-        from surveys.web.selectors import findings_for_display
-
         views = stats.finding_views(
-            findings_for_display().order_by("survey_round__year", "publication__published_on")
+            stats.findings_for_display().order_by("survey_round__year", "publication__published_on")
         )
         context = {
             **self.each_context(request),

@@ -167,7 +167,7 @@ class CommissionerTermViewSet(ReadOnly):
 class FindingViewSet(ReadOnly):
     """Each figure as published, with its current value after any correction in force."""
 
-    queryset = selectors.findings_for_display().order_by("survey_round__year", "key")
+    queryset = stats.findings_for_display().order_by("survey_round__year", "key")
     serializer_class = FindingSerializer
     lookup_field = "key"
     filterset_class = FindingApiFilter

@@ -13,17 +13,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from surveys.editorial.import_bounds import (  # noqa: F401 (the readers' bounds, named here too)
+    MAX_CELL_LENGTH,
+    MAX_ELEMENTS,
+    MAX_ROWS,
+    ImportFileError,
+)
+from surveys.editorial.import_xlsx import xlsx_rows
 from surveys.exports import FORMULA_PREFIXES
-
-MAX_ROWS = 50_000  # one round of 5,000 bodies x 10 system types; split larger files
-MAX_CELL_LENGTH = 5000
-# A worksheet's last column (XFD) and row: a cell beyond them is not a worksheet's.
-SHEET_COLUMNS = 16_384
-SHEET_ROWS = 1_048_576
-MAX_PARTS = 1000  # an XLSX has a dozen parts; more is not a spreadsheet's doing
-# XML elements read in all (cells, empty or not, rows, strings): the bound on reading time.
-# 50,000 rows of 13 columns of shared strings are about 2.7 million.
-MAX_ELEMENTS = 4_000_000
 
 # After + or -, what makes the text a formula rather than prose such as "-2 cameras sold":
 # a function call (SUM(), a DDE command (cmd|), a reference (A1, $B$2, Sheet1!A1), a
@@ -38,10 +35,6 @@ _FORMULA_AFTER_SIGN = re.compile(
     """,
     re.VERBOSE,
 )
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: wrong format, encoding, columns or size."""
 
 
 def is_formula(cell: str) -> bool:
@@ -71,8 +64,6 @@ def file_rows(data: bytes, *, filename: str, width: int) -> Iterator[tuple[int, 
     if suffix == ".csv":
         rows = _csv_rows(data, width)
     elif suffix == ".xlsx":
-        from surveys.editorial.import_xlsx import xlsx_rows  # which takes this module's limits
-
         rows = xlsx_rows(data, width)
     else:
         raise ImportFileError(f"Unsupported file type {suffix or '(none)'!r}: use .csv or .xlsx.")

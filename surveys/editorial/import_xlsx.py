@@ -21,7 +21,7 @@ from xml.parsers import expat
 
 from django.conf import settings
 
-from surveys.editorial.import_files import (
+from surveys.editorial.import_bounds import (
     MAX_CELL_LENGTH,
     MAX_ELEMENTS,
     MAX_PARTS,

@@ -75,7 +75,7 @@ PUBLIC_FIELDS = (
     "vendors",
     "notes",
 )
-# The column guide the admin's import page shows (the README has the same table).
+# The column guide the admin's import page shows (docs/importing.md has the same table).
 COLUMN_GUIDE = (
     ("body", True, "Name, short name, slug or alias (any case), e.g. Hampshire Constabulary."),
     ("round", True, "Survey year, e.g. 2022."),

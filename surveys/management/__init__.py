@@ -1,0 +1,1 @@
+"""Management commands: thin wrappers around the app's services."""

@@ -8,7 +8,6 @@ stored as NULL, never as 0 or False, so a gap stays a gap.
 from surveys.models.answers import (  # noqa: F401
     Answer,
     AnswerVendor,
-    FacialRecognitionKind,
     Vendor,
     VendorAlias,
     VendorConcern,
@@ -43,3 +42,4 @@ from surveys.models.survey import (  # noqa: F401
     SurveyRound,
     SystemType,
 )
+from surveys.values import FacialRecognitionKind  # noqa: F401

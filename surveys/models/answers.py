@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from surveys.limits import NOTES_MAX, TEXT_MAX
 from surveys.models.survey import Publication, Return, SystemType
+from surveys.values import ANSWER_KINDS, Intent
 
 
 class Vendor(models.Model):
@@ -73,17 +74,6 @@ class VendorConcern(models.Model):
         return f"{self.vendor}: {self.summary[:60]}"
 
 
-class FacialRecognitionKind(models.TextChoices):
-    """Kinds of facial recognition, as the sources name them."""
-
-    LIVE = "live", "Live"
-    RETROSPECTIVE = "retrospective", "Retrospective"
-    OPERATOR_INITIATED = "operator_initiated", "Operator-initiated (mobile phone)"
-    DATABASE_ACCESS = "database_access", "Access to national image databases"
-    OTHER = "other", "Other (national image databases PND and CAID, and Athena)"
-    NONE_OF_THE_ABOVE = "none_of_the_above", "None of the above"
-
-
 def _source_field(what: str) -> models.ForeignKey:
     return models.ForeignKey(
         Publication,
@@ -102,11 +92,7 @@ class Answer(models.Model):
     source may say a body uses facial recognition and another that it intends to use it live.
     """
 
-    class Intent(models.TextChoices):
-        NOT_STATED = "", "Not stated"
-        INTENDS = "intends", "Intends to use"
-        NO_INTENTION = "no_intention", "No intention to use"
-        UNSURE = "unsure", "Unsure"
+    Intent = Intent
 
     # The fields that carry their own source, in display order: (field, source field).
     SOURCED_FIELDS = (
@@ -125,7 +111,7 @@ class Answer(models.Model):
     kind = models.CharField(
         "kind of facial recognition",
         max_length=20,
-        choices=[c for c in FacialRecognitionKind.choices if c[0] != "none_of_the_above"],
+        choices=ANSWER_KINDS,
         blank=True,
         default="",
         help_text="Only where a source states it. Empty: not stated.",

@@ -11,8 +11,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from surveys.limits import NOTES_MAX, REASON_MAX, TEXT_MAX
-from surveys.models.answers import Answer, FacialRecognitionKind, Vendor
+from surveys.models.answers import Answer, Vendor
 from surveys.models.survey import Body, Publication, Return, SurveyRound, SystemType
+from surveys.values import FacialRecognitionKind, correction_change_text
 
 
 class PublishedFinding(models.Model):
@@ -276,8 +277,6 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         target = self.finding or self.answer or self.survey_return
-        from surveys.values import correction_change_text
-
         return f"Correction to {target}: {correction_change_text(self)}"
 
     @property

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from surveys.caching import cached, current_version
+from surveys.caching import cached, current_version, data_last_changed
 from surveys.editorial.synthetic import has_synthetic_data
 from surveys.exports import FORMULA_PREFIXES
 from surveys.models import (
@@ -36,7 +36,6 @@ from surveys.models import (
     VendorAlias,
     VendorConcern,
 )
-from surveys.web.selectors import data_last_changed
 
 FORMAT = "obscc-open-data"
 FORMAT_VERSION = 1

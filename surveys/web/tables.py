@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
+from surveys.caching import data_last_changed
 from surveys.exports import download_name
 from surveys.models import Answer, Body, Return
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
 from surveys.stats import CONCERN_USERS
 from surveys.web.filters import AppliedFilter
-from surveys.web.selectors import data_last_changed
 
 STATUS_LABELS = dict(Return.Status.choices)
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from surveys import charts, opendata, stats
+from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
 from surveys.web import chart_data, selectors
@@ -243,7 +244,7 @@ def vendor(request, slug: str):
 def findings(request):
     finding_filter = FindingFilter(
         request.GET,
-        queryset=selectors.findings_for_display().order_by(
+        queryset=stats.findings_for_display().order_by(
             "-survey_round__year", "publication__published_on", "pk"
         ),
     )
@@ -259,7 +260,7 @@ def findings(request):
         {
             "filter": finding_filter,
             "page": page,
-            "views": selectors.stats.finding_views(page.object_list, as_published=as_published),
+            "views": stats.finding_views(page.object_list, as_published=as_published),
             "as_published": as_published,
             "query": query.urlencode(),
             "base_query": base.urlencode(),
@@ -321,7 +322,7 @@ def data(request):
 
 def _dated(name: str, suffix: str) -> str:
     """A download's file name, with the date the data last changed."""
-    changed = selectors.data_last_changed()
+    changed = data_last_changed()
     return f"{name}-{changed:%Y-%m-%d}.{suffix}" if changed else f"{name}.{suffix}"
 
 

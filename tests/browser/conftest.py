@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from surveys.editorial.roles import EDITORS
+from tests import factories as f
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -52,3 +55,14 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def logged_in_editor(site, page):
+    """An Editor called "editor", logged in through the admin's login form in the page."""
+    editor = f.account("editor", EDITORS)
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(f.PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return editor

@@ -4,24 +4,12 @@ will see it, publishes it, and later withdraws it; the key findings follow."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
-
-from surveys.editorial.roles import EDITORS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-editor-password-2024"
 
-
-def test_editor_enters_a_correction_and_the_public_sees_it(site, page):
-    editor = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
-
-    page.goto(site + "/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_editor_enters_a_correction_and_the_public_sees_it(site, page, logged_in_editor):
     expect(page.locator("#editor-tools")).to_be_visible()
 
     page.get_by_role("link", name="Enter a correction").click()

@@ -2,29 +2,15 @@
 publishes a correction; a return's status is read-only, with the way to change it shown."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from surveys.editorial.roles import EDITORS
 from surveys.models import Answer, Return
 from tests.browser.test_accounts import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-editor-password-2024"
 
-
-def log_in(page, site):
-    editor = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
-    page.goto(site + "/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def test_an_import_changing_published_values_needs_a_reason(site, page, tmp_path):
-    log_in(page, site)
+def test_an_import_changing_published_values_needs_a_reason(site, page, logged_in_editor, tmp_path):
     file = tmp_path / "answers.csv"
     file.write_text(
         "body,round,system_type,source,vendors\nbedfordshire,2022,cctv-unspecified,EPOCH2022,Dahua\n"
@@ -77,8 +63,7 @@ def test_an_import_changing_published_values_needs_a_reason(site, page, tmp_path
     assert answer.corrections.get().reason == "Synthetic browser test: the vendor was misread"
 
 
-def test_a_returns_status_is_read_only_with_the_way_to_change_it(site, page):
-    log_in(page, site)
+def test_a_returns_status_is_read_only_with_the_way_to_change_it(site, page, logged_in_editor):
     kent = Return.objects.get(body__slug="kent", survey_round__year=2022)
     page.goto(f"{site}/admin/surveys/return/{kent.pk}/change/")
     expect(page.locator("select[name=status]")).to_have_count(0)

@@ -1,173 +1,32 @@
-"""Page-level read functions: one per page, each a fixed number of queries, returning a page's
-context (a dict, or a dataclass where one is shared).
-
-They combine the statistics of ``stats`` with the records a page lists. Views stay thin.
-"""
+"""The records each public page shows: bodies, system types, vendors, corrections, about."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from surveys import stats
-from surveys.caching import cached
-from surveys.charts import ChartData
+from surveys.caching import cached, data_last_changed
 from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
     CommissionerTerm,
     Correction,
-    DataVersion,
-    KeyFinding,
     Publication,
     PublicEvidence,
     PublishedFinding,
     Return,
-    RoundSystemType,
     SurveyRound,
     SystemType,
     Vendor,
 )
 from surveys.stats import findings_for_display
-from surveys.web.chart_data import category_chart, system_summary, system_type_chart, trend_chart
+from surveys.web.chart_data import system_summary, system_type_chart
+from surveys.web.selectors.rounds import all_rounds, default_round
 
-Metric = PublishedFinding.Metric
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
-CONCERN_METRICS = (Metric.CONCERN_USERS, Metric.VENDOR_USERS)
-
-
-def all_rounds() -> list[SurveyRound]:
-    """Every round, oldest first, with the system types each covers (two queries)."""
-    coverage = RoundSystemType.objects.select_related("system_type")
-    return list(
-        SurveyRound.objects.annotate(
-            has_returns=Exists(Return.objects.filter(survey_round=OuterRef("pk")))
-        )
-        .select_related("source")
-        .order_by("year")
-        .prefetch_related(Prefetch("coverage", coverage))
-    )
-
-
-def default_round(rounds: list[SurveyRound]) -> SurveyRound | None:
-    """The latest round that asked about every system type (a round about drones only, like
-    2023's, is not what a page shows first); the latest round when none did."""
-    full = [r for r in rounds if r.covered_type_ids() is None]
-    return (full or rounds or [None])[-1]
-
-
-def rounds_covering(system_type: SystemType) -> list[SurveyRound]:
-    """The rounds that asked about ``system_type``, oldest first."""
-    return [r for r in all_rounds() if r.covers(system_type)]
-
-
-def round_from_param(value: str | None) -> tuple[SurveyRound | None, list[SurveyRound], str]:
-    """The round a ``?round=YEAR`` asks for (the latest full round when absent), all rounds,
-    and an error."""
-    rounds = all_rounds()
-    latest = default_round(rounds)
-    if not value:
-        return latest, rounds, ""
-    chosen = next((r for r in rounds if str(r.year) == value.strip()), None)
-    if chosen is None:
-        years = ", ".join(str(r.year) for r in rounds)
-        return latest, rounds, f"There is no survey round {value[:20]!r}; choose one of {years}."
-    return chosen, rounds, ""
-
-
-# --- Overview ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SystemCard:
-    system_type: SystemType
-    findings: list[stats.FindingView]
-    computed: stats.Figure
-
-
-@dataclass(frozen=True)
-class KeySentence:
-    """One sentence of "Key findings": the editor's words around the finding's value."""
-
-    key_finding: KeyFinding
-    view: stats.FindingView
-    as_published: bool
-
-    @property
-    def text(self) -> str:
-        finding = self.view.finding
-        value = finding.format_value() if self.as_published else self.view.current_display
-        text = self.key_finding.text(value)
-        return text[:1].upper() + text[1:]
-
-
-@dataclass(frozen=True)
-class Overview:
-    survey_round: SurveyRound
-    key_sentences: list[KeySentence]
-    rounds: list[SurveyRound]
-    response: stats.RoundResponse | None
-    response_findings: list[stats.FindingView]
-    cards: list[SystemCard]
-    category_chart: ChartData
-    category_summary: str
-    trend_chart: ChartData
-    trend_summary: str
-
-
-def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_published: bool = False):
-    views = stats.finding_views(
-        findings_for_display()
-        .filter(survey_round=survey_round)
-        .order_by("publication__published_on", "pk"),
-        as_published=as_published,
-    )
-    key_findings = list(
-        KeyFinding.objects.filter(finding__survey_round=survey_round).order_by("position")
-    )
-    # Each sentence knows its finding's correction even when the reader asks for the figures
-    # as published, so it can say that a correction exists.
-    current = {v.finding.pk: v for v in views}
-    if as_published and key_findings:
-        chosen = [current[k.finding_id].finding for k in key_findings]
-        current = {v.finding.pk: v for v in stats.finding_views(chosen)}
-    key_sentences = [KeySentence(k, current[k.finding_id], as_published) for k in key_findings]
-    responses = stats.response_by_round()
-    by_type = stats.system_type_stats(survey_round=survey_round)
-    concern_views = [v for v in views if v.finding.metric in CONCERN_METRICS]
-    cards = [
-        SystemCard(
-            system_type=row.system_type,
-            findings=[v for v in concern_views if v.finding.system_type_id == row.system_type.pk],
-            computed=row.concern_users,
-        )
-        for row in by_type
-    ]
-    chart, chart_summary = category_chart(survey_round, views, by_type)
-    trend, trend_summary = trend_chart(rounds, responses)
-    return Overview(
-        survey_round=survey_round,
-        key_sentences=key_sentences,
-        rounds=rounds,
-        response=next((r for r in responses if r.year == survey_round.year), None),
-        response_findings=[
-            v
-            for v in views
-            if v.finding.metric in (Metric.INVITED, Metric.RESPONDED, Metric.RESPONSE_RATE)
-        ],
-        cards=[c for c in cards if c.findings or c.computed.value is not None],
-        category_chart=chart,
-        category_summary=chart_summary,
-        trend_chart=trend,
-        trend_summary=trend_summary,
-    )
-
-
-# --- Bodies -----------------------------------------------------------------------------------
 
 
 def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
@@ -458,11 +317,6 @@ def correction_detail(pk: int) -> Correction:
 # --- About ------------------------------------------------------------------------------------
 
 
-def data_last_changed():
-    """When the survey data last changed (any save, import, correction or load)."""
-    return DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
-
-
 def about():
     return {
         "publications": list(Publication.objects.select_related("survey_round", "quotes")),
@@ -483,72 +337,3 @@ def about():
 
 
 # --- Downloads --------------------------------------------------------------------------------
-
-
-def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
-    """Per-body answers as rows, one chunk of answers at a time (constant memory)."""
-    answers = Answer.objects.order_by("pk")
-    if year:
-        answers = answers.filter(survey_return__survey_round__year=year)
-    fields = (
-        "pk",
-        "survey_return__survey_round__year",
-        "survey_return__body__name",
-        "survey_return__body__slug",
-        "system_type__slug",
-        "operates",
-        "kind",
-        "unit_count",
-        "says_vendor_of_concern",
-        "aware_of_concerns",
-        "intent",
-        "source__code",
-        "notes",
-    )
-    last_pk = 0
-    while True:  # keyset pagination: each chunk is one indexed query, whatever the size
-        chunk = list(answers.filter(pk__gt=last_pk).values_list(*fields)[:chunk_size])
-        if not chunk:
-            return
-        vendors: dict[int, list[str]] = {}
-        for answer_id, name in (
-            AnswerVendor.objects.filter(answer_id__in=[row[0] for row in chunk])
-            .order_by("vendor__name")
-            .values_list("answer_id", "vendor__name")
-        ):
-            vendors.setdefault(answer_id, []).append(name)
-        for (
-            pk,
-            year_,
-            body,
-            slug,
-            system,
-            operates,
-            kind,
-            units,
-            says_concern,
-            aware,
-            intent,
-            source,
-            notes,
-        ) in chunk:
-            yield [
-                year_,
-                body,
-                slug,
-                system,
-                _yes_no_blank(operates),
-                "; ".join(vendors.get(pk, [])),
-                _yes_no_blank(aware),
-                intent,
-                source,
-                notes,
-                kind,
-                "" if units is None else units,
-                _yes_no_blank(says_concern),
-            ]
-        last_pk = chunk[-1][0]
-
-
-def _yes_no_blank(value: bool | None) -> str:
-    return "" if value is None else "yes" if value else "no"
