@@ -3,6 +3,7 @@ overview's cards (figures marked for the front page), the system type page, /abo
 API and its schema, and docs/METRICS.md. A synthetic world gives every figure a value above
 zero, so a new figure is exercised here without a page test of its own."""
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.utils.html import escape
 
 from surveys import stats
 from surveys.models import Answer, Return
+from surveys.stats import system_types
 from surveys.stats.metrics_doc import with_figure_rows
 from surveys.templatetags.survey_tags import figure
 from tests import factories as f
@@ -73,6 +75,16 @@ def test_the_overview_cards_show_every_front_page_figure(every_figure_world, cli
     assert front
     for d, value in front:
         assert escape(f"{d.label}: {figure(value)} {d.coverage_words}. {d.note}") in page
+
+
+def test_the_overview_shows_whichever_figures_are_marked_for_it(
+    every_figure_world, client, monkeypatch
+):
+    every_one = tuple(dataclasses.replace(d, front_page=True) for d in stats.FIGURES)
+    monkeypatch.setattr(system_types, "FIGURES", every_one)
+    page = visible(client.get("/").content.decode())
+    for d, value in every_figure_world.described:
+        assert escape(f"{d.label}: {figure(value)} {d.coverage_words}.") in page
 
 
 def test_the_system_type_page_has_a_column_for_every_figure(every_figure_world, client):
