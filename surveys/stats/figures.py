@@ -191,18 +191,6 @@ FIGURES = (
         counts=lambda concerns: Q(aware_of_concerns=True),
         known=lambda concerns: Q(aware_of_concerns__isnull=False),
     ),
-    FigureDescription(
-        "units_stated",
-        "Operators whose number of units is stated",
-        "Responding bodies whose answer says how many units of the system type they operate, out "
-        "of those whose answer says they operate it; coverage: the answers that say whether they "
-        "do.",
-        counts=lambda concerns: Q(unit_count__isnull=False),
-        known=lambda concerns: Q(operates__isnull=False),
-        denominator=lambda concerns: Q(operates=True),
-        share=True,
-        front_page=True,
-    ),
 )
 
 
