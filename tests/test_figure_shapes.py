@@ -39,9 +39,7 @@ def test_a_count_has_no_percentage_and_no_coverage_means_not_known():
 
 def test_the_figure_filter_shows_a_share_with_its_percentage():
     assert figure(Figure.of(11, 12, share=True)) == "11 of 12, 92%"
-    assert figure(Figure.of(1, 8, denominator=2, share=True)) == (
-        "1 of 2, 50% (coverage: 8 answers)"
-    )
+    assert figure(Figure.of(1, 8, denominator=2, share=True)) == ("1 of 2, 50% (coverage 8)")
     assert figure(Figure.of(0, 0, share=True)) == NO_PER_BODY_DATA
     assert figure(Figure.of(3, 11)) == "3 of 11"
 

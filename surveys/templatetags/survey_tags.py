@@ -40,7 +40,7 @@ def figure(value: Figure | None) -> str:
     if value.percentage is not None:
         text += f", {value.percentage}%"
     if value.denominator is not None:
-        text += f" (coverage: {value.coverage} answers)"
+        text += f" (coverage {value.coverage})"
     return text
 
 
