@@ -12,7 +12,7 @@ the originals' in place (``function.__code__``), so every reference to them runs
 only the tests that run the mutated line run again, quickest first, up to the first failure,
 each with a time limit. The original code is put back before the next mutant.
 
-    python scripts/mutation.py                        # every module
+    python scripts/mutation.py                        # statistics, importing, corrections
     python scripts/mutation.py surveys/stats/figures.py -v  # one, listing every mutant's outcome
 """
 
@@ -32,12 +32,19 @@ from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = (
+    # the statistics: the figure list, response, system types, agreement, findings
     "surveys/stats/figures.py",
     "surveys/stats/response.py",
     "surveys/stats/system_types.py",
     "surveys/stats/agreement.py",
     "surveys/stats/findings.py",
+    # the import: its columns, its plan, a row's checks, the verbs
+    "surveys/editorial/import_columns.py",
+    "surveys/editorial/import_plans.py",
+    "surveys/editorial/import_rows.py",
     "surveys/editorial/importing.py",
+    # corrections: their values, then drafts, publishing and withdrawals
+    "surveys/editorial/correction_values.py",
     "surveys/editorial/corrections.py",
 )
 COMPARE_SWAPS = {

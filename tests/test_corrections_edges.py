@@ -5,12 +5,8 @@ surveys/editorial/corrections.py (see docs/mutation.md)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from surveys.editorial.corrections import (
-    finding_current,
-    parse_answer_value,
-    record_correction,
-    withdraw_correction,
-)
+from surveys.editorial.correction_values import finding_current, parse_answer_value
+from surveys.editorial.corrections import record_correction, withdraw_correction
 from surveys.models import Answer, Correction, Return, VendorAlias
 from tests import factories as f
 

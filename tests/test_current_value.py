@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from surveys import stats
-from surveys.editorial.corrections import finding_current, record_correction, withdraw_correction
+from surveys.editorial.correction_values import finding_current
+from surveys.editorial.corrections import record_correction, withdraw_correction
 from surveys.models import Correction, PublishedFinding
 
 pytestmark = pytest.mark.django_db

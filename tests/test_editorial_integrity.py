@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from surveys.editorial import corrections
 from surveys.editorial.corrections import record_correction
 from surveys.editorial.importing import import_answers
-from surveys.editorial.loading import DATA_DIR, load_reference_data, resolve_conflict
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_conflicts import resolve_conflict
+from surveys.editorial.reference_files import DATA_DIR
 from surveys.models import Answer, Body, Correction, Publication, ReferenceRecord
 
 words = st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)
@@ -112,7 +114,9 @@ class World:
         self._published(published, value, self.sources[0])
 
     def withdraw(self, index):
-        in_force = list(self.answer.corrections.in_force().order_by("pk"))
+        in_force = list(
+            self.answer.corrections.in_force().filter(answer_field="operates").order_by("pk")
+        )
         if not in_force:
             return
         c = in_force[index % len(in_force)]

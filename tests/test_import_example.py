@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from surveys.editorial.importing import COLUMN_GUIDE, COLUMNS, import_answers, read_rows, validate
+from surveys.editorial.import_columns import COLUMN_GUIDE, COLUMNS, read_rows
+from surveys.editorial.importing import import_answers, validate
 from surveys.models import Answer, AnswerVendor, Correction
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from surveys.editorial.import_columns import COLUMNS
 from surveys.editorial.import_files import MAX_ELEMENTS
-from surveys.editorial.importing import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 PEAK_LIMIT_MB = 200
@@ -255,7 +255,8 @@ import json, sys
 import django
 
 django.setup()
-from surveys.editorial.importing import ImportFileError, read_rows
+from surveys.editorial.import_columns import read_rows
+from surveys.editorial.importing import ImportFileError
 
 path, name = sys.argv[1:]
 data = open(path, "rb").read()

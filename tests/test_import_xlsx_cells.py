@@ -14,7 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from surveys.editorial.importing import ImportFileError, read_rows
+from surveys.editorial.import_columns import read_rows
+from surveys.editorial.importing import ImportFileError
 from surveys.editorial.roles import EDITORS
 from surveys.models import Answer
 from tests import factories as f

@@ -8,7 +8,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from surveys.editorial.importing import ImportFileError, apply, import_answers, read_rows, validate
+from surveys.editorial.import_columns import read_rows
+from surveys.editorial.importing import ImportFileError, apply, import_answers, validate
 from surveys.models import Answer, Correction
 from tests import factories as f
 

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from surveys.editorial import corrections
-from surveys.editorial.loading import load_reference_data, resolve_conflict
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_conflicts import resolve_conflict
 from surveys.editorial.roles import EDITORS
 from surveys.models import (
     Answer,

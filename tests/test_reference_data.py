@@ -16,7 +16,8 @@ from django.core.management import call_command
 from surveys import stats
 from surveys.caching import current_version
 from surveys.editorial import corrections
-from surveys.editorial.loading import DATA_DIR, load_reference_data
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_files import DATA_DIR
 from surveys.models import (
     Answer,
     Body,

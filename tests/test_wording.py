@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from surveys.editorial.loading import DATA_DIR, load_reference_data
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_files import DATA_DIR
 from surveys.models import Correction, PublishedFinding, VendorConcern
 from tests.pages import text, visible
 

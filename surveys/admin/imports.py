@@ -25,15 +25,9 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from surveys.editorial import corrections, importing, previews
+from surveys.editorial.import_columns import COLUMN_GUIDE, COLUMNS, read_rows
 from surveys.editorial.import_files import MAX_ROWS
-from surveys.editorial.importing import (
-    COLUMN_GUIDE,
-    COLUMNS,
-    ImportFileError,
-    import_answers,
-    read_rows,
-    validate,
-)
+from surveys.editorial.importing import ImportFileError, import_answers, validate
 from surveys.limits import FILENAME_MAX, REASON_MAX
 from surveys.models import ImportDraft, SurveyRound
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from surveys import models
-from surveys.editorial import loading
-from surveys.editorial.reference_conflicts import conflict_differences
+from surveys.editorial.reference_conflicts import conflict_differences, resolve_conflict
 
 
 class HasConflicts(admin.SimpleListFilter):
@@ -92,7 +91,7 @@ class ReferenceRecordAdmin(admin.ModelAdmin):
         resolved, drafts = 0, []
         for record in queryset.exclude(conflicts={}):
             try:
-                drafts += loading.resolve_conflict(record, take_file=take_file, user=request.user)
+                drafts += resolve_conflict(record, take_file=take_file, user=request.user)
             except ValidationError as exc:
                 messages.error(request, f"{record}: {'; '.join(exc.messages)}")
             else:

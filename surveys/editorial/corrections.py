@@ -5,163 +5,30 @@ published and the correction carries the current one. A correction to a body's a
 its return (responded or not) also updates that record (so the statistics use it), and its
 withdrawal puts the old value back. In the admin these values change only this way, so every
 change to what the public pages show has a reason, a source and a public correction.
-Every step is written to history with the correction's reason as the change reason.
+Every step is written to history with the correction's reason as the change reason. How each
+value is shown and read is in ``surveys.editorial.correction_values``.
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.limits import NOTES_MAX, REASON_MAX
-from surveys.models import (
-    Answer,
-    AnswerVendor,
-    Correction,
-    PublishedFinding,
-    Return,
-    Vendor,
-    VendorAlias,
-    WithdrawalDraft,
+from surveys.editorial.correction_values import (
+    answer_value_text,
+    finding_current,
+    parse_answer_value,
+    parse_finding_value,
+    value_text,
 )
-from surveys.values import (
-    count_text,
-    intent_text,
-    kind_text,
-    notes_text,
-    parse_count,
-    parse_intent,
-    parse_kind,
-    parse_notes,
-    parse_yes_no,
-    vendor_names,
-    vendors_text,
-    yes_no_text,
-)
+from surveys.limits import REASON_MAX
+from surveys.models import Answer, AnswerVendor, Correction, Return, Vendor, WithdrawalDraft
 
 AnswerField = Correction.AnswerField
-
-
-def finding_current(finding: PublishedFinding) -> tuple[Decimal, str]:
-    """The figure's value and qualifier now: the latest correction in force, or as published."""
-    latest = Correction.objects.current_for([finding.pk]).get(finding.pk)
-    if latest is None:
-        return finding.value, finding.qualifier
-    return Decimal(latest.new_value), latest.new_qualifier or finding.qualifier
-
-
-def answer_value_text(answer: Answer | Return, field: str) -> str:
-    if field == AnswerField.VENDORS:
-        return vendors_text(answer.vendors.all())
-    return value_text(field, getattr(answer, field))
-
-
-def value_text(field: str, value) -> str:
-    """One field's value as the corrections show it ("yes", "not stated", "Hikvision")."""
-    if field == AnswerField.VENDORS:
-        return vendors_text(value)
-    if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
-        return yes_no_text(value)
-    if field == AnswerField.STATUS:
-        return Return.Status(value).label.lower()
-    if field == AnswerField.KIND:
-        return kind_text(value)
-    if field == AnswerField.UNIT_COUNT:
-        return count_text(value)
-    if field == AnswerField.NOTES:
-        return notes_text(value)
-    return intent_text(value)
-
-
-MAX_COUNT = 10_000_000  # what a published figure's column holds (9 digits, 2 decimals)
-
-
-def not_in_future(date: datetime.date | None, what: str) -> None:
-    if date is not None and date > timezone.localdate():
-        raise ValidationError(f"{what} cannot be in the future.", code="future")
-
-
-def parse_finding_value(finding: PublishedFinding, raw: str) -> Decimal:
-    try:
-        value = Decimal(raw.strip())
-    except (InvalidOperation, AttributeError):
-        raise ValidationError(f"{raw!r} is not a number.", code="invalid") from None
-    if not value.is_finite() or value < 0:
-        raise ValidationError("The new value must be a number of 0 or more.", code="invalid")
-    if finding.unit == PublishedFinding.Unit.PERCENT and value > 100:
-        raise ValidationError("A percentage cannot be more than 100.", code="invalid")
-    if value != value.to_integral_value() and finding.unit != PublishedFinding.Unit.PERCENT:
-        raise ValidationError("A count must be a whole number.", code="invalid")
-    if value >= MAX_COUNT:
-        raise ValidationError(f"The new value must be below {MAX_COUNT:,}.", code="invalid")
-    if value.as_tuple().exponent < -2:
-        raise ValidationError("Give at most two decimal places.", code="invalid")
-    if (
-        finding.unit == PublishedFinding.Unit.COUNT
-        and finding.denominator
-        and value > finding.denominator
-    ):
-        raise ValidationError(
-            f"The figure counts bodies out of {finding.denominator}: the new value cannot be more.",
-            code="invalid",
-        )
-    return value
-
-
-def parse_answer_value(field: str, raw: str):
-    if field == AnswerField.STATUS:
-        folded = raw.strip().casefold().replace("_", " ")
-        for status in Return.Status:
-            if folded in (status.value.replace("_", " "), status.label.casefold()):
-                return status.value
-        raise ValidationError(f"{raw!r} is not 'responded' or 'did not respond'.", code="invalid")
-    if field == AnswerField.VENDORS:
-        return _parse_vendors(raw)
-    if field == AnswerField.NOTES:
-        if len(raw.strip()) > NOTES_MAX:
-            raise ValidationError(f"Notes are at most {NOTES_MAX:,} characters.", code="invalid")
-        return parse_notes(raw)
-    try:
-        if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
-            return parse_yes_no(raw.strip())
-        if field == AnswerField.INTENT:
-            return parse_intent(raw.strip())
-        if field == AnswerField.KIND:
-            return parse_kind(raw)
-        if field == AnswerField.UNIT_COUNT:
-            return parse_count(raw)
-    except ValueError as exc:
-        raise ValidationError(str(exc), code="invalid") from None
-    raise ValidationError(f"Unknown answer field {field!r}.", code="invalid")
-
-
-def vendor_lookup() -> dict[str, Vendor]:
-    """Every vendor by its case-folded name, slug and aliases (two queries): the one way a
-    written vendor name is matched, by imports and corrections alike."""
-    known: dict[str, Vendor] = {}
-    for vendor in Vendor.objects.all():
-        known[vendor.name.casefold()] = vendor
-        known[vendor.slug.casefold()] = vendor
-    for alias in VendorAlias.objects.select_related("vendor"):
-        known.setdefault(alias.name.casefold(), alias.vendor)
-    return known
-
-
-def _parse_vendors(raw: str) -> list[Vendor]:
-    known = vendor_lookup()
-    vendors = []
-    for name in vendor_names(raw):
-        vendor = known.get(name.casefold())
-        if vendor is None:
-            raise ValidationError(f"Unknown vendor {name!r}.", code="invalid")
-        if vendor not in vendors:
-            vendors.append(vendor)
-    return vendors
 
 
 def set_answer_value(answer: Answer | Return, field: str, value, *, change_reason: str) -> None:
@@ -226,6 +93,11 @@ def check_correction(correction: Correction):
 
 def reason_too_long(reason: str) -> str:
     return f"A reason is at most {REASON_MAX:,} characters; this one has {len(reason.strip()):,}."
+
+
+def not_in_future(date: datetime.date | None, what: str) -> None:
+    if date is not None and date > timezone.localdate():
+        raise ValidationError(f"{what} cannot be in the future.", code="future")
 
 
 class PublishRefused(Exception):

@@ -25,6 +25,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from surveys.editorial import corrections
+from surveys.editorial.correction_values import value_text
 from surveys.editorial.reference_report import Difference, explain, field_value
 from surveys.models import Answer, Correction, PublishedFinding, ReferenceRecord, Return
 
@@ -82,7 +83,7 @@ def _draft(record: ReferenceRecord, obj: Answer | Return, name: str, *, user) ->
     value = obj._meta.get_field(name).to_python(record.conflicts[name])
     if getattr(obj, name) == value:
         return None  # already the files' value: nothing to correct
-    text = corrections.value_text(name, value)
+    text = value_text(name, value)
     source = _files_value(record, SOURCE_OF.get(name, "")) or _files_value(record, "source")
     loaded_on = timezone.localdate(record.updated_at).isoformat()
     return corrections.save_draft(

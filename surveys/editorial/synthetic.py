@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from tqdm import tqdm
 
 from surveys.caching import bump_version, cached
-from surveys.editorial.loading import DATA_DIR, read_data
+from surveys.editorial.reference_files import DATA_DIR, read_data
 from surveys.models import (
     Answer,
     AnswerVendor,

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.editorial.importing import COLUMNS, ImportFileError, import_answers
+from surveys.editorial.import_columns import COLUMNS
+from surveys.editorial.importing import ImportFileError, import_answers
 
 
 class Command(BaseCommand):

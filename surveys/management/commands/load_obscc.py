@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.editorial.loading import DATA_DIR, DataFileError, load_reference_data
+from surveys.editorial.loading import load_reference_data
+from surveys.editorial.reference_files import DATA_DIR, DataFileError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,223 @@
+"""Checking one row of an import against the database, and planning the change it makes.
+
+Everything a file's rows refer to is loaded once (``Lookups``), so checking a file takes the
+same few queries however many rows it has. A row either plans one answer or gives its errors.
+"""
+
+from __future__ import annotations
+
+from surveys import stats
+from surveys.editorial.correction_values import vendor_lookup
+from surveys.editorial.import_columns import REQUIRED_COLUMNS
+from surveys.editorial.import_files import MAX_CELL_LENGTH, is_formula, unescape
+from surveys.editorial.import_plans import FieldChange, PlannedAnswer, RowError
+from surveys.models import (
+    Answer,
+    AnswerVendor,
+    Body,
+    BodyAlias,
+    Publication,
+    Return,
+    SurveyRound,
+    SystemType,
+    Vendor,
+)
+from surveys.values import (
+    count_text,
+    intent_text,
+    kind_text,
+    parse_count,
+    parse_intent,
+    parse_kind,
+    parse_yes_no,
+    vendor_names,
+    vendors_text,
+    yes_no_text,
+)
+
+
+class Lookups:
+    """Everything a row refers to, loaded once (a fixed number of queries per file)."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, Body] = {}
+        self.slugs: dict[str, Body] = {}
+        for body in Body.objects.all():
+            self.slugs[body.slug] = body
+            for key in (body.name, body.short_name, body.slug):
+                self.bodies[key.casefold()] = body
+        for alias in BodyAlias.objects.select_related("body"):
+            self.bodies.setdefault(alias.name.casefold(), alias.body)
+        self.vendors = vendor_lookup()
+        self.system_types: dict[str, SystemType] = {}
+        for system_type in SystemType.objects.all():
+            self.system_types[system_type.slug.casefold()] = system_type
+            self.system_types[system_type.name.casefold()] = system_type
+        self.rounds = {str(r.year): r for r in SurveyRound.objects.all()}
+        self.concern_vendors = stats.concern_vendor_ids(self.rounds.values())
+        self.sources = {p.code.casefold(): p for p in Publication.objects.all()}
+        self.returns = {
+            (r.body_id, r.survey_round_id): r
+            for r in Return.objects.select_related("body", "survey_round")
+        }
+        self.answers: dict[tuple[int, int], Answer] = {}
+        self.answer_vendors: dict[int, list[Vendor]] = {}
+        for answer in Answer.objects.select_related("source"):
+            self.answers[(answer.survey_return_id, answer.system_type_id)] = answer
+        for link in AnswerVendor.objects.select_related("vendor"):
+            self.answer_vendors.setdefault(link.answer_id, []).append(link.vendor)
+
+
+def validate_row(
+    number: int, row: dict[str, str], lookups: Lookups, seen: dict[tuple, int]
+) -> tuple[PlannedAnswer | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(number, column, message))
+
+    for column, value in row.items():
+        if len(value) > MAX_CELL_LENGTH:
+            error(column, f"longer than {MAX_CELL_LENGTH} characters")
+            return None, errors
+        if is_formula(value):
+            error(
+                column,
+                "looks like a spreadsheet formula: enter the value, not a formula (to keep "
+                "it as text, put an apostrophe before it)",
+            )
+            return None, errors
+    row = {column: unescape(value) for column, value in row.items()}
+    for column in REQUIRED_COLUMNS:
+        if not row.get(column):
+            error(column, "is required")
+
+    body = lookups.bodies.get(row.get("body", "").casefold())
+    if row.get("body") and body is None:
+        error("body", f"unknown body {row['body']!r}")
+    if row.get("body_slug"):
+        by_slug = lookups.slugs.get(row["body_slug"])
+        if by_slug is None:
+            error("body_slug", f"unknown body slug {row['body_slug']!r}")
+        elif body is not None and by_slug != body:
+            error("body_slug", f"{row['body_slug']!r} is not {row['body']!r}")
+        body = by_slug
+    survey_round = lookups.rounds.get(row.get("round", ""))
+    if row.get("round") and survey_round is None:
+        error("round", f"unknown round {row['round']!r} (known: {', '.join(lookups.rounds)})")
+    system_type = lookups.system_types.get(row.get("system_type", "").casefold())
+    if row.get("system_type") and system_type is None:
+        error("system_type", f"unknown system type {row['system_type']!r}")
+    source = lookups.sources.get(row.get("source", "").casefold())
+    if row.get("source") and source is None:
+        error("source", f"unknown source {row['source']!r}: use a publication code such as PR2023")
+
+    # Only the columns the file has: an absent column leaves the field as it is.
+    values: dict = {"source": source}
+    if "notes" in row:
+        values["notes"] = row["notes"]
+    parsers = {
+        "operates": parse_yes_no,
+        "aware_of_concerns": parse_yes_no,
+        "says_vendor_of_concern": parse_yes_no,
+        "intent": parse_intent,
+        "kind": parse_kind,
+        "unit_count": parse_count,
+    }
+    for column, parse in parsers.items():
+        if column in row:
+            try:
+                values[column] = parse(row[column])
+            except ValueError as exc:
+                error(column, str(exc))
+
+    vendors: list[Vendor] | None = None
+    if "vendors" in row:
+        vendors = []
+        for name in vendor_names(row["vendors"]):
+            vendor = lookups.vendors.get(name.casefold())
+            if vendor is None:
+                error("vendors", f"unknown vendor {name!r}")
+            elif vendor not in vendors:
+                vendors.append(vendor)
+
+    survey_return = None
+    if body and survey_round:
+        survey_return = lookups.returns.get((body.pk, survey_round.pk))
+        if survey_return is None:
+            error("body", f"{body.name} has no return for {survey_round.year}")
+        elif survey_return.status != Return.Status.RESPONDED:
+            error("body", f"{body.name} did not respond in {survey_round.year}: no answers")
+    if body and survey_round and system_type:
+        key = (body.pk, survey_round.pk, system_type.pk)
+        if key in seen:
+            error("system_type", f"duplicate of row {seen[key]} (same body, round and system type)")
+        else:
+            seen[key] = number
+    if system_type is not None and not Answer.kind_allowed(values.get("kind", ""), system_type):
+        error("kind", Answer.KIND_MESSAGE)
+    if errors or survey_return is None or system_type is None:
+        return None, errors
+
+    existing = lookups.answers.get((survey_return.pk, system_type.pk))
+    old_vendors = lookups.answer_vendors.get(existing.pk, []) if existing else []
+    if vendors is None:
+        vendors = old_vendors
+    # Contradictions in the answer as it would be after this row (file over database).
+    operates = values.get("operates", existing.operates if existing else None)
+    aware = values.get("aware_of_concerns", existing.aware_of_concerns if existing else None)
+    units = values.get("unit_count", existing.unit_count if existing else None)
+    if operates is False and {"operates", "vendors", "aware_of_concerns", "unit_count"} & set(row):
+        column = "operates" if "operates" in values else "vendors"
+        if vendors:
+            error(column, "says the body does not operate it, yet names a vendor")
+        if aware is True:
+            error(column, "says the body does not operate it, yet says it is aware of concerns")
+        if units is not None:
+            error(column, "says the body does not operate it, yet gives a number of units")
+        if errors:
+            return None, errors
+    says_concern = values.get(
+        "says_vendor_of_concern", existing.says_vendor_of_concern if existing else None
+    )
+    if says_concern is False and {"vendors", "says_vendor_of_concern"} & set(row):
+        of_concern = lookups.concern_vendors.get(survey_return.survey_round_id, set())
+        if named := sorted(vendor.name for vendor in vendors if vendor.pk in of_concern):
+            column = "vendors" if "vendors" in row else "says_vendor_of_concern"
+            error(
+                column,
+                "says the body uses no vendor of concern, yet names "
+                f"{', '.join(named)}, of concern in {survey_return.survey_round.year}",
+            )
+            return None, errors
+    changes: list[FieldChange] = []
+    for name, value in values.items():
+        if existing is not None and name == "source":
+            continue  # an existing answer keeps its source; a changed value cites the row's
+        old = getattr(existing, name) if existing else None
+        if existing is None or old != value:
+            if existing is None and name != "source" and value in (None, ""):
+                continue
+            changes.append(FieldChange(name, _shown(name, old), _shown(name, value)))
+    if {v.pk for v in old_vendors} != {v.pk for v in vendors}:
+        changes.append(
+            FieldChange("vendors", _shown("vendors", old_vendors), _shown("vendors", vendors))
+        )
+    return PlannedAnswer(number, survey_return, system_type, values, vendors, existing, changes), []
+
+
+def _shown(name: str, value) -> str:
+    """A field's value as the change list shows it; unknown is never "no" or blank."""
+    if name in ("operates", "aware_of_concerns", "says_vendor_of_concern"):
+        return yes_no_text(value)
+    if name == "kind":
+        return kind_text(value)
+    if name == "unit_count":
+        return count_text(value)
+    if name == "vendors":
+        return vendors_text(value)
+    if name == "source":
+        return value.code if value else "none"
+    if name == "intent":
+        return intent_text(value)
+    return repr(value) if value else "(empty)"
