@@ -96,6 +96,6 @@ clean:
 	rm -rf $(VENV) var/static
 
 # Mutation testing of stats, importing and corrections (slow; not part of `make test`).
-# MUTATE=surveys/stats.py to do one module; see scripts/mutation.py and docs/mutation.md.
+# MUTATE=surveys/stats/figures.py to do one module; see scripts/mutation.py and docs/mutation.md.
 mutation: install var
 	$(PY) scripts/mutation.py $(MUTATE)

@@ -13,7 +13,7 @@ only the tests that run the mutated line run again, quickest first, up to the fi
 each with a time limit. The original code is put back before the next mutant.
 
     python scripts/mutation.py                        # statistics, importing, corrections
-    python scripts/mutation.py surveys/stats.py -v    # one, listing every mutant's outcome
+    python scripts/mutation.py surveys/stats/figures.py -v  # one, listing every mutant's outcome
 """
 
 from __future__ import annotations
@@ -32,7 +32,12 @@ from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = (
-    "surveys/stats.py",
+    # the statistics: the figure list, response, system types, agreement, findings
+    "surveys/stats/figures.py",
+    "surveys/stats/response.py",
+    "surveys/stats/system_types.py",
+    "surveys/stats/agreement.py",
+    "surveys/stats/findings.py",
     # the import: its columns, its plan, a row's checks, the verbs
     "surveys/editorial/import_columns.py",
     "surveys/editorial/import_plans.py",

@@ -88,6 +88,39 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
+class ShareFigureSerializer(FigureSerializer):
+    denominator = serializers.IntegerField(
+        source="out_of",
+        help_text="What the percentage is out of: the coverage, unless the figure says otherwise.",
+    )
+    percentage = serializers.IntegerField(
+        allow_null=True,
+        help_text="value / denominator, a whole percentage rounded half up; null where the "
+        "value is.",
+    )
+
+
+def figure_serializer(description: stats.FigureDescription) -> FigureSerializer:
+    """The typed shape of one figure, as its description says: a count, or a share."""
+    shape = ShareFigureSerializer if description.share else FigureSerializer
+    return shape(help_text=description.definition)
+
+
+def system_type_statistics_description() -> str:
+    """The operation's description, from the figure list."""
+
+    def one(d: stats.FigureDescription) -> str:
+        note = f", {d.note[:1].lower()}{d.note[1:].rstrip('.')}" if d.note else ""
+        return f"`{d.name}`: {d.label}{note}"
+
+    figures = "; ".join(one(d) for d in stats.FIGURES)
+    return (
+        "Per system type for one round: each figure computed from the per-body answers, with "
+        f"its coverage (a share also with its denominator and percentage): {figures}; and the "
+        "vendor breakdown."
+    )
+
+
 class VendorCountSerializer(serializers.Serializer):
     vendor = serializers.SlugField()
     bodies = serializers.IntegerField(help_text="Distinct responding bodies recording it.")
@@ -102,7 +135,7 @@ SystemTypeStatisticsRowSerializer = type(
     (serializers.Serializer,),
     {
         "system_type": serializers.SlugField(),
-        **{d.name: FigureSerializer(help_text=d.definition) for d in stats.FIGURES},
+        **{d.name: figure_serializer(d) for d in stats.FIGURES},
         "vendors": VendorCountSerializer(many=True),
     },
 )
@@ -151,11 +184,10 @@ class RoundStatisticsView(APIView):
 
 
 class SystemTypeStatisticsView(APIView):
-    """Per system type for one round: operators, bodies using a vendor named as of concern
-    (derived from the vendors named, not a statement by the bodies), aware, each with its
-    coverage, and the vendor breakdown."""
+    """Per system type for one round: every figure of ``stats.FIGURES`` and the vendors."""
 
     @extend_schema(
+        description=system_type_statistics_description(),
         parameters=[
             OpenApiParameter(
                 "round",

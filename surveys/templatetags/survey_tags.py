@@ -31,10 +31,17 @@ NO_PER_BODY_DATA = "no per-body data"
 
 @register.filter
 def figure(value: Figure | None) -> str:
-    """A computed figure as "N of C" (C: the answers it rests on), or the one empty value."""
+    """A computed figure as "N of C" (C: the answers it rests on), a share with its percentage
+    ("N of C, P%"; a share out of something else also says its coverage), or the one empty
+    value."""
     if value is None or value.value is None:
         return NO_PER_BODY_DATA
-    return f"{value.value} of {value.coverage}"
+    text = f"{value.value} of {value.out_of}"
+    if value.percentage is not None:
+        text += f", {value.percentage}%"
+    if value.denominator is not None:
+        text += f" (coverage {value.coverage})"
+    return text
 
 
 @register.filter

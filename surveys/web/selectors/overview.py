@@ -25,7 +25,11 @@ CONCERN_METRICS = (Metric.CONCERN_USERS, Metric.VENDOR_USERS)
 class SystemCard:
     system_type: SystemType
     findings: list[stats.FindingView]
-    computed: stats.Figure
+    figures: list[tuple[stats.FigureDescription, stats.Figure]]  # those marked for the front page
+
+    @property
+    def has_figures(self) -> bool:
+        return any(value.value is not None for _, value in self.figures)
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_publish
         SystemCard(
             system_type=row.system_type,
             findings=[v for v in concern_views if v.finding.system_type_id == row.system_type.pk],
-            computed=row.concern_users,
+            figures=[(d, value) for d, value in row.described if d.front_page],
         )
         for row in by_type
     ]
@@ -98,7 +102,7 @@ def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_publish
             for v in views
             if v.finding.metric in (Metric.INVITED, Metric.RESPONDED, Metric.RESPONSE_RATE)
         ],
-        cards=[c for c in cards if c.findings or c.computed.value is not None],
+        cards=[c for c in cards if c.findings or c.has_figures],
         category_chart=chart,
         category_summary=chart_summary,
         trend_chart=trend,

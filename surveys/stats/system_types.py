@@ -1,0 +1,205 @@
+"""Per round and system type: every figure of FIGURES, the vendor breakdown and the stated
+counts (intent, kind), each a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from surveys.caching import cached
+from surveys.models import Answer, AnswerVendor, Return, SurveyRound, SystemType
+from surveys.stats.figures import FIGURES, Figure, FigureDescription, concern_vendor_ids
+
+RESPONDED = Return.Status.RESPONDED
+
+
+@dataclass(frozen=True)
+class SystemTypeStats:
+    system_type: SystemType
+    round_id: int
+    answered: int
+    figures: dict[str, Figure]  # by FigureDescription.name, in FIGURES order
+
+    def __getattr__(self, name: str) -> Figure:
+        """``stats.operators`` for ``stats.figures["operators"]`` (read through ``__dict__``,
+        so an instance being unpickled, without ``figures`` yet, cannot recurse)."""
+        figures = self.__dict__.get("figures", {})
+        if name in figures:
+            return figures[name]
+        raise AttributeError(name)
+
+    @property
+    def described(self) -> list[tuple[FigureDescription, Figure]]:
+        return [(d, self.figures[d.name]) for d in FIGURES]
+
+
+def _answers_in(rounds: list[SurveyRound]):
+    return Answer.objects.filter(
+        survey_return__survey_round__in=rounds, survey_return__status=RESPONDED
+    )
+
+
+def system_type_stats_by_round(
+    rounds: Iterable[SurveyRound], *, system_type_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], SystemTypeStats]:
+    """Per (round id, system type id), over responding bodies' answers (three queries).
+
+    Each figure counts only the answers that say something about it and carries how many those
+    are (its coverage): operators over answers stating whether they operate it; bodies using a
+    vendor named as of concern (derived; distinct bodies) over answers listing vendors or saying
+    they do not operate it; aware over answers stating awareness. No coverage: None, never zero.
+    ``system_type_ids`` limits the work to those system types.
+    """
+    rounds = list(rounds)
+    types = tuple(sorted(system_type_ids)) if system_type_ids is not None else None
+    return cached(
+        "system_type_stats",
+        (tuple(r.pk for r in rounds), types),
+        lambda: _system_type_stats(rounds, types),
+    )
+
+
+def _system_type_stats(
+    rounds: list[SurveyRound], types: tuple[int, ...] | None
+) -> dict[tuple[int, int], SystemTypeStats]:
+    concern_ids = concern_vendor_ids(rounds)
+    answers = _answers_in(rounds)
+    system_types = SystemType.objects.all()
+    if types is not None:
+        answers = answers.filter(system_type__in=types)
+        system_types = system_types.filter(pk__in=types)
+
+    annotations = {"answered": Count("pk", distinct=True)}
+    for d in FIGURES:
+        annotations.update(d.annotations(concern_ids))
+    rows = (
+        answers.values("survey_return__survey_round", "system_type")
+        .annotate(**annotations)
+        .order_by()
+    )
+    counts = {(row["survey_return__survey_round"], row["system_type"]): row for row in rows}
+    empty = defaultdict(int)
+    result = {}
+    for system_type in system_types:
+        for survey_round in rounds:
+            key = (survey_round.pk, system_type.pk)
+            row = counts.get(key, empty)
+            result[key] = SystemTypeStats(
+                system_type=system_type,
+                round_id=survey_round.pk,
+                answered=row["answered"],
+                figures={d.name: d.figure(row) for d in FIGURES},
+            )
+    return result
+
+
+def system_type_stats(*, survey_round: SurveyRound) -> list[SystemTypeStats]:
+    """One round's figures for every system type it asked about, in display order: a type
+    the round did not ask about (2023 asked about drones only) is not a gap in it."""
+    by_key = system_type_stats_by_round([survey_round])
+    covered = survey_round.covered_type_ids()
+    return sorted(
+        (s for s in by_key.values() if covered is None or s.system_type.pk in covered),
+        key=lambda s: s.system_type.position,
+    )
+
+
+@dataclass(frozen=True)
+class VendorCount:
+    round_id: int
+    system_type_id: int
+    vendor_id: int
+    vendor_name: str
+    vendor_slug: str
+    bodies: int
+    of_concern: bool
+
+
+def vendor_breakdown(
+    rounds: Iterable[SurveyRound],
+    *,
+    system_type: SystemType | None = None,
+    system_type_id: int | None = None,
+    vendor_id: int | None = None,
+) -> list[VendorCount]:
+    """For each round, system type and vendor: the distinct responding bodies recording it."""
+    rounds = list(rounds)
+    type_id = system_type.pk if system_type is not None else system_type_id
+    parts = (tuple(r.pk for r in rounds), type_id, vendor_id)
+    return cached("vendor_breakdown", parts, lambda: _vendor_breakdown(rounds, type_id, vendor_id))
+
+
+def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
+    concern_ids = concern_vendor_ids(rounds)
+    rows = AnswerVendor.objects.filter(
+        answer__survey_return__survey_round__in=rounds,
+        answer__survey_return__status=RESPONDED,
+    )
+    if type_id is not None:
+        rows = rows.filter(answer__system_type_id=type_id)
+    if vendor_id is not None:
+        rows = rows.filter(vendor_id=vendor_id)
+    rows = (
+        rows.values(
+            "answer__survey_return__survey_round",
+            "answer__system_type",
+            "vendor",
+            "vendor__name",
+            "vendor__slug",
+        )
+        .annotate(bodies=Count("answer__survey_return__body", distinct=True))
+        .order_by(
+            "answer__survey_return__survey_round__year",
+            "answer__system_type__position",
+            "-bodies",
+            "vendor__name",
+        )
+    )
+    return [
+        VendorCount(
+            round_id=row["answer__survey_return__survey_round"],
+            system_type_id=row["answer__system_type"],
+            vendor_id=row["vendor"],
+            vendor_name=row["vendor__name"],
+            vendor_slug=row["vendor__slug"],
+            bodies=row["bodies"],
+            of_concern=row["vendor"] in concern_ids[row["answer__survey_return__survey_round"]],
+        )
+        for row in rows
+    ]
+
+
+def stated_counts(
+    rounds: Iterable[SurveyRound], field: str
+) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round id, system type id) and each value of a choice ``field`` of the answers
+    (``intent``: intends...; ``kind``: live...), the responding bodies stating it."""
+    rounds = list(rounds)
+    return cached(
+        "stated_counts",
+        (tuple(r.pk for r in rounds), field),
+        lambda: _stated_counts(rounds, field),
+    )
+
+
+def intent_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round id, system type id) and stated future intent, the bodies stating it."""
+    return stated_counts(rounds, "intent")
+
+
+def _stated_counts(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:
+    rows = (
+        _answers_in(rounds)
+        .exclude(**{field: ""})
+        .values("survey_return__survey_round", "system_type", field)
+        .annotate(n=Count("survey_return__body", distinct=True))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        key = (row["survey_return__survey_round"], row["system_type"])
+        counts.setdefault(key, {})[row[field]] = row["n"]
+    return counts
