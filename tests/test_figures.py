@@ -25,7 +25,8 @@ def test_every_figure_is_defined_on_about_and_in_every_table_and_api_row(real_da
         assert f'id="figure-{d.name}"' in about and escape(d.definition) in about
         assert f'<th scope="col">{escape(d.label)}</th>' in table
         assert api["definitions"][d.name] == d.definition
-        assert all(set(row[d.name]) == {"value", "coverage"} for row in api["results"])
+        shape = {"value", "coverage"} | ({"denominator", "percentage"} if d.share else set())
+        assert all(set(row[d.name]) == shape for row in api["results"])
     assert api["definitions"]["url"].endswith("/about/#definitions")
     assert "no data<" not in table
 
