@@ -19,6 +19,7 @@ from surveys.models import (
     Vendor,
 )
 from surveys.stats import CONCERN_USERS
+from surveys.web.selectors.bodies import with_concern
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 STATUS_CHOICES = [
@@ -115,6 +116,18 @@ class BodyFilter(django_filters.FilterSet):
                 param, words = value, str(dict(self.form.fields[name].choices).get(value, value))
             applied.append(AppliedFilter(name=name, param=param, label=label, value=words))
         return applied
+
+    def system_type_filtered(self) -> SystemType | None:
+        """The system type filtered, if one took effect (other filters may have been refused)."""
+        self.is_valid()
+        return self.form.cleaned_data.get("system_type")
+
+    def filter_queryset(self, queryset):
+        # The concern column and its filter speak of the system type filtered, if any: a
+        # vendor named for another type says nothing about this one.
+        scope = self.form.cleaned_data.get("system_type")
+        queryset = with_concern(queryset, self.survey_round, system_type=scope)
+        return super().filter_queryset(queryset)
 
     def _answers(self):
         return Answer.objects.filter(

@@ -9,15 +9,17 @@ from django.utils.timezone import localtime
 
 from surveys.caching import data_last_changed
 from surveys.exports import download_name
-from surveys.models import Answer, Body, Return
+from surveys.models import Answer, Body, Return, SystemType
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
 from surveys.stats import CONCERN_USERS
+from surveys.stats.figures import DERIVED
 from surveys.web.filters import AppliedFilter
 
 STATUS_LABELS = dict(Return.Status.choices)
 
 
 NOT_KNOWN = "Not known"
+NOT_APPLICABLE = None  # no return to count answers in: "–" on the page, empty in a download
 
 
 def status_label(record) -> str:
@@ -26,10 +28,38 @@ def status_label(record) -> str:
     return f"{label} (derived)" if record.status and record.status_is_derived else label
 
 
-def operated_label(record) -> int | str:
-    """How many system types the answers say the body operates; not known (never 0) when no
-    answer says whether it operates any."""
-    return record.operated if record.operates_known else NOT_KNOWN
+def _count_label(record, count: int, *, complete: bool) -> int | str | None:
+    """A count of the body's system types: exact only when its answers are complete for the
+    round (``selectors.bodies_for_round``), else a floor; nothing recorded is not known."""
+    if record.status != Return.Status.RESPONDED:
+        return NOT_APPLICABLE
+    if complete:
+        return count
+    return f"At least {count}" if count else NOT_KNOWN
+
+
+def answered_label(record) -> int | str | None:
+    """How many system types the body's recorded answers cover."""
+    return _count_label(record, record.answered, complete=record.answers_complete)
+
+
+def operated_label(record) -> int | str | None:
+    """How many system types the answers say the body operates."""
+    return _count_label(record, record.operated, complete=record.operates_complete)
+
+
+def concern_heading(system_type: SystemType | None) -> str:
+    """The concern column's heading, naming the answers it is derived from."""
+    base = CONCERN_USERS.body_label.removesuffix(DERIVED)
+    scope = f"for {system_type.name}" if system_type else "in any system type"
+    return f"{base} {scope}{DERIVED}"
+
+
+def concern_scope(system_type: SystemType | None) -> str:
+    """Which answers the concern column is computed from, in words."""
+    if system_type is None:
+        return "computed from the answers about every system type"
+    return f"computed from the answers about {system_type.name} only"
 
 
 def concern_label(record) -> str:
@@ -71,7 +101,7 @@ class BodyTable(tables.Table):
     answered = tables.Column(verbose_name="System types answered", attrs={"td": {"class": "num"}})
     operated = tables.Column(verbose_name="System types operated", attrs={"td": {"class": "num"}})
     uses_concern = tables.Column(
-        verbose_name=CONCERN_USERS.body_label, order_by=("-uses_concern", "-vendors_known")
+        verbose_name=concern_heading(None), order_by=("-uses_concern", "-vendors_known")
     )
 
     class Meta:
@@ -91,15 +121,20 @@ class BodyTable(tables.Table):
         template_name = "surveys/partials/table.html"
         orderable = True
 
+    def __init__(self, *args, system_type: SystemType | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each table has its own copy of the columns, so this heading is this table's alone.
+        self.columns["uses_concern"].column.verbose_name = concern_heading(system_type)
+
     def render_status(self, value, record):
         css = "tag tag--green" if value == Return.Status.RESPONDED else "tag tag--grey"
         return format_html('<strong class="{}">{}</strong>', css, status_label(record))
 
+    def render_answered(self, value, record):
+        return _render_count(answered_label(record))
+
     def render_operated(self, value, record):
-        label = operated_label(record)
-        if label == NOT_KNOWN:
-            return format_html('<span class="no-data">{}</span>', label)
-        return label
+        return _render_count(operated_label(record))
 
     def render_uses_concern(self, record):
         label = concern_label(record)
@@ -107,20 +142,38 @@ class BodyTable(tables.Table):
         return format_html('<strong class="{}">{}</strong>', css, label)
 
 
-EXPORT_HEADER = [
-    "Body",
-    "Short name",
-    "Kind",
-    "Nation",
-    "Region",
-    "Round",
-    "Response",
-    "Response derived",
-    "System types answered",
-    "System types operated",
-    CONCERN_USERS.body_label,
-    "Page",
-]
+def _render_count(label: int | str | None):
+    if label is NOT_APPLICABLE:
+        return "–"
+    if label == NOT_KNOWN:
+        return format_html('<span class="no-data">{}</span>', label)
+    return label
+
+
+def export_header(system_type: SystemType | None = None) -> list[str]:
+    """The download's columns; the concern column names the answers it is derived from."""
+    return [
+        "Body",
+        "Short name",
+        "Kind",
+        "Nation",
+        "Region",
+        "Round",
+        "Response",
+        "Response derived",
+        "System types answered",
+        "System types operated",
+        concern_heading(system_type),
+        "Page",
+    ]
+
+
+COUNTS_NOTE = (
+    "Exact only where the body's answers are complete for the round: an answer recorded for "
+    "every system type the round asked about (for the count operated, each saying whether it "
+    "operates it). Otherwise 'At least N', the answers recorded, or 'Not known' where none "
+    "is; empty where the body did not respond or no return is recorded."
+)
 
 
 def export_rows(queryset, *, year: int, base_url: str):
@@ -134,7 +187,7 @@ def export_rows(queryset, *, year: int, base_url: str):
             year,
             STATUS_LABELS.get(body.status, "No return recorded"),
             ("yes" if body.status_is_derived else "no") if body.status else "",
-            body.answered,
+            answered_label(body),
             operated_label(body),
             concern_label(body),
             base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
@@ -146,13 +199,21 @@ def export_name(year: int, applied: list[AppliedFilter], *, suffix: str) -> str:
     return download_name("forces", year, *(f.slug for f in applied), suffix=suffix)
 
 
-def export_about(year: int, applied: list[AppliedFilter], *, page_url: str) -> list[tuple]:
+def export_about(
+    year: int,
+    applied: list[AppliedFilter],
+    *,
+    page_url: str,
+    system_type: SystemType | None = None,
+) -> list[tuple]:
     """The About sheet of an Excel download: what it holds, under which filters, from where."""
     changed = data_last_changed()
     filters = "; ".join(f"{f.label}: {f.value}" for f in applied)
     return [
         ("What", f"Police forces and other policing bodies in the {year} survey"),
         ("Filters", filters or "None: every body in the round"),
+        ("Derived columns", f"{concern_heading(system_type)}: {concern_scope(system_type)}."),
+        ("Counts of system types", COUNTS_NOTE),
         ("Source", SOURCE_LINE),
         ("Licence", f"{LICENCE['name']} ({LICENCE['url']}). {LICENCE['attribution']}"),
         (

@@ -18,11 +18,12 @@ from surveys.models import SystemType
 from surveys.web import chart_data, selectors
 from surveys.web.filters import BodyFilter, FindingFilter
 from surveys.web.tables import (
-    EXPORT_HEADER,
     FACIAL_RECOGNITION,
     BodyTable,
     KindColumn,
+    concern_scope,
     export_about,
+    export_header,
     export_name,
     export_rows,
 )
@@ -140,14 +141,17 @@ def bodies(request):
     if export in ("csv", "xlsx"):
         return _bodies_export(request, body_filter, survey_round.year, export)
     rows, extra_columns = body_filter.qs, []
-    system_type = (
-        body_filter.form.cleaned_data.get("system_type") if body_filter.is_valid() else None
-    )
+    system_type = body_filter.system_type_filtered()
     if system_type is not None and system_type.slug == FACIAL_RECOGNITION:
         # Which kind, where a source says: "uses facial recognition" is not "uses it live".
         rows = selectors.with_answer_kind(rows, survey_round, system_type)
         extra_columns = [("answer_kind", KindColumn())]
-    table = BodyTable(rows, order_by=_sort_param(request, BodyTable), extra_columns=extra_columns)
+    table = BodyTable(
+        rows,
+        order_by=_sort_param(request, BodyTable),
+        extra_columns=extra_columns,
+        system_type=system_type,
+    )
     count = body_filter.qs.count()
     table.paginate(
         paginator_class=CountedPaginator,
@@ -172,6 +176,7 @@ def bodies(request):
             if invited_known
             else next((r for r in stats.response_by_round() if r.year == survey_round.year), None),
             "query": query.urlencode(),
+            "concern_scope": concern_scope(system_type),
         },
     )
 
@@ -180,18 +185,19 @@ def _bodies_export(request, body_filter: BodyFilter, year: int, export: str):
     """The filtered table as CSV or XLSX, named after its round and the filters that took
     effect; the XLSX says the same in words, with source and licence, on a sheet "About"."""
     applied = body_filter.applied()
+    header = export_header(body_filter.system_type_filtered())
     rows = export_rows(
         body_filter.qs.order_by("name"), year=year, base_url=request.build_absolute_uri("/")[:-1]
     )
     filename = export_name(year, applied, suffix=export)
     if export == "csv":
-        return csv_response(EXPORT_HEADER, rows, filename=filename)
+        return csv_response(header, rows, filename=filename)
     query = urlencode([("round", year), *((f.name, f.param) for f in applied)])
     page_url = request.build_absolute_uri(f"{reverse('surveys:bodies')}?{query}")
-    about = export_about(year, applied, page_url=page_url)
-    return xlsx_response(
-        EXPORT_HEADER, rows, filename=filename, title=f"forces-{year}", about=about
+    about = export_about(
+        year, applied, page_url=page_url, system_type=body_filter.system_type_filtered()
     )
+    return xlsx_response(header, rows, filename=filename, title=f"forces-{year}", about=about)
 
 
 @require_safe

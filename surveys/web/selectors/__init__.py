@@ -3,6 +3,7 @@ context (a dict, or a dataclass where one is shared). They combine the statistic
 with the records a page lists; views stay thin. Every name is importable from here."""
 
 from surveys.web.selectors.answer_rows import answer_rows  # noqa: F401
+from surveys.web.selectors.bodies import bodies_for_round, with_concern  # noqa: F401
 from surveys.web.selectors.overview import (  # noqa: F401
     CONCERN_METRICS,
     KeySentence,
@@ -13,7 +14,6 @@ from surveys.web.selectors.overview import (  # noqa: F401
 from surveys.web.selectors.pages import (  # noqa: F401
     LIST_LIMIT,
     about,
-    bodies_for_round,
     body_detail,
     correction_detail,
     corrections_list,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -27,36 +27,6 @@ from surveys.web.chart_data import system_summary, system_type_chart
 from surveys.web.selectors.rounds import all_rounds, default_round
 
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
-
-
-def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
-    """Every body with its status and answer counts in ``survey_round`` (one query)."""
-    concern_ids = stats.concern_vendor_ids([survey_round])[survey_round.pk]
-    answers = Answer.objects.filter(
-        survey_return__body=OuterRef("pk"),
-        survey_return__survey_round=survey_round,
-        survey_return__status=Return.Status.RESPONDED,
-    )
-
-    def count(qs):
-        return Coalesce(
-            Subquery(
-                qs.order_by().values("survey_return__body").annotate(c=Count("pk")).values("c")
-            ),
-            0,
-        )
-
-    survey_return = Return.objects.filter(body=OuterRef("pk"), survey_round=survey_round)
-    return Body.objects.annotate(
-        status=Subquery(survey_return.values("status")[:1]),
-        status_is_derived=Subquery(survey_return.values("status_is_derived")[:1]),
-        answered=count(answers),
-        operated=count(answers.filter(operates=True)),
-        # Answers that say whether the body operates the type: none, and "operated" is unknown.
-        operates_known=count(answers.filter(operates__isnull=False)),
-        vendors_known=Exists(answers.filter(stats.CONCERN_USERS.known({}))),
-        uses_concern=Exists(answers.filter(answer_vendors__vendor__in=concern_ids)),
-    )
 
 
 def round_has_returns(survey_round: SurveyRound) -> bool:
