@@ -106,7 +106,10 @@ def test_the_answers_download_imports_back_unchanged(real_data, client):
     other.save()
     download = b"".join(client.get("/data/answers.csv").streaming_content).decode("utf-8-sig")
     # New columns come last, so existing columns keep their places for existing readers
-    assert download.splitlines()[0].endswith(",source,notes,kind,unit_count,says_vendor_of_concern")
+    assert download.splitlines()[0].startswith(
+        "round,body,body_slug,system_type,operates,vendors,aware_of_concerns,intent,source,notes,"
+        "kind,unit_count,says_vendor_of_concern,"
+    )
     before = fingerprint()
     result = f.import_text(download)
     assert result.ok, result.errors[:3]

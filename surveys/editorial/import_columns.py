@@ -7,6 +7,7 @@ by row in ``surveys.editorial.import_rows``.
 from __future__ import annotations
 
 from surveys.editorial.import_files import ImportFileError, file_rows
+from surveys.models import Answer
 
 REQUIRED_COLUMNS = ("body", "round", "system_type", "source")
 # A column absent from the file leaves that field of an existing answer as it is.
@@ -20,8 +21,12 @@ ANSWER_COLUMNS = (
     "intent",
     "notes",
 )
+# A field's own source, as /data/answers.csv has it: the publication that states that field,
+# where it may differ from the row's source (one source says a body uses facial recognition,
+# another that it intends to use it live).
+FIELD_SOURCE_COLUMNS = {f"{name}_source": name for name, _ in Answer.SOURCED_FIELDS}
 # body_slug: the body's slug, as /data/answers.csv has it beside its name (it wins if both).
-OPTIONAL_COLUMNS = (*ANSWER_COLUMNS, "body_slug")
+OPTIONAL_COLUMNS = (*ANSWER_COLUMNS, "body_slug", *FIELD_SOURCE_COLUMNS)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # The column guide the admin's import page shows (the README has the same table).
 COLUMN_GUIDE = (
@@ -50,6 +55,15 @@ COLUMN_GUIDE = (
     ("aware_of_concerns", False, "yes / no; blank means not known."),
     ("intent", False, "Future use: intends, no_intention, unsure, or blank."),
     ("notes", False, "Free text."),
+    *(
+        (
+            column,
+            False,
+            f"Code of the publication that states {name}, where not the row's source; "
+            "blank: as it is, or the row's source for a new or changed value.",
+        )
+        for column, name in FIELD_SOURCE_COLUMNS.items()
+    ),
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from surveys.models import Answer, Return, SystemType, Vendor
+from surveys.models import Answer, Publication, Return, SystemType, Vendor
 
 # An existing answer's values that the public pages show (the statistics count all but the
 # notes): they change by correction.
@@ -41,6 +41,8 @@ class PlannedAnswer:
     vendors: list[Vendor]
     existing: Answer | None
     changes: list[FieldChange]
+    # The publication each field's own source column names (a changed or new value's credit).
+    credits: dict[str, Publication] = field(default_factory=dict)
 
     @property
     def action(self) -> str:
@@ -65,7 +67,9 @@ class PlannedAnswer:
         if self.action == "unchanged":
             return self.heading()
         if self.action == "create":
-            changes = "; ".join(f"{change.field} {change.new}" for change in self.changes)
+            changes = "; ".join(
+                f"{change.field} {change.new}{change.credited}" for change in self.changes
+            )
         else:
             changes = "; ".join(str(change) for change in self.changes)
         return f"{self.heading()}: {changes}"
@@ -76,9 +80,16 @@ class FieldChange:
     field: str
     old: str
     new: str
+    # The code of the publication credited for the new value, where the row's column for the
+    # field names one other than the row's source.
+    source: str = ""
+
+    @property
+    def credited(self) -> str:
+        return f", credited to {self.source}" if self.source else ""
 
     def __str__(self) -> str:
-        return f"{self.field} {self.old} -> {self.new}"
+        return f"{self.field} {self.old} -> {self.new}{self.credited}"
 
 
 @dataclass

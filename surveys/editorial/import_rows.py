@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from surveys import stats
 from surveys.editorial.correction_values import vendor_lookup
-from surveys.editorial.import_columns import REQUIRED_COLUMNS
+from surveys.editorial.import_columns import FIELD_SOURCE_COLUMNS, REQUIRED_COLUMNS
 from surveys.editorial.import_files import MAX_CELL_LENGTH, is_formula, unescape
 from surveys.editorial.import_plans import FieldChange, PlannedAnswer, RowError
 from surveys.models import (
@@ -55,7 +55,8 @@ class Lookups:
             self.system_types[system_type.name.casefold()] = system_type
         self.rounds = {str(r.year): r for r in SurveyRound.objects.all()}
         self.concern_vendors = stats.concern_vendor_ids(self.rounds.values())
-        self.sources = {p.code.casefold(): p for p in Publication.objects.all()}
+        self.publications = {p.pk: p for p in Publication.objects.all()}
+        self.sources = {p.code.casefold(): p for p in self.publications.values()}
         self.returns = {
             (r.body_id, r.survey_round_id): r
             for r in Return.objects.select_related("body", "survey_round")
@@ -131,6 +132,13 @@ def validate_row(
             except ValueError as exc:
                 error(column, str(exc))
 
+    credits: dict[str, Publication] = {}  # field -> the publication its own column names
+    for column, name in FIELD_SOURCE_COLUMNS.items():
+        if code := row.get(column):
+            credits[name] = lookups.sources.get(code.casefold())
+            if credits[name] is None:
+                error(column, f"unknown source {code!r}: use a publication code such as PR2023")
+
     vendors: list[Vendor] | None = None
     if "vendors" in row:
         vendors = []
@@ -190,6 +198,9 @@ def validate_row(
                 f"{', '.join(named)}, of concern in {survey_return.survey_round.year}",
             )
             return None, errors
+    # The change list names a field's own source only where it is not the row's, which a
+    # new or changed value is otherwise credited to.
+    credited = {name: p.code for name, p in credits.items() if p != source}
     changes: list[FieldChange] = []
     for name, value in values.items():
         if existing is not None and name == "source":
@@ -198,12 +209,61 @@ def validate_row(
         if existing is None or old != value:
             if existing is None and name != "source" and value in (None, ""):
                 continue
-            changes.append(FieldChange(name, _shown(name, old), _shown(name, value)))
+            changes.append(
+                FieldChange(name, _shown(name, old), _shown(name, value), credited.get(name, ""))
+            )
     if {v.pk for v in old_vendors} != {v.pk for v in vendors}:
-        changes.append(
-            FieldChange("vendors", _shown("vendors", old_vendors), _shown("vendors", vendors))
-        )
-    return PlannedAnswer(number, survey_return, system_type, values, vendors, existing, changes), []
+        old, new = _shown("vendors", old_vendors), _shown("vendors", vendors)
+        changes.append(FieldChange("vendors", old, new, credited.get("vendors", "")))
+    errors.extend(_credit_errors(number, credits, changes, existing, values, vendors, lookups))
+    if errors:
+        return None, errors
+    return PlannedAnswer(
+        number, survey_return, system_type, values, vendors, existing, changes, credits
+    ), []
+
+
+def _credit_errors(
+    number: int,
+    credits: dict[str, Publication],
+    changes: list[FieldChange],
+    existing: Answer | None,
+    values: dict,
+    vendors: list[Vendor],
+    lookups: Lookups,
+) -> list[RowError]:
+    """A field's source names who states its value: there must be a value, and a source
+    changes only with its value (a credit on its own is changed by a correction)."""
+    errors = []
+    changed = {change.field for change in changes}
+    source_field = dict(Answer.SOURCED_FIELDS)
+    for name, publication in credits.items():
+        column = f"{name}_source"
+        if name == "vendors":
+            stated = bool(vendors)
+        else:
+            stated = values.get(name, getattr(existing, name, None)) not in (None, "")
+        if not stated:
+            message = f"names {publication.code} as the source of {name}, but {name} is not stated"
+            errors.append(RowError(number, column, message))
+            continue
+        if existing is None or name in changed:
+            continue
+        old = lookups.publications[
+            getattr(existing, f"{source_field[name]}_id") or existing.source_id
+        ]
+        if old != publication:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    f"changes only the source credited for {name} ({old.code} -> "
+                    f"{publication.code}), not its value: an import changes a credit only with "
+                    "its value; record a correction in the admin, which publishes the new "
+                    "credit with its reason",
+                )
+            )
+    return errors
 
 
 def _shown(name: str, value) -> str:

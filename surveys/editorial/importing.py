@@ -22,6 +22,8 @@ from surveys.editorial.import_plans import FieldChange, ImportResult, PlannedAns
 from surveys.editorial.import_rows import Lookups, validate_row
 from surveys.models import Answer, Correction
 
+SOURCE_FIELD = dict(Answer.SOURCED_FIELDS)
+
 
 def validate(rows: list[dict[str, str]], *, progress: bool = False) -> ImportResult:
     """Check every row and plan the changes; writes nothing."""
@@ -48,8 +50,8 @@ def apply(
 
     New answers are created as the file gives them. A change to a value the public pages show
     of an existing answer (operates, aware of concerns, future use, vendors, notes...) is
-    recorded as a correction with ``reason`` and the row's source, so it is listed publicly;
-    it needs a reason.
+    recorded as a correction with ``reason`` and the source of the field's own column (else the
+    row's), so it is listed publicly and credits that source; it needs a reason.
     """
     if not result.ok:
         raise ValueError("refusing to apply an import with errors")
@@ -74,6 +76,9 @@ def apply(
                 if name in by_correction or (plan.existing is not None and name == "source"):
                     continue
                 setattr(answer, name, value)
+            if plan.existing is None:
+                for name, publication in plan.credits.items():
+                    setattr(answer, SOURCE_FIELD[name], publication)
             answer._change_reason = f"{change_reason}, row {plan.row}"
             answer.save()
             if plan.existing is None:
@@ -85,7 +90,7 @@ def apply(
                         answer_field=change.field,
                         new_value=_correction_value(change, plan),
                         reason=reason.strip(),
-                        source=plan.values["source"],
+                        source=plan.credits.get(change.field, plan.values["source"]),
                     )
                 )
     result.applied = True

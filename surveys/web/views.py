@@ -17,6 +17,7 @@ from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
 from surveys.web import chart_data, selectors
 from surveys.web.filters import BodyFilter, FindingFilter
+from surveys.web.selectors.answer_rows import SOURCE_COLUMNS
 from surveys.web.tables import (
     FACIAL_RECOGNITION,
     BodyTable,
@@ -305,6 +306,7 @@ ANSWER_EXPORT_HEADER = [
     "kind",
     "unit_count",
     "says_vendor_of_concern",
+    *SOURCE_COLUMNS,
 ]
 
 

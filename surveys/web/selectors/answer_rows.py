@@ -5,7 +5,12 @@ from __future__ import annotations
 from surveys.models import (
     Answer,
     AnswerVendor,
+    Publication,
 )
+
+# Each field the download credits to its own publication (empty where the field is not
+# stated), as the API's ``sources`` does; the import reads these columns back.
+SOURCE_COLUMNS = tuple(f"{name}_source" for name, _ in Answer.SOURCED_FIELDS)
 
 
 def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
@@ -27,50 +32,52 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
         "intent",
         "source__code",
         "notes",
+        "source_id",
+        *(f"{source_name}_id" for _, source_name in Answer.SOURCED_FIELDS),
     )
+    # A few dozen publications: read once rather than joined seven times per answer.
+    codes = dict(Publication.objects.values_list("pk", "code"))
     last_pk = 0
     while True:  # keyset pagination: each chunk is one indexed query, whatever the size
-        chunk = list(answers.filter(pk__gt=last_pk).values_list(*fields)[:chunk_size])
+        chunk = list(answers.filter(pk__gt=last_pk).values(*fields)[:chunk_size])
         if not chunk:
             return
         vendors: dict[int, list[str]] = {}
         for answer_id, name in (
-            AnswerVendor.objects.filter(answer_id__in=[row[0] for row in chunk])
+            AnswerVendor.objects.filter(answer_id__in=[row["pk"] for row in chunk])
             .order_by("vendor__name")
             .values_list("answer_id", "vendor__name")
         ):
             vendors.setdefault(answer_id, []).append(name)
-        for (
-            pk,
-            year_,
-            body,
-            slug,
-            system,
-            operates,
-            kind,
-            units,
-            says_concern,
-            aware,
-            intent,
-            source,
-            notes,
-        ) in chunk:
+        for row in chunk:
+            named = vendors.get(row["pk"], [])
             yield [
-                year_,
-                body,
-                slug,
-                system,
-                _yes_no_blank(operates),
-                "; ".join(vendors.get(pk, [])),
-                _yes_no_blank(aware),
-                intent,
-                source,
-                notes,
-                kind,
-                "" if units is None else units,
-                _yes_no_blank(says_concern),
+                row["survey_return__survey_round__year"],
+                row["survey_return__body__name"],
+                row["survey_return__body__slug"],
+                row["system_type__slug"],
+                _yes_no_blank(row["operates"]),
+                "; ".join(named),
+                _yes_no_blank(row["aware_of_concerns"]),
+                row["intent"],
+                row["source__code"],
+                row["notes"],
+                row["kind"],
+                "" if row["unit_count"] is None else row["unit_count"],
+                _yes_no_blank(row["says_vendor_of_concern"]),
+                *_credits(row, named, codes),
             ]
-        last_pk = chunk[-1][0]
+        last_pk = chunk[-1]["pk"]
+
+
+def _credits(row: dict, vendors: list[str], codes: dict[int, str]) -> list[str]:
+    """Each sourced field's publication code, as ``Answer.stated_source`` gives it."""
+    credits = []
+    for name, source_name in Answer.SOURCED_FIELDS:
+        stated = bool(vendors) if name == "vendors" else row[name] not in (None, "")
+        source_id = row[f"{source_name}_id"] or row["source_id"]
+        credits.append(codes[source_id] if stated else "")
+    return credits
 
 
 def _yes_no_blank(value: bool | None) -> str:
