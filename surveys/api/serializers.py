@@ -238,17 +238,34 @@ class CommissionerTermSerializer(serializers.ModelSerializer):
         fields = ["id", "holder", "starts_on", "starts_precision", "ends_on", "summary", "source"]
 
 
-def figure_field(**kwargs) -> serializers.DecimalField:
+class FigureField(serializers.DecimalField):
+    """A figure as a JSON number written as what it is: a whole number (every count of bodies
+    or mentions, a whole percentage) as an integer, 11 not 11.0; a fraction with its
+    decimals, 83.5."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(coerce_to_string=False, **kwargs)
+
+    def to_representation(self, value) -> int | float:
+        number = super().to_representation(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
+def figure_field(**kwargs) -> FigureField:
     """A published figure (a count or a percentage) as a JSON number, not a string."""
-    return serializers.DecimalField(
-        max_digits=9, decimal_places=2, min_value=0, coerce_to_string=False, **kwargs
-    )
+    return FigureField(min_value=0, **kwargs)
 
 
 class FindingSerializer(serializers.ModelSerializer):
     """``value`` is the figure as first published; ``current_value`` after corrections."""
 
-    value = figure_field(read_only=True, help_text="The figure as first published.")
+    value = figure_field(
+        read_only=True,
+        help_text="The figure as first published: a whole number for a count of bodies or "
+        "mentions, a percentage with its decimals where it has any.",
+    )
 
     survey_round = serializers.SlugRelatedField(slug_field="year", read_only=True)
     publication = PublicationRef()
