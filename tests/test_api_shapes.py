@@ -1,7 +1,9 @@
-"""The API's shapes: numbers typed as what they count, and every documented parameter
-honoured."""
+"""The API's shapes: what each correction corrects, numbers typed as what they count, old and
+new values alike, and every documented parameter honoured."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from surveys.editorial.corrections import record_correction
 from surveys.models import Correction, PublishedFinding
@@ -35,6 +37,119 @@ def correct_a_finding(world, key: str = "t-concern", **fields) -> Correction:
     fields = {"metric": "concern_users", "value": 5, "qualifier": "at_least", **fields}
     finding = f.finding(world, key, **fields)
     return correct(world, finding=finding, new_value="3", new_qualifier="exact")
+
+
+# --- What a correction corrects ---------------------------------------------------------------
+
+
+def test_an_answer_correction_names_the_body_round_system_type_and_field(world, client):
+    correction = correct_an_answer(world)
+    [row] = corrections(client)
+    assert row["finding"] is None
+    assert row["target"] == {
+        "kind": "answer",
+        "label": "Northshire Police, 2020, Drones: operates the system",
+        "finding": None,
+        "answer": correction.answer_id,
+        "return": correction.answer.survey_return_id,
+        "body": "northshire-police",
+        "round": 2020,
+        "system_type": "drones",
+        "field": "operates",
+    }
+
+
+def test_a_return_status_correction_names_the_body_and_round(world, client):
+    correction = correct_a_return(world)
+    [row] = corrections(client)
+    assert row["target"] == {
+        "kind": "return",
+        "label": "Test Agency, 2021: response status",
+        "finding": None,
+        "answer": None,
+        "return": correction.survey_return_id,
+        "body": "test-agency",
+        "round": 2021,
+        "system_type": None,
+        "field": "status",
+    }
+
+
+def test_a_finding_correction_names_the_finding_its_round_and_system_type(real_data, client):
+    [row] = corrections(client)
+    assert row["finding"] == "pr2023-bwv-hikvision"
+    assert row["target"] == {
+        "kind": "finding",
+        "label": "PR2023, 2022: Bodies using the vendor's equipment, Body-worn video (Hikvision)",
+        "finding": "pr2023-bwv-hikvision",
+        "answer": None,
+        "return": None,
+        "body": None,
+        "round": 2022,
+        "system_type": "body-worn-video",
+        "field": None,
+    }
+
+
+def test_the_schema_types_every_part_of_a_correction_target(client):
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    target = schema["CorrectionTarget"]
+    assert set(target["required"]) == set(target["properties"])
+    assert schema["CorrectionTargetKindEnum"]["enum"] == ["finding", "answer", "return"]
+    assert target["properties"]["round"]["type"] == "integer"
+    assert "null" in target["properties"]["body"]["type"]
+
+
+def test_the_corrections_list_makes_the_same_queries_however_many_corrections(world, client):
+    correct_an_answer(world)
+    correct_a_return(world)
+    correct_a_finding(world)
+    with CaptureQueriesContext(connection) as few:
+        assert len(corrections(client)) == 3
+    for n, (year, system_type) in enumerate(
+        [
+            (world.round_2020, world.drones),
+            (world.round_2021, world.drones),
+            (world.round_2020, world.external),
+        ]
+    ):
+        correct_a_finding(world, f"t-more-{n}", system_type=system_type, survey_round=year)
+        answer = f.answer(f.return_of(world.southshire, year), system_type)
+        correct(world, answer=answer, answer_field="operates", new_value="yes")
+    correct(
+        world,
+        survey_return=f.return_of(world.agency, world.round_2020),
+        answer_field="status",
+        new_value="did_not_respond",
+    )
+    with CaptureQueriesContext(connection) as many:
+        assert len(corrections(client)) == 10
+    # The data version (ETag, Last-Modified), the count and the page: every target is joined.
+    assert len(many) == len(few) <= 4, [q["sql"] for q in many.captured_queries]
+
+
+# --- Old and new values: one shape ------------------------------------------------------------
+
+
+def test_old_and_new_values_both_carry_their_qualifier_and_name_it(real_data, client):
+    [row] = corrections(client)
+    assert (row["old_value"], row["old_qualifier"]) == ("at least 2", "at_least")
+    assert (row["new_value"], row["new_qualifier"]) == ("0", "exact")
+
+
+def test_a_correction_keeping_the_qualifier_shows_it_on_the_new_value(world, client):
+    finding = f.finding(world, "t-at-least", metric="concern_users", value=5, qualifier="at_least")
+    correct(world, finding=finding, new_value="7")
+    [row] = corrections(client)
+    assert (row["old_value"], row["old_qualifier"]) == ("at least 5", "at_least")
+    assert (row["new_value"], row["new_qualifier"]) == ("at least 7", "at_least")
+
+
+def test_an_answer_correction_has_no_qualifier(world, client):
+    correct_an_answer(world)
+    [row] = corrections(client)
+    assert (row["old_value"], row["new_value"]) == ("yes", "no")
+    assert (row["old_qualifier"], row["new_qualifier"]) == (None, None)
 
 
 # --- Numbers typed as what they count ---------------------------------------------------------
