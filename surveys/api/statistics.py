@@ -20,6 +20,7 @@ from surveys import stats
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
 # anything else (404, 429): {"detail": "..."}. A 304 has no body.
 from surveys.api.schema import ERROR, PARAMETER_ERRORS, integer_param
+from surveys.api.serializers import FigureField
 from surveys.models import (
     SurveyRound,
 )
@@ -49,12 +50,12 @@ class RoundStatisticsRowSerializer(serializers.Serializer):
     rate_percent = serializers.IntegerField(
         allow_null=True, help_text="responded / invited, a whole percentage rounded half up."
     )
-    published_rate_percent = serializers.DecimalField(
+    published_rate_percent = FigureField(
         max_digits=5,
         decimal_places=2,
-        coerce_to_string=False,
         allow_null=True,
-        help_text="The response rate as published, where one was.",
+        help_text="The response rate as published, where one was: a whole number as published "
+        "(91), with its decimals where it has any.",
     )
     published_invited = serializers.IntegerField(
         allow_null=True, help_text="Bodies invited, as published; null where no count was."
@@ -152,11 +153,45 @@ class SystemTypeStatisticsSerializer(serializers.Serializer):
     definitions = SystemTypeDefinitionsSerializer()
 
 
+def round_param(request, *, required: bool) -> SurveyRound | None:
+    """``?round=YEAR`` as a survey round: a 400 if not a whole number (or missing where
+    required), a 404 naming the rounds there are if no round has that year."""
+    year = integer_param(request, "round")
+    if year is None:
+        if required:
+            raise ValidationError({"round": ["Give a survey round, e.g. ?round=2022."]})
+        return None
+    survey_round = SurveyRound.objects.filter(year=year).first()
+    if survey_round is None:
+        years = ", ".join(str(y) for y in SurveyRound.objects.values_list("year", flat=True))
+        raise NotFound(f"There is no survey round {year}; choose one of {years}.")
+    return survey_round
+
+
+def round_parameter(*, required: bool) -> OpenApiParameter:
+    return OpenApiParameter(
+        "round",
+        int,
+        required=required,
+        description="The survey round's year, e.g. 2022."
+        + ("" if required else " Without it, every round."),
+        examples=[OpenApiExample("The 2022 round", value=2022)],
+    )
+
+
 class RoundStatisticsView(APIView):
     """Per round: bodies invited, returns received, the computed and published rate."""
 
-    @extend_schema(responses=RoundStatisticsSerializer)
+    @extend_schema(
+        parameters=[round_parameter(required=False)],
+        responses={
+            200: RoundStatisticsSerializer,
+            400: OpenApiResponse(PARAMETER_ERRORS, "The round is not a whole number."),
+            404: OpenApiResponse(ERROR, "There is no survey round of that year."),
+        },
+    )
     def get(self, request):
+        survey_round = round_param(request, required=False)
         coverage = {
             r.year: sorted(c.system_type.slug for c in r.coverage.all())
             for r in selectors.all_rounds()
@@ -175,6 +210,7 @@ class RoundStatisticsView(APIView):
                 "has_per_body_returns": r.has_per_body_returns,
             }
             for r in stats.response_by_round()
+            if survey_round is None or r.year == survey_round.year
         ]
         return Response(
             RoundStatisticsSerializer(
@@ -188,15 +224,7 @@ class SystemTypeStatisticsView(APIView):
 
     @extend_schema(
         description=system_type_statistics_description(),
-        parameters=[
-            OpenApiParameter(
-                "round",
-                int,
-                required=True,
-                description="The survey round's year, e.g. 2022.",
-                examples=[OpenApiExample("The 2022 round", value=2022)],
-            )
-        ],
+        parameters=[round_parameter(required=True)],
         responses={
             200: SystemTypeStatisticsSerializer,
             400: OpenApiResponse(PARAMETER_ERRORS, "No round given, or not a whole number."),
@@ -204,13 +232,7 @@ class SystemTypeStatisticsView(APIView):
         },
     )
     def get(self, request):
-        year = integer_param(request, "round")
-        if year is None:
-            raise ValidationError({"round": ["Give a survey round, e.g. ?round=2022."]})
-        survey_round = SurveyRound.objects.filter(year=year).first()
-        if survey_round is None:
-            years = ", ".join(str(y) for y in SurveyRound.objects.values_list("year", flat=True))
-            raise NotFound(f"There is no survey round {year}; choose one of {years}.")
+        survey_round = round_param(request, required=True)
         breakdown = stats.vendor_breakdown([survey_round])
         rows = []
         for row in stats.system_type_stats(survey_round=survey_round):

@@ -188,5 +188,8 @@ class FindingViewSet(ReadOnly):
 
 
 class CorrectionViewSet(ReadOnly):
+    """Every published correction with what it corrects joined in, so that a page makes the
+    same queries however many corrections, of whatever kind, it holds."""
+
     queryset = selectors.corrections_list()
     serializer_class = CorrectionSerializer
