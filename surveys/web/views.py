@@ -112,7 +112,7 @@ def concern_chart_csv(request):
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
     data = chart_data.concern_chart(survey_round)
-    header, rows = charts.plotted_values(data)
+    header, rows = charts.csv_table(data)
     filename = download_name("concern-by-system-type", survey_round.year, suffix="csv")
     return csv_response(header, rows, filename=filename)
 
@@ -121,7 +121,7 @@ def concern_chart_csv(request):
 def trend_chart_csv(request):
     rounds = selectors.round_from_param(None)[1]
     data, _ = chart_data.trend_chart(rounds, stats.response_by_round())
-    header, rows = charts.plotted_values(data)
+    header, rows = charts.csv_table(data)
     return csv_response(header, rows, filename="survey-figures-by-round.csv")
 
 
@@ -225,7 +225,7 @@ def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
     rounds = selectors.rounds_covering(system_type)
     data = chart_data.system_type_figures_chart(system_type, rounds)
-    header, rows = charts.plotted_values(data)
+    header, rows = charts.csv_table(data)
     filename = download_name(slug, "published-figures-by-round", suffix="csv")
     return csv_response(header, rows, filename=filename)
 
