@@ -12,7 +12,7 @@ import json
 import pytest
 
 from surveys.charts import ChartData, Panel, Point, Series, bar_chart, csv_table, line_chart
-from tests.pages import text
+from tests.pages import text, visible
 
 PUBLISHED = Series("Published", [Point(91.0, source="PR2023"), Point(77.0, source="DRONE2023")])
 BODIES = Series(
@@ -204,3 +204,13 @@ def test_trend_csv_marks_the_derived_2023_drone_count(real_data, client):
     assert drones["2022"]["Published or derived"] == "published"
     assert {r["Measure"] for r in rows if r["Series"].startswith("Response rate")} == {"Per cent"}
     assert drones["2022"]["Measure"] == "Bodies"
+
+
+@pytest.mark.django_db
+def test_overview_keeps_published_figures_and_derived_counts_apart(real_data, client):
+    html = text(client.get("/?round=2022"))
+    concern = html.split('id="concern-heading"')[1].split('id="charts-heading"')[0]
+    cctv = visible(concern.split("CCTV (external or internal not stated)")[1].split("ANPR")[0])
+    published, derived = cctv.split("Derived by the dashboard, not published")
+    assert "Published figures" in published and "11 of 36" in published
+    assert "11 of 12" in derived and "11 of 36" not in derived
