@@ -15,7 +15,7 @@ from surveys import charts, opendata, stats
 from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
-from surveys.web import chart_data, selectors
+from surveys.web import chart_data, selectors, trend_chart
 from surveys.web.filters import BodyFilter, FindingFilter
 from surveys.web.tables import (
     EXPORT_HEADER,
@@ -120,7 +120,7 @@ def concern_chart_csv(request):
 @require_safe
 def trend_chart_csv(request):
     rounds = selectors.round_from_param(None)[1]
-    data, _ = chart_data.trend_chart(rounds, stats.response_by_round())
+    data, _ = trend_chart.trend_chart(rounds, stats.response_by_round())
     header, rows = charts.csv_table(data)
     return csv_response(header, rows, filename="survey-figures-by-round.csv")
 
