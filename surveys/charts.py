@@ -1,8 +1,10 @@
 """Pure Plotly figure builders: plain data in, figure out. No ORM, no request.
 
-The same ``ChartData`` feeds the figure, the HTML table beside it and the CSV download, so all
+The same ``ChartData`` feeds the figure, the HTML tables beside it and the CSV download, so all
 three show exactly the same numbers. A missing value stays missing (no bar, a gap in a line,
-"no data" in the table), never zero.
+"no data" in the table), never zero. Each panel has one measure on its value axis (per cent,
+bodies, mentions): numbers of different kinds never share an axis. A point the dashboard derived
+is drawn with its own mark and says so, so it never passes for a published figure.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 # Colours pass 3:1 non-text contrast on white (WCAG 1.4.11); each series also has its own
 # pattern or marker and dash, so none relies on colour alone.
@@ -19,134 +22,314 @@ PATTERNS = ["", "/", "x", "."]
 MARKERS = ["circle", "square", "diamond", "triangle-up"]
 DASHES = ["solid", "dash", "dot", "dashdot"]
 FONT = "Arial, Helvetica, sans-serif"
+# A derived point: an open marker, where a published one is filled.
+DERIVED_MARKER = "diamond-open"
+DERIVED_KEY = "Open diamond: derived by the dashboard, not published"
+PUBLISHED, DERIVED = "published", "derived"
+CSV_HEADER = [
+    "Series",
+    "Measure",
+    "Value",
+    "Qualifier",
+    "Denominator",
+    "Denominator is derived",
+    "As shown",
+    "Published or derived",
+    "Source",
+]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One value of a series and what the page says of it."""
+
+    value: float | None
+    label: str = ""  # as the page shows it, e.g. "at least 18"; default: the number
+    short_label: str = ""  # on the bar itself, e.g. "≥18"
+    qualifier: str = ""  # "at least" or "exactly" where a publication states it
+    denominator: int | None = None  # what the value is "of", where the page says so
+    denominator_is_derived: bool = False
+    source: str = ""  # what the value rests on: publication codes, or the per-body answers
+    derived: bool = False  # computed by the dashboard, not a published figure
+
+    @property
+    def text(self) -> str:
+        if self.label:
+            return self.label
+        return "no data" if self.value is None else f"{self.value:g}"
+
+    @property
+    def bar_text(self) -> str:
+        if self.value is None:
+            return ""
+        return self.short_label or f"{self.value:g}"
 
 
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: list[float | None]
-    labels: list[str] = field(default_factory=list)  # text per point, e.g. "at least 18"
-    short_labels: list[str] = field(default_factory=list)  # on the bar itself, e.g. "≥18"
+    points: list[Point]
 
-    def label(self, index: int) -> str:
-        if self.labels and self.labels[index]:
-            return self.labels[index]
-        value = self.values[index]
-        return "no data" if value is None else f"{value:g}"
+    @property
+    def values(self) -> list[float | None]:
+        return [p.value for p in self.points]
 
-    def short_label(self, index: int) -> str:
-        if self.values[index] is None:
-            return ""
-        if self.short_labels and self.short_labels[index]:
-            return self.short_labels[index]
-        return f"{self.values[index]:g}"
+    @property
+    def is_derived(self) -> bool:
+        """Every value the dashboard's own: drawn as markers, never as bars beside published."""
+        known = [p for p in self.points if p.value is not None]
+        return bool(known) and all(p.derived for p in known)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Categories and series measured in one unit, on an axis of their own."""
+
+    measure: str  # the value axis's title: "Per cent", "Bodies", "Mentions (not bodies)"
+    categories: list[str]
+    series: list[Series]
+
+    def rows(self) -> list[list[str]]:
+        """The table: one row per category, one column per series."""
+        return [
+            [category, *(s.points[i].text for s in self.series)]
+            for i, category in enumerate(self.categories)
+        ]
 
 
 @dataclass(frozen=True)
 class ChartData:
     title: str
-    x_title: str
-    y_title: str
-    categories: list[str]
-    series: list[Series]
+    x_title: str  # what the categories are: "System type", "Survey round"
+    panels: list[Panel] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return all(v is None for s in self.series for v in s.values)
-
-    def rows(self) -> list[list[str]]:
-        """The table: one row per category, one column per series."""
-        return [
-            [category, *(s.label(i) for s in self.series)]
-            for i, category in enumerate(self.categories)
-        ]
+        return all(v is None for p in self.panels for s in p.series for v in s.values)
 
 
-def _layout(data: ChartData, *, horizontal: bool = False, **extra) -> dict:
-    category_axis = dict(title=dict(text=data.x_title), type="category", automargin=True)
-    value_axis = dict(
-        title=dict(text=data.y_title), rangemode="tozero", gridcolor="#dddddd", automargin=True
-    )
-    if horizontal:
-        category_axis["autorange"] = "reversed"  # first category at the top, as in the table
-        category_axis["title"] = None  # the names say what they are; room for them on phones
-        top = max((v for s in data.series for v in s.values if v is not None), default=1)
-        value_axis["range"] = [0, top * 1.25]  # room for the value labels beyond the bars
+def _value_axis(measure: str) -> dict:
+    return dict(title=dict(text=measure), rangemode="tozero", gridcolor="#dddddd", automargin=True)
+
+
+def _base_layout(**extra) -> dict:
     return dict(
         font=dict(family=FONT, size=14, color="#0b0c0c"),
         margin=dict(l=20, r=30, t=20, b=20),
-        xaxis=value_axis if horizontal else category_axis,
-        yaxis=category_axis if horizontal else value_axis,
-        legend=dict(orientation="h", yanchor="top", y=-0.15 if horizontal else -0.2),
+        legend=dict(orientation="h", yanchor="top", y=-0.15),
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         **extra,
     )
 
 
-def bar_chart(data: ChartData) -> go.Figure:
-    """Horizontal grouped bars, one group per category, so long names stay readable on a
-    phone; a category with no value at all says "no data" where its bars would be."""
+def _wrap(category: str) -> str:
     # Long names wrap onto several lines so that they fit beside the bars on a phone.
-    names = ["<br>".join(textwrap.wrap(c, 18)) or c for c in data.categories]
-    fig = go.Figure()
-    for i, series in enumerate(data.series):
-        fig.add_trace(
-            go.Bar(
-                name=series.name,
-                y=names,
-                x=series.values,
-                orientation="h",
-                text=[series.short_label(j) for j in range(len(series.values))],
-                customdata=[series.label(j) for j in range(len(series.values))],
-                textposition="outside",
-                cliponaxis=False,
-                marker=dict(
-                    color=COLOURS[i % len(COLOURS)],
-                    pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="#ffffff"),
-                    line=dict(color="#0b0c0c", width=1),
-                ),
-                hovertemplate="%{y}: %{customdata}<extra>" + series.name + "</extra>",
-            )
+    return "<br>".join(textwrap.wrap(category, 18)) or category
+
+
+BAND = 0.8  # of each category's height, shared by its series; the rest is space between
+
+
+def bar_chart(data: ChartData) -> go.Figure:
+    """Horizontal grouped bars, one panel per measure, one group per category, so long names
+    stay readable on a phone; a category with no value at all says "no data" where its bars
+    would be. A series of derived counts is drawn as open markers in a lane of its own,
+    apart from the published bars."""
+    panels = data.panels or [Panel("", [], [])]
+    # Pixels per panel: room for every series' bar, and for every line of a wrapped name.
+    heights = [
+        max(
+            40,
+            sum(
+                max(28 * len(p.series), 20 * (_wrap(c).count("<br>") + 1) + 10)
+                for c in p.categories
+            ),
         )
-    gaps = [
-        dict(x=0, y=name, text="no data", showarrow=False, xanchor="left", xshift=4)
-        for j, name in enumerate(names)
-        if all(s.values[j] is None for s in data.series)
+        for p in panels
     ]
-    height = 120 + 28 * len(data.categories) * max(1, len(data.series))
-    fig.update_layout(
-        **_layout(data, horizontal=True, barmode="group", annotations=gaps, height=height)
+    gap = 110  # between panels: the upper panel's axis, its title, and air
+    plot_height = sum(heights) + gap * (len(panels) - 1)
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        row_heights=[h / sum(heights) for h in heights],
+        vertical_spacing=gap / plot_height if len(panels) > 1 else 0.0,
     )
+    shown: set[str] = set()
+    gaps = []
+    for row, panel in enumerate(panels, start=1):
+        names = [_wrap(c) for c in panel.categories]
+        lane = BAND / max(1, len(panel.series))
+        for i, series in enumerate(panel.series):
+            trace = _derived_markers if series.is_derived else _bars
+            offset = -BAND / 2 + i * lane  # this series' lane in each category's band
+            fig.add_trace(
+                trace(series, names, i, offset, lane, showlegend=series.name not in shown),
+                row=row,
+                col=1,
+            )
+            shown.add(series.name)
+        suffix = "" if row == 1 else str(row)
+        gaps += [
+            dict(
+                x=0,
+                y=j,
+                xref=f"x{suffix}",
+                yref=f"y{suffix}",
+                text="no data",
+                showarrow=False,
+                xanchor="left",
+                xshift=4,
+            )
+            for j in range(len(names))
+            if all(s.values[j] is None for s in panel.series)
+        ]
+        top = max((v for s in panel.series for v in s.values if v is not None), default=1)
+        # room for the value labels beyond the bars
+        fig.update_xaxes(_value_axis(panel.measure), range=[0, top * 1.3], row=row, col=1)
+        # first category at the top, as in the table; the names say what they are
+        fig.update_yaxes(
+            tickmode="array",
+            tickvals=list(range(len(names))),
+            ticktext=names,
+            range=[len(names) - 0.5, -0.5],
+            showgrid=False,
+            zeroline=False,
+            automargin=True,
+            row=row,
+            col=1,
+        )
+    fig.update_layout(**_base_layout(annotations=gaps, height=plot_height + 150))
     return fig
+
+
+def _bars(
+    series: Series, names: list[str], i: int, offset: float, lane: float, *, showlegend: bool
+) -> go.Bar:
+    return go.Bar(
+        name=series.name,
+        legendgroup=series.name,
+        showlegend=showlegend,
+        y=list(range(len(names))),
+        x=series.values,
+        orientation="h",
+        width=lane * 0.9,
+        offset=offset,
+        hovertext=names,
+        text=[p.bar_text for p in series.points],
+        customdata=[p.text for p in series.points],
+        textposition="outside",
+        cliponaxis=False,
+        marker=dict(
+            color=COLOURS[i % len(COLOURS)],
+            pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="#ffffff"),
+            line=dict(color="#0b0c0c", width=1),
+        ),
+        hovertemplate="%{hovertext}: %{customdata}<extra>" + series.name + "</extra>",
+    )
+
+
+def _derived_markers(
+    series: Series, names: list[str], i: int, offset: float, lane: float, *, showlegend: bool
+) -> go.Scatter:
+    return go.Scatter(
+        name=series.name,
+        legendgroup=series.name,
+        showlegend=showlegend,
+        y=[j + offset + lane / 2 for j in range(len(names))],
+        x=series.values,
+        mode="markers+text",
+        hovertext=names,
+        text=[p.bar_text for p in series.points],
+        customdata=[p.text for p in series.points],
+        textposition="middle right",
+        cliponaxis=False,
+        marker=dict(
+            symbol=DERIVED_MARKER, size=14, color=COLOURS[i % len(COLOURS)], line=dict(width=3)
+        ),
+        hovertemplate="%{hovertext}: %{customdata}, derived by the dashboard<extra>"
+        + series.name
+        + "</extra>",
+    )
 
 
 def line_chart(data: ChartData) -> go.Figure:
-    """One line per series across categories (rounds); a missing round is a gap."""
-    fig = go.Figure()
-    for i, series in enumerate(data.series):
+    """One line per series across categories (rounds), one panel per measure sharing the
+    rounds; a missing round is a gap, and a derived point has an open marker of its own."""
+    panels = data.panels or [Panel("", [], [])]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    colour = 0
+    for row, panel in enumerate(panels, start=1):
+        for series in panel.series:
+            symbol = MARKERS[colour % len(MARKERS)]
+            fig.add_trace(
+                go.Scatter(
+                    name=series.name,
+                    x=panel.categories,
+                    y=series.values,
+                    mode="lines+markers",
+                    text=[p.text for p in series.points],
+                    connectgaps=False,
+                    line=dict(
+                        color=COLOURS[colour % len(COLOURS)],
+                        dash=DASHES[colour % len(DASHES)],
+                        width=3,
+                    ),
+                    marker=dict(
+                        symbol=[DERIVED_MARKER if p.derived else symbol for p in series.points],
+                        size=[14 if p.derived else 10 for p in series.points],
+                        line=dict(width=2),
+                    ),
+                    hovertemplate="%{x}: %{text}<extra>" + series.name + "</extra>",
+                ),
+                row=row,
+                col=1,
+            )
+            colour += 1
+        fig.update_yaxes(_value_axis(panel.measure), row=row, col=1)
+        fig.update_xaxes(type="category", automargin=True, row=row, col=1)
+    if any(p.derived for panel in panels for s in panel.series for p in s.points):
+        # A legend entry only: what the open marker means.
         fig.add_trace(
             go.Scatter(
-                name=series.name,
-                x=data.categories,
-                y=series.values,
-                mode="lines+markers",
-                text=[series.label(j) for j in range(len(series.values))],
-                connectgaps=False,
-                line=dict(color=COLOURS[i % len(COLOURS)], dash=DASHES[i % len(DASHES)], width=3),
-                marker=dict(symbol=MARKERS[i % len(MARKERS)], size=10),
-                hovertemplate="%{x}: %{text}<extra>" + series.name + "</extra>",
+                name=DERIVED_KEY,
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol=DERIVED_MARKER, size=14, color="#505a5f", line=dict(width=2)),
+                hoverinfo="skip",
+                showlegend=True,
             )
         )
-    fig.update_layout(**_layout(data))
+    fig.update_xaxes(title=dict(text=data.x_title), row=len(panels), col=1)
+    fig.update_layout(**_base_layout(height=260 + 220 * len(panels)))
     return fig
 
 
-def plotted_values(data: ChartData) -> tuple[list[str], list[list[object]]]:
-    """Header and rows of exactly the plotted numbers: empty cells where a value is missing."""
-    header = [data.x_title, *(s.name for s in data.series)]
-    rows = [
-        [category, *("" if s.values[i] is None else f"{s.values[i]:g}" for s in data.series)]
-        for i, category in enumerate(data.categories)
-    ]
-    return header, rows
+def csv_table(data: ChartData) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the CSV download: one row per cell of the chart's tables, each with
+    what the page says of it (qualifier, denominator, source, published or derived)."""
+    rows = []
+    for panel in data.panels:
+        for i, category in enumerate(panel.categories):
+            for series in panel.series:
+                p = series.points[i]
+                known = p.value is not None
+                rows.append(
+                    [
+                        category,
+                        series.name,
+                        panel.measure,
+                        f"{p.value:g}" if known else "",
+                        p.qualifier if known else "",
+                        "" if p.denominator is None or not known else str(p.denominator),
+                        ("yes" if p.denominator_is_derived else "no")
+                        if known and p.denominator is not None
+                        else "",
+                        p.text,
+                        (DERIVED if p.derived else PUBLISHED) if known else "",
+                        p.source if known else "",
+                    ]
+                )
+    return [data.x_title, *CSV_HEADER], rows

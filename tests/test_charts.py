@@ -1,17 +1,25 @@
 """The pure figure builders, tested on fig.data (synthetic numbers)."""
 
-from surveys.charts import COLOURS, ChartData, Series, bar_chart, line_chart, plotted_values
+from surveys.charts import (
+    COLOURS,
+    ChartData,
+    Panel,
+    Point,
+    Series,
+    bar_chart,
+    csv_table,
+    line_chart,
+)
 
-DATA = ChartData(
-    title="Test chart",
-    x_title="System type",
-    y_title="Bodies",
-    categories=["External CCTV", "Drones"],
-    series=[
-        Series("Published", [18.0, None], ["at least 18", "no data"], ["≥18", ""]),
-        Series("Computed", [None, None]),
+PANEL = Panel(
+    "Bodies",
+    ["External CCTV", "Drones"],
+    [
+        Series("Published", [Point(18.0, "at least 18", "≥18"), Point(None, "no data")]),
+        Series("Computed", [Point(None), Point(None)]),
     ],
 )
+DATA = ChartData(title="Test chart", x_title="System type", panels=[PANEL])
 
 
 def test_bar_chart_plots_values_and_leaves_gaps():
@@ -19,7 +27,8 @@ def test_bar_chart_plots_values_and_leaves_gaps():
     published, computed = fig.data
     assert published.type == "bar" and published.orientation == "h"
     assert list(published.x) == [18.0, None]
-    assert list(published.y) == ["External CCTV", "Drones"]
+    assert list(published.hovertext) == ["External CCTV", "Drones"]
+    assert list(fig.layout.yaxis.ticktext) == ["External CCTV", "Drones"]
     assert list(published.text) == ["≥18", ""]
     assert list(published.customdata) == ["at least 18", "no data"]
     assert list(computed.x) == [None, None]
@@ -27,7 +36,7 @@ def test_bar_chart_plots_values_and_leaves_gaps():
 
 def test_bar_chart_marks_categories_without_any_value():
     annotations = bar_chart(DATA).layout.annotations
-    assert [(a.y, a.text) for a in annotations] == [("Drones", "no data")]
+    assert [(a.y, a.text) for a in annotations] == [(1, "no data")]  # the second category
 
 
 def test_series_differ_by_pattern_not_only_colour():
@@ -37,36 +46,44 @@ def test_series_differ_by_pattern_not_only_colour():
 
 
 def test_long_category_names_wrap():
-    data = ChartData("t", "x", "y", ["CCTV (external or internal not stated)"], [Series("s", [1])])
-    assert "<br>" in bar_chart(data).data[0].y[0]
+    panel = Panel("y", ["CCTV (external or internal not stated)"], [Series("s", [Point(1)])])
+    assert "<br>" in bar_chart(ChartData("t", "x", [panel])).data[0].hovertext[0]
 
 
 def test_line_chart_does_not_bridge_missing_rounds():
-    data = ChartData(
-        "Rates",
-        "Round",
+    rounds = ["2017", "2019", "2022"]
+    panel = Panel(
         "Per cent",
-        ["2017", "2019", "2022"],
-        [Series("Published", [100.0, None, 91.0]), Series("Computed", [None, None, 83.0])],
+        rounds,
+        [
+            Series("Published", [Point(100.0), Point(None), Point(91.0)]),
+            Series("Computed", [Point(None), Point(None), Point(83.0)]),
+        ],
     )
-    fig = line_chart(data)
+    fig = line_chart(ChartData("Rates", "Round", [panel]))
     assert [t.type for t in fig.data] == ["scatter", "scatter"]
     assert list(fig.data[0].y) == [100.0, None, 91.0]
     assert fig.data[0].connectgaps is False
-    assert fig.data[0].marker.symbol != fig.data[1].marker.symbol
+    assert fig.data[0].marker.symbol[0] != fig.data[1].marker.symbol[0]
     assert fig.data[0].line.dash != fig.data[1].line.dash
 
 
 def test_table_rows_and_csv_values_match_the_plot():
-    assert DATA.rows() == [
+    assert PANEL.rows() == [
         ["External CCTV", "at least 18", "no data"],
         ["Drones", "no data", "no data"],
     ]
-    header, rows = plotted_values(DATA)
-    assert header == ["System type", "Published", "Computed"]
-    assert rows == [["External CCTV", "18", ""], ["Drones", "", ""]]
+    header, rows = csv_table(DATA)
+    assert header[:4] == ["System type", "Series", "Measure", "Value"]
+    assert [row[:4] for row in rows] == [
+        ["External CCTV", "Published", "Bodies", "18"],
+        ["External CCTV", "Computed", "Bodies", ""],
+        ["Drones", "Published", "Bodies", ""],
+        ["Drones", "Computed", "Bodies", ""],
+    ]
 
 
 def test_empty_chart_is_known_to_be_empty():
-    assert ChartData("t", "x", "y", ["a"], [Series("s", [None])]).is_empty
+    empty = Panel("y", ["a"], [Series("s", [Point(None)])])
+    assert ChartData("t", "x", [empty]).is_empty
     assert not DATA.is_empty

@@ -117,16 +117,21 @@ def test_overview_charts_carry_data_table_and_csv(real_data, client):
     assert 'id="concern-chart-table"' in html and 'id="trend-chart-table"' in html
 
 
+def _plotted(response) -> dict[str, dict[str, str]]:
+    """A chart CSV's values by category, then by series (one row per cell of its tables)."""
+    header, *rows = list(csv.reader(io.StringIO(text(response))))
+    assert header[1:4] == ["Series", "Measure", "Value"]
+    values: dict[str, dict[str, str]] = {}
+    for row in rows:
+        values.setdefault(row[0], {})[row[1]] = row[3]
+    return values
+
+
 def test_concern_chart_csv_matches_the_plotted_numbers(real_data, client):
-    rows = list(
-        csv.reader(io.StringIO(text(client.get("/charts/concern-by-system-type.csv?round=2022"))))
-    )
-    assert rows[0] == [
-        "System type",
-        "Published figure (current)",
-        "Use a vendor named as of concern (derived)",
-    ]
-    by_type = {row[0]: row[1:] for row in rows[1:]}
+    by_type = _plotted(client.get("/charts/concern-by-system-type.csv?round=2022"))
+    published, derived = "Published figure (current)", "Use a vendor named as of concern (derived)"
+    assert list(by_type["External CCTV"]) == [published, derived]
+    by_type = {name: list(values.values()) for name, values in by_type.items()}
     assert by_type["External CCTV"] == ["18", "0"]  # West Yorkshire's Milestone (FOI0323)
     assert by_type["Internal CCTV"] == ["24", ""]
     assert by_type["CCTV (external or internal not stated)"] == ["", "11"]
@@ -134,15 +139,15 @@ def test_concern_chart_csv_matches_the_plotted_numbers(real_data, client):
 
 
 def test_trend_csv_leaves_missing_rounds_empty(real_data, client):
-    rows = list(csv.reader(io.StringIO(text(client.get("/charts/figures-by-round.csv")))))
-    assert rows[0][3:] == ["Drones / UAVs: bodies operating them"]
-    assert rows[1:] == [
-        ["2017", "100", "", ""],
-        ["2019", "100", "", ""],
-        ["2022", "91", "83", "31"],
+    by_year = _plotted(client.get("/charts/figures-by-round.csv"))
+    assert list(by_year["2022"])[2:] == ["Drones / UAVs: bodies operating them"]
+    assert {year: list(values.values()) for year, values in by_year.items()} == {
+        "2017": ["100", "", ""],
+        "2019": ["100", "", ""],
+        "2022": ["91", "83", "31"],
         # DRONE2023: 77% published, no per-body returns; 33 derived from 36 replies, 3 without
-        ["2023", "77", "", "33"],
-    ]
+        "2023": ["77", "", "33"],
+    }
 
 
 def test_chart_csv_with_bad_round_is_a_clear_400(real_data, client):

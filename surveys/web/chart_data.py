@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
-
 from surveys import stats
-from surveys.charts import ChartData, Series
-from surveys.models import Correction, PublishedFinding, SurveyRound, SystemType
+from surveys.charts import ChartData, Panel, Point, Series
+from surveys.models import PublishedFinding, SurveyRound, SystemType
 from surveys.stats import findings_for_display
 
 Metric = PublishedFinding.Metric
+Unit = PublishedFinding.Unit
+PER_BODY_ANSWERS = "per-body answers recorded here"
+PER_BODY_RETURNS = "per-body returns recorded here"
+# One measure per axis: a panel for each unit, in this order.
+MEASURES = {Unit.PERCENT: "Per cent", Unit.COUNT: "Bodies", Unit.MENTIONS: "Mentions (not bodies)"}
 
 
 def figure_label(value: Decimal | None, qualifier: str = "") -> str:
@@ -22,6 +25,33 @@ def figure_label(value: Decimal | None, qualifier: str = "") -> str:
         return ""
     number = f"{Decimal(value).normalize():f}"
     return f"at least {number}" if qualifier == PublishedFinding.Qualifier.AT_LEAST else number
+
+
+def qualifier_words(qualifier: str) -> str:
+    return PublishedFinding.Qualifier(qualifier).label if qualifier else ""
+
+
+def finding_point(
+    view: stats.FindingView, *, current: bool = True, label: str = "", short_label: str = ""
+) -> Point:
+    """A published figure as a point: current (after any correction) or as first published,
+    with its qualifier, denominator and source as the page gives them."""
+    finding = view.finding
+    corrected = current and view.correction is not None
+    source = finding.publication.code
+    if corrected:
+        source += f", corrected by {view.correction.source.code}"
+    value = view.current_value if current else finding.value
+    qualifier = view.current_qualifier if current else finding.qualifier
+    return Point(
+        float(value),
+        label or finding.format_value(value, qualifier),
+        short_label,
+        qualifier=qualifier_words(qualifier),
+        denominator=finding.denominator,
+        denominator_is_derived=finding.denominator_is_derived,
+        source=source,
+    )
 
 
 def _latest_by_system_type(views: list[stats.FindingView], metric: str):
@@ -41,25 +71,29 @@ def category_chart(
     """Per system type, the published figure on equipment of concern (current) beside the
     derived count of bodies using a vendor named as of concern: kept apart, never one series."""
     published = _latest_by_system_type(views, Metric.CONCERN_USERS)
-    names, pub_values, pub_labels, pub_short, comp_values, comp_labels = [], [], [], [], [], []
+    names, pub_points, derived_points = [], [], []
     for row in by_type:
         names.append(row.system_type.name)
         view = published.get(row.system_type.pk)
-        pub_values.append(float(view.current_value) if view else None)
-        pub_labels.append(
-            figure_label(view.current_value, view.current_qualifier) if view else "no data"
-        )
-        pub_short.append(
-            figure_label(view.current_value, view.current_qualifier).replace("at least ", "≥")
-            if view
-            else ""
-        )
+        if view:
+            label = figure_label(view.current_value, view.current_qualifier)
+            pub_points.append(
+                finding_point(view, label=label, short_label=label.replace("at least ", "≥"))
+            )
+        else:
+            pub_points.append(Point(None, "no data"))
         figure = row.concern_users
-        comp_values.append(figure.value)
-        comp_labels.append(
-            f"{figure.value} (of {figure.coverage} answers)"
+        derived_points.append(
+            Point(
+                figure.value,
+                f"{figure.value} (of {figure.coverage} answers)",
+                f"{figure.value} of {figure.coverage}, derived",
+                denominator=figure.coverage,
+                source=PER_BODY_ANSWERS,
+                derived=True,
+            )
             if figure.value is not None
-            else "no per-body data"
+            else Point(None, "no per-body data")
         )
     data = ChartData(
         title=(
@@ -67,11 +101,15 @@ def category_chart(
             "and bodies using a vendor named as of concern (derived)"
         ),
         x_title="System type",
-        y_title="Responding bodies",
-        categories=names,
-        series=[
-            Series("Published figure (current)", pub_values, pub_labels, pub_short),
-            Series(stats.CONCERN_USERS.label, comp_values, comp_labels),
+        panels=[
+            Panel(
+                "Responding bodies",
+                names,
+                [
+                    Series("Published figure (current)", pub_points),
+                    Series(stats.CONCERN_USERS.label, derived_points),
+                ],
+            )
         ],
     )
     return data, _category_summary(survey_round, published, by_type)
@@ -99,193 +137,58 @@ def _category_summary(survey_round, published, by_type) -> str:
     return f"In {survey_round.year}, " + "; ".join(parts) + "."
 
 
-def trend_chart(
-    rounds: list[SurveyRound], responses: list[stats.RoundResponse]
-) -> tuple[ChartData, str]:
-    """Response rate by round, published and computed, plus every figure found in >1 round."""
-    years = [str(r.year) for r in rounds]
-    by_year = {str(r.year): r for r in responses}
-    computed = [by_year[y].rate if y in by_year else None for y in years]
-    published = [
-        float(by_year[y].published_rate)
-        if y in by_year and by_year[y].published_rate is not None
-        else None
-        for y in years
-    ]
-    series = [
-        Series(
-            "Response rate, published (%)",
-            published,
-            [f"{v:g}%" if v is not None else "no data" for v in published],
-        ),
-        Series(
-            "Response rate, computed from returns (%)",
-            computed,
-            [
-                f"{by_year[y].rate}% ({by_year[y].responded} of {by_year[y].invited})"
-                if v is not None
-                else "no per-body data"
-                for y, v in zip(years, computed, strict=True)
-            ],
-        ),
-    ]
-    series += _multi_round_series(years)
-    series += _operator_series(rounds)
-    data = ChartData(
-        title="Survey figures by round",
-        x_title="Survey round",
-        y_title="Per cent" if len(series) == 2 else "Value (per cent or bodies)",
-        categories=years,
-        series=series,
-    )
-    known = [(y, v) for y, v in zip(years, published, strict=True) if v is not None]
-    summary = "; ".join(f"{y}: {v:g}%" for y, v in known) or "none published"
-    gaps = [y for y, v in zip(years, published, strict=True) if v is None]
-    text = f"Published response rates by round: {summary}."
-    latest = by_year.get(years[-1]) if years else None
-    if latest and latest.rate is not None:
-        text += (
-            f" The {years[-1]} returns on record give {latest.responded} of {latest.invited} "
-            f"({latest.rate}%)."
-        )
-    if gaps:
-        text += f" No response rate is published for {', '.join(gaps)}."
-    return data, text
-
-
-def _multi_round_series(years: list[str]) -> list[Series]:
-    """A series for every other published figure that exists for more than one round."""
-    groups = (
-        PublishedFinding.objects.exclude(
-            # the rate is drawn above, with its counts; operators by _operator_series
-            metric__in=[
-                Metric.RESPONSE_RATE,
-                Metric.INVITED,
-                Metric.RESPONDED,
-                Metric.OPERATORS,
-                Metric.NON_OPERATORS,
-            ]
-        )
-        .values("metric", "system_type", "vendor")
-        .annotate(n=Count("survey_round", distinct=True))
-        .filter(n__gt=1)
-    )
-    keys = {(g["metric"], g["system_type"], g["vendor"]) for g in groups}
-    if not keys:
-        return []
-    q = Q(pk__in=[])
-    for metric, system_type, vendor in keys:
-        q |= Q(metric=metric, system_type=system_type, vendor=vendor)
-    views = stats.finding_views(findings_for_display().filter(q))
-    series: dict[tuple, dict[str, stats.FindingView]] = {}
-    for view in views:
-        f = view.finding
-        series.setdefault((f.metric, f.system_type_id, f.vendor_id), {})[
-            str(f.survey_round.year)
-        ] = view
-    result = []
-    for per_year in series.values():
-        any_view = next(iter(per_year.values())).finding
-        name = any_view.get_metric_display()
-        if any_view.system_type:
-            name += f", {any_view.system_type.name}"
-        if any_view.vendor:
-            name += f", {any_view.vendor.name}"
-        result.append(
-            Series(
-                name + " (published)",
-                [float(per_year[y].current_value) if y in per_year else None for y in years],
-                [per_year[y].current_display if y in per_year else "no data" for y in years],
-            )
-        )
-    return result
-
-
-def _operator_series(rounds: list[SurveyRound]) -> list[Series]:
-    """Per system type with figures in more than one round: the bodies operating it, as
-    published, or derived from a published count of replies and of those not operating it
-    (2023: 36 replies, 3 without drones: 33). A round that did not ask about the type has no
-    point: it is not a gap."""
-    findings = list(
-        findings_for_display()
-        .filter(metric__in=[Metric.OPERATORS, Metric.NON_OPERATORS], vendor__isnull=True)
-        .exclude(system_type__isnull=True)
-        .order_by("survey_round__year", "publication__published_on", "pk")
-    )
-    corrections = Correction.objects.current_for(f.pk for f in findings)
-    points: dict[int, dict[int, tuple[float, str]]] = {}
-    names: dict[int, str] = {}
-    for f in findings:  # a published count of operators wins over a derived one
-        correction = corrections.get(f.pk)
-        value = Decimal(correction.new_value) if correction else f.value
-        qualifier = (correction.new_qualifier if correction else "") or f.qualifier
-        names[f.system_type_id] = f.system_type.name
-        per_year = points.setdefault(f.system_type_id, {})
-        if f.metric == Metric.OPERATORS:
-            per_year[f.survey_round.year] = (float(value), f.format_value(value, qualifier))
-        elif f.denominator and f.survey_round.year not in per_year:
-            derived = f.denominator - int(value)
-            per_year[f.survey_round.year] = (
-                float(derived),
-                f"{derived} (derived: {f.denominator} replies, {int(value)} not operating, "
-                f"{f.publication.code})",
-            )
-    series = []
-    for type_id, per_year in points.items():
-        if len(per_year) < 2:
-            continue
-        values, labels = [], []
-        for survey_round in rounds:
-            if survey_round.year in per_year:
-                value, label = per_year[survey_round.year]
-            else:
-                covered = survey_round.covered_type_ids()
-                asked = covered is None or type_id in covered
-                value, label = None, "no data" if asked else f"not asked in {survey_round.year}"
-            values.append(value)
-            labels.append(label)
-        series.append(Series(f"{names[type_id]}: bodies operating them", values, labels))
-    return series
-
-
 def system_type_chart(system_type: SystemType, views, years: list[str]) -> ChartData:
     """Each published figure for the system type as published, one series per round; where a
-    round's figures were since corrected, a second series beside it with the current values."""
-    labels: list[str] = []
+    round's figures were since corrected, a second series beside it with the current values.
+    A panel per unit: counts of mentions are never drawn on an axis of bodies."""
+    labels: dict[str, list[str]] = {}  # by unit, in order of first appearance
     for view in views:
+        in_unit = labels.setdefault(view.finding.unit, [])
         label = _finding_label(view.finding)
-        if label not in labels:
-            labels.append(label)
-    series = []
+        if label not in in_unit:
+            in_unit.append(label)
+    rounds = []  # (year, views by label) for each round with figures
     for year in years:
         in_year = {
             _finding_label(v.finding): v for v in views if str(v.finding.survey_round.year) == year
         }
-        if not in_year:
+        if in_year:
+            rounds.append((year, in_year))
+    panels = []
+    for unit, measure in MEASURES.items():
+        if unit not in labels:
             continue
-        shown = [in_year.get(label) for label in labels]
-        series.append(
-            Series(
-                f"{year} (as published)",
-                [float(v.finding.value) if v else None for v in shown],
-                [_as_published_label(v) if v else "no data" for v in shown],
-            )
-        )
-        if any(v and v.correction for v in shown):
+        series = []
+        for year, in_year in rounds:
+            shown = [in_year.get(label) for label in labels[unit]]
             series.append(
                 Series(
-                    f"{year} (current, after corrections)",
-                    [float(v.current_value) if v else None for v in shown],
-                    [_current_label(v) if v else "no data" for v in shown],
+                    f"{year} (as published)",
+                    [
+                        finding_point(v, current=False, label=_as_published_label(v))
+                        if v
+                        else Point(None, "no data")
+                        for v in shown
+                    ],
                 )
             )
-    mentions = any(v.finding.unit == PublishedFinding.Unit.MENTIONS for v in views)
+            if any(v and v.correction for v in shown):
+                series.append(
+                    Series(
+                        f"{year} (current, after corrections)",
+                        [
+                            finding_point(v, label=_current_label(v))
+                            if v
+                            else Point(None, "no data")
+                            for v in shown
+                        ],
+                    )
+                )
+        panels.append(Panel(measure, labels[unit], series))
     return ChartData(
         title=f"Published figures on {system_type.name}, by round",
         x_title="Figure",
-        y_title="Bodies, or mentions where the figure says so" if mentions else "Responding bodies",
-        categories=labels,
-        series=series,
+        panels=panels,
     )
 
 

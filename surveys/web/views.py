@@ -15,7 +15,7 @@ from surveys import charts, opendata, stats
 from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
-from surveys.web import chart_data, selectors
+from surveys.web import chart_data, selectors, trend_chart
 from surveys.web.filters import BodyFilter, FindingFilter
 from surveys.web.selectors.answer_rows import SOURCE_COLUMNS
 from surveys.web.tables import (
@@ -114,7 +114,7 @@ def concern_chart_csv(request):
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
     data = chart_data.concern_chart(survey_round)
-    header, rows = charts.plotted_values(data)
+    header, rows = charts.csv_table(data)
     filename = download_name("concern-by-system-type", survey_round.year, suffix="csv")
     return csv_response(header, rows, filename=filename)
 
@@ -122,8 +122,8 @@ def concern_chart_csv(request):
 @require_safe
 def trend_chart_csv(request):
     rounds = selectors.round_from_param(None)[1]
-    data, _ = chart_data.trend_chart(rounds, stats.response_by_round())
-    header, rows = charts.plotted_values(data)
+    data, _ = trend_chart.trend_chart(rounds, stats.response_by_round())
+    header, rows = charts.csv_table(data)
     return csv_response(header, rows, filename="survey-figures-by-round.csv")
 
 
@@ -232,7 +232,7 @@ def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
     rounds = selectors.rounds_covering(system_type)
     data = chart_data.system_type_figures_chart(system_type, rounds)
-    header, rows = charts.plotted_values(data)
+    header, rows = charts.csv_table(data)
     filename = download_name(slug, "published-figures-by-round", suffix="csv")
     return csv_response(header, rows, filename=filename)
 

@@ -18,10 +18,14 @@ def test_overview_draws_both_charts(site, page):
         plot = page.locator(f"#{chart} .chart-plot")
         expect(plot).to_have_attribute("data-drawn", "true")
         assert plot.locator("svg.main-svg").count() >= 1
-    # One bar trace per series, drawn from the server's figure JSON.
-    assert page.locator("#concern-chart g.barlayer g.trace").count() == 2
-    # Response rate published and computed, and drones operating (2022 and 2023)
-    assert page.locator("#trend-chart g.scatterlayer g.trace").count() == 3
+    # The published figures as bars, the derived counts as markers apart from them.
+    assert page.locator("#concern-chart g.barlayer g.trace").count() == 1
+    assert page.locator("#concern-chart g.scatterlayer g.trace").count() == 1
+    # Response rate published and computed on the per-cent axis, drones operating (2022 and
+    # 2023) on the bodies axis, and the legend's key to the derived marker.
+    assert page.locator("#trend-chart g.scatterlayer g.trace").count() == 4
+    titles = page.locator("#trend-chart").locator("text.ytitle, text.y2title")
+    assert titles.all_text_contents() == ["Per cent", "Bodies"]
     expect(page.locator('[data-testid="responded"]')).to_contain_text("39")
 
 

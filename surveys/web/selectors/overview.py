@@ -13,7 +13,8 @@ from surveys.models import (
     SystemType,
 )
 from surveys.stats import findings_for_display
-from surveys.web.chart_data import category_chart, trend_chart
+from surveys.web.chart_data import category_chart
+from surveys.web.trend_chart import trend_chart
 
 Metric = PublishedFinding.Metric
 
