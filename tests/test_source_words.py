@@ -1,0 +1,74 @@
+"""The dashboard's own sentences keep to what the sources say: a key finding that paraphrases
+a quotation uses the quotation's words, so it can claim no more than the source does."""
+
+import re
+
+import pytest
+
+from surveys.editorial.reference_files import DATA_DIR
+from surveys.models import Correction, KeyFinding
+from tests.pages import text, visible
+
+pytestmark = pytest.mark.django_db
+SOURCES = DATA_DIR / "sources"
+
+# The words a key sentence may add to its quotation's: links between clauses, and "said",
+# which only ever attributes a claim to the respondents (never asserts one).
+LINKING_WORDS = {"the", "of", "to", "same", "said", "survey"}
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower()))
+
+
+def words_not_in_the_quotation(key: KeyFinding) -> set[str]:
+    sentence = key.sentence.replace("{value}", "")
+    allowed = words(key.finding.wording) | LINKING_WORDS | {str(key.finding.survey_round.year)}
+    return words(sentence) - allowed
+
+
+def test_each_key_sentence_uses_only_the_words_of_the_quotation_it_paraphrases(real_data):
+    quoting = KeyFinding.objects.filter(finding__wording_is_verbatim=True).select_related(
+        "finding__survey_round"
+    )
+    assert quoting.count() == 6
+    for key in quoting:
+        assert not words_not_in_the_quotation(key), (key.finding.key, key.sentence)
+
+
+def test_a_sentence_that_says_more_than_its_source_is_caught(real_data):
+    key = KeyFinding.objects.get(finding__key="pr2023-drone-dji-aware")
+    key.sentence = "{value} respondents that operate drones said they were aware of concerns."
+    assert words_not_in_the_quotation(key) == {"that"}
+    key = KeyFinding.objects.get(finding__key="pr2023-external-cctv-concern")
+    key.sentence = "{value} said their external CCTV uses equipment from makers of concerns."
+    assert words_not_in_the_quotation(key) == {"cctv", "uses", "from", "makers"}
+
+
+def test_the_drone_sentence_keeps_that_respondents_said_they_operate_drones(real_data, client):
+    page = client.get("/").content.decode()
+    assert "23 of 31 respondents who said they operate cameras on drones said" in page
+    assert "that operate drones" not in page and "makers" not in page
+
+
+def source_text(code: str) -> str:
+    return " ".join((SOURCES / f"{code}.txt").read_text(encoding="utf-8").split())
+
+
+def test_the_update_is_cited_as_its_own_publication_and_only_by_its_own_id(real_data):
+    """The Update came after the release, undated: its words are the Update's (PR2023-UPDATE),
+    not the release's (PR2023), so nothing can quote them as the release of February 2023."""
+    correction = Correction.objects.get(finding__key="pr2023-bwv-hikvision")
+    assert correction.source.code == "PR2023-UPDATE"
+    reason = " ".join(correction.reason.split())
+    assert reason in source_text("PR2023-UPDATE")
+    assert "subsequent enquiries" not in source_text("PR2023")
+    assert "The survey, conducted by" not in source_text("PR2023-UPDATE")
+
+
+def test_a_corrected_key_finding_is_dated_by_its_correction_not_the_release(real_data, client):
+    sentence = "0 respondents use cameras made by Hikvision in their body-worn video systems."
+    shown = visible(text(client.get("/")))
+    after = shown.split(sentence)[1]
+    assert after.startswith(" ( PR2023-UPDATE , date not stated)")
+    assert "first published as at least 2 by PR2023 , February 2023" in after
