@@ -6,7 +6,8 @@ import re
 import pytest
 
 from surveys.editorial.reference_files import DATA_DIR
-from surveys.models import Correction, KeyFinding
+from surveys.models import Correction, KeyFinding, PublicEvidence, PublishedFinding
+from surveys.opendata.schema import dictionary
 from tests.pages import text, visible
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,46 @@ def test_a_corrected_key_finding_is_dated_by_its_correction_not_the_release(real
     after = shown.split(sentence)[1]
     assert after.startswith(" ( PR2023-UPDATE , date not stated)")
     assert "first published as at least 2 by PR2023 , February 2023" in after
+
+
+QUOTATION_MARKS = re.compile(r"[\"“”]")
+
+
+def test_the_corrections_reason_is_printed_as_the_updates_words(real_data, client):
+    correction = Correction.objects.get(finding__key="pr2023-bwv-hikvision")
+    quoted = f"“{' '.join(correction.reason.split())}”"
+    for url in ("/corrections/", f"/corrections/{correction.pk}/", "/"):
+        assert quoted in visible(text(client.get(url))), url
+
+
+def test_an_editors_reason_is_never_printed_in_quotation_marks(real_data, client):
+    correction = Correction.objects.get(finding__key="pr2023-bwv-hikvision")
+    Correction.objects.filter(pk=correction.pk).update(reason="The Update withdrew the figure.")
+    page = visible(text(client.get(f"/corrections/{correction.pk}/")))
+    assert "The Update withdrew the figure." in page
+    assert "“The Update withdrew the figure.”" not in page
+
+
+def test_summaries_hold_no_quotation_marks(real_data):
+    for finding in PublishedFinding.objects.filter(wording_is_verbatim=False):
+        assert not QUOTATION_MARKS.search(finding.wording), finding.key
+    for evidence in PublicEvidence.objects.all():
+        assert not QUOTATION_MARKS.search(evidence.summary), evidence.key
+
+
+def test_the_data_dictionary_says_which_wording_is_a_summary():
+    described = {
+        f"{table['table']}.{column['name']}": column["description"]
+        for table in dictionary()
+        for column in table["columns"]
+    }
+    assert "summary" in described["findings.wording"]
+    assert "words of the publication" not in described["findings.wording"]
+    assert "not a quotation" in described["evidence.summary"]
+
+
+def test_evidence_tables_do_not_call_the_dashboards_summary_the_sources_words(real_data, client):
+    for url in ("/forces/south-wales/", "/systems/facial-recognition/?evidence=1"):
+        page = visible(text(client.get(url)))
+        assert "What the source says" not in page
+        assert "What the source reports, in the dashboard's words" in page, url

@@ -129,6 +129,8 @@ COLUMN_DESCRIPTIONS = {
     "round_system_types.survey_round_id": "The round.",
     "round_system_types.system_type_id": "A system type the round asked about.",
     "evidence.body_id": "The body the fact is about.",
+    "evidence.summary": "What the source reports, in the dashboard's words: a summary, not a "
+    "quotation.",
     "evidence.system_type_id": "The system type the fact is about; empty if none.",
     "evidence.vendor_id": "The vendor the fact names; empty if none.",
     "evidence.kind": "What kind of source states it: primary (the body, a court or the "
@@ -183,6 +185,11 @@ COLUMN_DESCRIPTIONS = {
     "findings.system_type_id": "The system type the figure is about; empty for the whole round.",
     "findings.vendor_id": "The vendor the figure is about; empty if none.",
     "findings.value": "The figure as published (before any correction).",
+    "findings.wording": "The figure in words. Where wording_is_verbatim is true, the "
+    "publication's own words (printed in quotation marks); where it is false, the dashboard's "
+    "summary of what the publication reports (printed without them).",
+    "findings.wording_is_verbatim": "true: wording is the publication's own words; false: it "
+    "is the dashboard's summary.",
     "findings.unit": "Whether value counts bodies or is a percentage.",
     "findings.qualifier": "Whether the publication gives the figure exactly or as a minimum.",
     "findings.denominator": "What the figure is out of, where known.",
