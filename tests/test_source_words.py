@@ -7,7 +7,8 @@ import pytest
 
 from surveys.editorial.reference_files import DATA_DIR
 from surveys.models import Correction, KeyFinding, PublicEvidence, PublishedFinding
-from surveys.opendata.schema import dictionary
+from surveys.opendata.schema import LICENCE, dictionary
+from surveys.web.tables import export_about
 from tests.pages import text, visible
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,21 @@ def test_evidence_tables_do_not_call_the_dashboards_summary_the_sources_words(re
         page = visible(text(client.get(url)))
         assert "What the source says" not in page
         assert "What the source reports, in the dashboard's words" in page, url
+
+
+def test_the_footer_does_not_put_news_content_under_crown_copyright(real_data, client):
+    """The overview shows trade-press figures (DRONE2023) beside Crown ones: the footer says
+    which licence fits which."""
+    page = visible(text(client.get("/?round=2023")))
+    assert "DRONE2023" in page
+    assert "Published figures are © Crown copyright" not in page
+    footer = page.split("Every figure names its source")[1]
+    assert "Crown publications are Crown copyright, reused under the Open Government" in footer
+    assert "news and trade reports" in footer and "not offered under that licence" in footer
+
+
+def test_the_downloads_licence_says_which_rows_it_does_not_cover(real_data, client):
+    assert "not offered under that licence" in LICENCE["notes"]
+    assert "not offered under that licence" in visible(text(client.get("/data/")))
+    about = dict(export_about(2022, [], page_url="/forces/"))
+    assert about["Licence notes"] == LICENCE["notes"]

@@ -49,10 +49,13 @@ LICENCE = {
         "Contains public sector information licensed under the Open Government Licence v3.0."
     ),
     "notes": (
-        "Figures and wording from the Biometrics and Surveillance Camera Commissioner's "
-        "publications are Crown copyright, published under the Open Government Licence v3.0. "
-        "Rows whose source is a news report (publications.kind = news) quote that report "
-        "briefly, for citation; its copyright stays with its publisher."
+        "Figures and wording from the Biometrics and Surveillance Camera Commissioner's and "
+        "other Crown publications are Crown copyright, reused under the Open Government "
+        "Licence v3.0. Rows whose source (publications) is not a Crown publication (a news or "
+        "trade report, a police force's own page or FOI answer, a court judgment, a reference "
+        "list) are not offered under that licence: they quote that source briefly or "
+        "summarise it, with attribution, for criticism, review and reporting, and its "
+        "copyright stays with its publisher. Each row names its source."
     ),
 }
 

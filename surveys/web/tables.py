@@ -155,6 +155,7 @@ def export_about(year: int, applied: list[AppliedFilter], *, page_url: str) -> l
         ("Filters", filters or "None: every body in the round"),
         ("Source", SOURCE_LINE),
         ("Licence", f"{LICENCE['name']} ({LICENCE['url']}). {LICENCE['attribution']}"),
+        ("Licence notes", LICENCE["notes"]),
         (
             "Data last changed",
             f"{localtime(changed):%-d %B %Y, %H:%M} UK time" if changed else "Not recorded",
