@@ -6,7 +6,13 @@ import re
 import pytest
 
 from surveys.editorial.reference_files import DATA_DIR
-from surveys.models import Correction, KeyFinding, PublicEvidence, PublishedFinding
+from surveys.models import (
+    Correction,
+    KeyFinding,
+    PublicEvidence,
+    PublishedFinding,
+    SurveyRound,
+)
 from surveys.opendata.schema import LICENCE, dictionary
 from surveys.web.tables import export_about
 from tests.pages import text, visible
@@ -135,3 +141,26 @@ def test_the_downloads_licence_says_which_rows_it_does_not_cover(real_data, clie
     assert "not offered under that licence" in visible(text(client.get("/data/")))
     about = dict(export_about(2022, [], page_url="/forces/"))
     assert about["Licence notes"] == LICENCE["notes"]
+
+
+def test_a_round_without_per_body_returns_shows_replies_as_published(real_data, client):
+    page = visible(text(client.get("/?round=2023")))
+    assert "Replies, as published 36 of 47, as published" in page
+    assert "Returns on record" not in page
+    assert "Returns on record 39 of 47" in visible(text(client.get("/?round=2022")))
+
+
+def test_about_does_not_deny_the_camera_count_a_return_gives(real_data, client):
+    page = visible(text(client.get("/about/")))
+    assert "No camera counts" not in page
+    assert "20 drones" in page
+
+
+def test_the_earlier_rounds_are_cited_to_a_source_that_names_them(real_data):
+    for round_ in SurveyRound.objects.filter(year__in=[2017, 2019]).select_related("source"):
+        held = source_text(round_.source.code)
+        assert (
+            "earlier surveys conducted by the Surveillance Camera Commissioner in 2017 and 2019"
+            in held
+        )
+        assert "all police forces" not in round_.scope
