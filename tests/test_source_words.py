@@ -164,3 +164,14 @@ def test_the_earlier_rounds_are_cited_to_a_source_that_names_them(real_data):
             in held
         )
         assert "all police forces" not in round_.scope
+
+
+def test_the_commissioner_the_release_quotes_is_among_the_terms(real_data, client):
+    assert "Biometrics and Surveillance Camera Commissioner Fraser Sampson said" in source_text(
+        "PR2023"
+    )
+    html = text(client.get("/about/"))
+    terms = visible(html.split('data-testid="commissioner"')[1].split("</ul>")[0])
+    assert "Fraser Sampson , start not stated:" in terms
+    sampson = terms.split("Fraser Sampson")[1].split("Vacant")[0]
+    assert "PR2023" in sampson and "February 2023" in sampson
