@@ -33,7 +33,7 @@ def test_about_names_the_commissioner_and_every_source_with_kind_and_date(real_d
     assert "Prof. William Webster" in commissioner and "1 November 2025" in commissioner
     assert "Vacant" in commissioner and "not abolished" in commissioner
     assert "BSCC2025" in commissioner
-    assert CommissionerTerm.objects.count() == 2
+    assert CommissionerTerm.objects.count() == 3
     for publication in Publication.objects.all():
         row = visible(html.split(f'id="source-{publication.code}"')[1].split("</tr>")[0])
         assert publication.get_kind_display() in row, publication.code

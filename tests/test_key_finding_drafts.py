@@ -19,7 +19,7 @@ from tests.pages import visible
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_data")]
 
 ADMIN = "/admin/surveys/keyfinding/"
-OLD = "said the same of their ANPR (number plate recognition) cameras."
+OLD = "said the same of their ANPR systems."
 NEW = "{value} said so of their number plate cameras (ANPR)."
 NEW_SHOWN = "said so of their number plate cameras (ANPR)."
 REASON = "Synthetic test: plainer words"
@@ -239,10 +239,14 @@ def test_removing_a_key_finding_is_a_draft_until_published(maker, client):
 def test_moving_a_key_finding_is_a_draft_until_published(maker, client):
     key = anpr()
     draft = draft_from(client.post(f"{ADMIN}{key.pk}/change/", form(key, position=0)))
-    assert overview(client).index("policing bodies returned") < overview(client).index(OLD)
+    assert overview(client).index("Responses received to the 2022 survey") < overview(client).index(
+        OLD
+    )
     client.force_login(f.account("checker", EDITORS))
     client.post(f"{draft}publish/")
-    assert overview(client).index(OLD) < overview(client).index("policing bodies returned")
+    assert overview(client).index(OLD) < overview(client).index(
+        "Responses received to the 2022 survey"
+    )
 
 
 @second_editor

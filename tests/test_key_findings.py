@@ -23,12 +23,14 @@ def test_key_findings_come_first_in_the_editors_order(real_data, client):
     html = client.get("/").content.decode()
     assert html.index('data-testid="key-findings"') < html.index('id="responses-heading"')
     text = block(client)
-    assert text.index("39 of 47 policing bodies returned the 2022 survey") < text.index(
-        "At least 18 respondents said their external CCTV"
+    assert text.index("Responses received to the 2022 survey: 39 of 47") < text.index(
+        "At least 18 respondents said their external camera systems"
     )
     KeyFinding.objects.filter(finding__key="pr2023-external-cctv-concern").update(position=0)
     text = block(client)
-    assert text.index("At least 18 respondents") < text.index("39 of 47 policing bodies")
+    assert text.index("At least 18 respondents") < text.index(
+        "Responses received to the 2022 survey"
+    )
 
 
 def test_each_sentence_links_its_source(real_data, client):
@@ -41,11 +43,16 @@ def test_each_sentence_links_its_source(real_data, client):
 
 def test_a_corrected_finding_shows_its_current_value_and_what_was_published(real_data, client):
     current = block(client)
-    assert "Respondents using Hikvision body-worn cameras: 0." in current
+    assert (
+        "0 respondents use cameras made by Hikvision in their body-worn video systems." in current
+    )
     assert "Corrected: first published as at least 2" in current
     published = block(client, "/?as_published=1")
-    assert "Respondents using Hikvision body-worn cameras: at least 2." in published
-    assert "a later correction ( PR2023-UPDATE ) changed it to 0" in published
+    assert (
+        "At least 2 respondents use cameras made by Hikvision in their body-worn video systems."
+        in published
+    )
+    assert "a later correction ( PR2023-UPDATE , date not stated) changed it to 0" in published
 
 
 def test_each_round_has_its_own_key_findings(real_data, client):

@@ -264,7 +264,7 @@ def test_the_new_data_arrives_as_a_changeset_that_keeps_editors_work(db, tmp_pat
     assert SurveyRound.objects.get(year=2023).covered_type_ids() == {
         SystemType.objects.get(slug="drones").pk
     }
-    assert PublicEvidence.objects.count() == 17 and CommissionerTerm.objects.count() == 2
+    assert PublicEvidence.objects.count() == 17 and CommissionerTerm.objects.count() == 3
     assert any(c.field == "notes" for c in report.conflicts)
     assert load_reference_data(DATA_DIR).changed is False  # a second load writes nothing
     assert Return.objects.filter(survey_round__year=2022, status_is_derived=True).count() == 39

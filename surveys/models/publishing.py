@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +17,18 @@ from surveys.limits import NOTES_MAX, REASON_MAX, TEXT_MAX
 from surveys.models.answers import Answer, Vendor
 from surveys.models.survey import Body, Publication, Return, SurveyRound, SystemType
 from surveys.values import FacialRecognitionKind, correction_change_text
+
+# The verbatim texts of the sources the data quotes (surveys/data/sources/, one per code).
+SOURCE_TEXTS = Path(__file__).resolve().parent.parent / "data" / "sources"
+
+
+@functools.cache
+def held_source_text(code: str) -> str:
+    """The source's own words as held here, white space made single; empty when none is held."""
+    path = SOURCE_TEXTS / f"{code}.txt"
+    if not re.fullmatch(r"[\w-]+", code) or not path.is_file():
+        return ""
+    return " ".join(path.read_text(encoding="utf-8").split())
 
 
 class PublishedFinding(models.Model):
@@ -305,6 +320,18 @@ class Correction(models.Model):
         r = a.survey_return
         field = self.get_answer_field_display().lower()
         return f"{r.body.name}, {r.survey_round.year}, {a.system_type.name}: {field}"
+
+    @property
+    def reason_is_verbatim(self) -> bool:
+        """Whether the reason is its source's own words, found word for word in the text of
+        the source held here: an editor's summary never is."""
+        text = held_source_text(self.source.code)
+        return bool(text) and " ".join(self.reason.split()) in text
+
+    @property
+    def reason_display(self) -> str:
+        """The reason as printed: in quotation marks only when it is the source's words."""
+        return f"“{self.reason}”" if self.reason_is_verbatim else self.reason
 
     @property
     def announced_display(self) -> str:

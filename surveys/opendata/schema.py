@@ -49,10 +49,13 @@ LICENCE = {
         "Contains public sector information licensed under the Open Government Licence v3.0."
     ),
     "notes": (
-        "Figures and wording from the Biometrics and Surveillance Camera Commissioner's "
-        "publications are Crown copyright, published under the Open Government Licence v3.0. "
-        "Rows whose source is a news report (publications.kind = news) quote that report "
-        "briefly, for citation; its copyright stays with its publisher."
+        "Figures and wording from the Biometrics and Surveillance Camera Commissioner's and "
+        "other Crown publications are Crown copyright, reused under the Open Government "
+        "Licence v3.0. Rows whose source (publications) is not a Crown publication (a news or "
+        "trade report, a police force's own page or FOI answer, a court judgment, a reference "
+        "list) are not offered under that licence: they quote that source briefly or "
+        "summarise it, with attribution, for criticism, review and reporting, and its "
+        "copyright stays with its publisher. Each row names its source."
     ),
 }
 
@@ -129,6 +132,8 @@ COLUMN_DESCRIPTIONS = {
     "round_system_types.survey_round_id": "The round.",
     "round_system_types.system_type_id": "A system type the round asked about.",
     "evidence.body_id": "The body the fact is about.",
+    "evidence.summary": "What the source reports, in the dashboard's words: a summary, not a "
+    "quotation.",
     "evidence.system_type_id": "The system type the fact is about; empty if none.",
     "evidence.vendor_id": "The vendor the fact names; empty if none.",
     "evidence.kind": "What kind of source states it: primary (the body, a court or the "
@@ -183,6 +188,11 @@ COLUMN_DESCRIPTIONS = {
     "findings.system_type_id": "The system type the figure is about; empty for the whole round.",
     "findings.vendor_id": "The vendor the figure is about; empty if none.",
     "findings.value": "The figure as published (before any correction).",
+    "findings.wording": "The figure in words. Where wording_is_verbatim is true, the "
+    "publication's own words (printed in quotation marks); where it is false, the dashboard's "
+    "summary of what the publication reports (printed without them).",
+    "findings.wording_is_verbatim": "true: wording is the publication's own words; false: it "
+    "is the dashboard's summary.",
     "findings.unit": "Whether value counts bodies or is a percentage.",
     "findings.qualifier": "Whether the publication gives the figure exactly or as a minimum.",
     "findings.denominator": "What the figure is out of, where known.",

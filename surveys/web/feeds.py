@@ -63,7 +63,8 @@ class CorrectionsFeed(Feed):
     def item_description(self, item):
         announced = f"on {item.announced_display}" if item.announced_on else "(date not stated)"
         text = (
-            f"{item.reason} Announced by {item.source.code} ({item.source.title}) {announced}; "
+            f"{item.reason_display} Announced by {item.source.code} ({item.source.title}) "
+            f"{announced}; "
             f"published here on {localtime(item.published_here_at):%-d %B %Y}."
         )
         if item.withdrawn_on:

@@ -216,6 +216,7 @@ def export_about(
         ("Counts of system types", COUNTS_NOTE),
         ("Source", SOURCE_LINE),
         ("Licence", f"{LICENCE['name']} ({LICENCE['url']}). {LICENCE['attribution']}"),
+        ("Licence notes", LICENCE["notes"]),
         (
             "Data last changed",
             f"{localtime(changed):%-d %B %Y, %H:%M} UK time" if changed else "Not recorded",

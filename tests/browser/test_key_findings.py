@@ -16,14 +16,16 @@ def test_key_findings_are_the_first_thing_a_reader_sees(site, page):
     expect(block).to_be_visible()
     expect(block.get_by_role("heading")).to_have_text("Key findings of the 2022 survey")
     items = block.locator("li")
-    expect(items.first).to_contain_text("39 of 47 policing bodies returned the 2022 survey.")
+    expect(items.first).to_contain_text("Responses received to the 2022 survey: 39 of 47.")
     # The block comes before the response cards and their badges.
     block_top = block.bounding_box()["y"]
     cards_top = page.locator("#responses-heading").bounding_box()["y"]
     assert block_top < cards_top
     # The published Hikvision body-worn video figure was corrected to 0 (PR2023-UPDATE).
-    bwv = items.filter(has_text="Hikvision body-worn cameras")
-    expect(bwv).to_contain_text("Respondents using Hikvision body-worn cameras: 0.")
+    bwv = items.filter(has_text="made by Hikvision")
+    expect(bwv).to_contain_text(
+        "0 respondents use cameras made by Hikvision in their body-worn video systems."
+    )
     expect(bwv).to_contain_text("Corrected: first published as at least 2")
     bwv.get_by_role("link", name="see the correction").click()
     expect(page.locator("h1")).to_have_text("Correction")
