@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "QualifierEnum": "surveys.models.PublishedFinding.Qualifier",
         "DatePrecisionEnum": "surveys.models.Publication.DatePrecision",
+        "AnswerFieldEnum": "surveys.models.Correction.AnswerField",
     },
 }
 
