@@ -220,3 +220,9 @@ def test_the_reconciliation_desk_lists_each_figure_under_its_public_status(
     }
     assert key in sections[heading]
     assert [name for name, part in sections.items() if key in part] == [heading]
+
+
+def test_a_figure_on_one_answer_says_one_bodys_answer(real_data, client):
+    html = unescape(client.get("/systems/body-worn-video/").content.decode())
+    assert "From per-body data: 0 (based on 1 body's answer)." in html
+    assert "1 bodies'" not in html
