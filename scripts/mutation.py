@@ -32,11 +32,12 @@ from _pytest.runner import runtestprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = (
-    # the statistics: the figure list, response, system types, agreement, findings
+    # the statistics: the figure list, response, system types, agreement, provenance, findings
     "surveys/stats/figures.py",
     "surveys/stats/response.py",
     "surveys/stats/system_types.py",
     "surveys/stats/agreement.py",
+    "surveys/stats/provenance.py",
     "surveys/stats/findings.py",
     # the import: its columns, its plan, a row's checks, the verbs
     "surveys/editorial/import_columns.py",

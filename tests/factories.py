@@ -37,6 +37,15 @@ def publication(code: str = "", **fields) -> Publication:
     return Publication.objects.create(code=code, **fields)
 
 
+def release() -> Publication:
+    """The synthetic press release that publishes findings (one per test database)."""
+    found, _ = Publication.objects.get_or_create(
+        code="TESTREL",
+        defaults={"title": "Synthetic test release", "kind": Publication.Kind.PRESS_RELEASE},
+    )
+    return found
+
+
 def survey_round(year: int, **fields) -> SurveyRound:
     fields.setdefault("invitations_sent_on", datetime.date(year, 6, 1))
     return SurveyRound.objects.create(year=year, **fields)
@@ -83,9 +92,11 @@ def answer(survey_return: Return, system_type: SystemType, *, vendors=(), **fiel
 
 
 def finding(world, key: str, **fields) -> PublishedFinding:
-    """A published finding of the world's report about its 2020 round and external CCTV,
-    unless the fields say otherwise (``system_type=None`` for a finding about no type)."""
-    fields.setdefault("publication", world.report)
+    """A published finding of a synthetic release about the world's 2020 round and external
+    CCTV, unless the fields say otherwise (``system_type=None`` for a finding about no type).
+    The release is not the world's report, which the returns and answers cite: a finding
+    compared with rows from its own publication could only agree with itself."""
+    fields.setdefault("publication", release())
     fields.setdefault("survey_round", world.round_2020)
     fields.setdefault("system_type", world.external)
     fields.setdefault("wording", "synthetic wording")

@@ -183,10 +183,11 @@ def test_vendor_users_finding_is_computed_per_vendor(uneven):
     f.finding(w, "bluecam", metric="vendor_users", vendor=w.bluecam, value=0)
     f.finding(w, "redcam-aware", metric="aware", vendor=w.redcam, value=1)
     rows = views(w)
-    assert (rows["homecam"].computed, rows["homecam"].status) == (2, "agrees")
-    assert rows["homecam"].coverage == 2  # the answers that list vendors or say "no"
+    # Two of the three respondents' answers list vendors or say "no": equal is only consistent.
+    assert (rows["homecam"].computed, rows["homecam"].status) == (2, "consistent")
+    assert rows["homecam"].coverage == 2
     assert (rows["redcam"].computed, rows["redcam"].status) == (1, "partial")
-    assert (rows["bluecam"].computed, rows["bluecam"].status) == (0, "agrees")
+    assert (rows["bluecam"].computed, rows["bluecam"].status) == (0, "consistent")
     # Awareness of one vendor's concerns is not recorded per body.
     assert (rows["redcam-aware"].computed, rows["redcam-aware"].status) == (None, "no_data")
 
@@ -197,8 +198,8 @@ def test_vendor_users_findings_over_two_system_types(uneven):
     f.finding(w, "ext", metric="vendor_users", vendor=w.homecam, value=2)
     f.finding(w, "drones", metric="vendor_users", vendor=w.homecam, system_type=w.drones, value=1)
     rows = views(w)
-    assert (rows["ext"].computed, rows["ext"].status) == (2, "agrees")
-    assert (rows["drones"].computed, rows["drones"].status) == (1, "agrees")
+    assert (rows["ext"].computed, rows["ext"].status) == (2, "consistent")
+    assert (rows["drones"].computed, rows["drones"].status) == (1, "consistent")
 
 
 def test_vendor_users_finding_without_vendor_answers_has_no_data(uneven):
@@ -258,9 +259,10 @@ def test_intent_findings_rest_on_stated_intents_only(uneven):
     f.finding(uneven, "no-intention", metric="no_intention", value=0)
     rows = views(uneven)
     assert (rows["intends"].computed, rows["intends"].coverage) == (1, 2)
-    assert rows["intends"].status == "agrees"
-    assert rows["unsure"].status == "agrees"
-    assert (rows["no-intention"].computed, rows["no-intention"].status) == (0, "agrees")
+    # Two of three respondents state an intent: an exact figure equal to the count is consistent.
+    assert rows["intends"].status == "consistent"
+    assert rows["unsure"].status == "consistent"
+    assert (rows["no-intention"].computed, rows["no-intention"].status) == (0, "consistent")
 
 
 def test_metric_without_a_computed_counterpart_has_no_data(uneven):
@@ -278,7 +280,7 @@ def test_metric_without_a_computed_counterpart_has_no_data(uneven):
         (60, "exact", 50, True, False, "disagrees"),  # never "partial" for a percentage
         (6, "exact", 5, False, True, "disagrees"),
         (6, "at_least", 5, False, False, "partial"),
-        (6, "exact", 6, False, False, "agrees"),
+        (6, "exact", 6, False, False, "consistent"),  # equal on some answers only
     ],
 )
 def test_agreement_of_percentages_and_partial_data(
@@ -314,7 +316,7 @@ def test_arithmetic_that_does_not_hold_is_the_status_unless_the_figure_disagrees
     assert rows["ok-but-bad-sum"].arithmetic_ok is False
     assert rows["ok-but-bad-sum"].status == "arithmetic"
     assert rows["wrong-and-bad"].status == "disagrees"
-    assert (rows["good-sum"].arithmetic_ok, rows["good-sum"].status) == (True, "agrees")
+    assert (rows["good-sum"].arithmetic_ok, rows["good-sum"].status) == (True, "consistent")
 
 
 def test_percentage_arithmetic_needs_its_numerator_and_denominator(world):

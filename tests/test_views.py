@@ -16,11 +16,13 @@ pytestmark = pytest.mark.django_db
 
 # The most SQL queries each page may make with an empty statistics cache. They do not depend
 # on the amount of data: tests/test_scale.py checks the same pages on a synthetic world.
+# A page comparing published findings with the per-body data adds up to two (whether the rows
+# compared come from the finding's own publication: surveys/stats/provenance.py).
 BUDGETS = {
     "/": 25,
     "/?round=2019": 23,
     "/?round=2023": 25,
-    "/?as_published=1": 28,  # + the key findings' current values
+    "/?as_published=1": 29,  # + the key findings' current values
     "/forces/": 11,
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 11,
     "/forces/?export=csv": 7,
@@ -28,15 +30,15 @@ BUDGETS = {
     "/forces/metropolitan-police/": 12,  # + successors, evidence, rounds, ONS source
     "/forces/west-yorkshire/": 12,
     "/systems/": 7,
-    "/systems/facial-recognition/": 24,
+    "/systems/facial-recognition/": 25,
     "/vendors/": 3,
-    "/vendors/hikvision/": 23,
-    "/findings/": 17,
-    "/findings/?as_published=1&round=2022": 17,
+    "/vendors/hikvision/": 24,
+    "/findings/": 19,
+    "/findings/?as_published=1&round=2022": 19,
     "/about/": 12,
-    "/charts/concern-by-system-type.csv?round=2022": 17,  # only its chart, not the overview
+    "/charts/concern-by-system-type.csv?round=2022": 18,  # only its chart, not the overview
     "/charts/figures-by-round.csv": 11,
-    "/systems/drones/figures.csv": 15,
+    "/systems/drones/figures.csv": 16,
     "/data/answers.csv": 8,
     "/data/": 21,
     "/data/obscc-data.zip": 25,

@@ -96,16 +96,23 @@ class ObsccAdminSite(admin.AdminSite):
         return view(request)
 
     def reconciliation_view(self, request):
-        """Published figures that differ from the per-body data or whose arithmetic fails."""
+        """Published figures whose status asks an editor to look: they differ from the per-body
+        data, their arithmetic fails, or the per-body data is incomplete."""
         views = stats.finding_views(
             stats.findings_for_display().order_by("survey_round__year", "publication__published_on")
         )
         context = {
             **self.each_context(request),
             "title": "Reconciliation: published figures to check",
-            "differs": [v for v in views if v.status == stats.Agreement.DISAGREES],
-            "arithmetic": [v for v in views if v.arithmetic_ok is False],
-            "partial": [v for v in views if v.status == stats.Agreement.PARTIAL],
+            # The public statuses and labels, one section each: one vocabulary everywhere.
+            "sections": [
+                (
+                    stats.Agreement.LABELS[status],
+                    stats.Agreement.MEANINGS[status],
+                    [v for v in views if v.status == status],
+                )
+                for status in stats.Agreement.TO_CHECK
+            ],
             "checked": len(views),
         }
         return TemplateResponse(request, "admin/surveys/reconciliation.html", context)

@@ -259,6 +259,17 @@ def figure_field(**kwargs) -> FigureField:
     return FigureField(min_value=0, **kwargs)
 
 
+def finding_status_field() -> serializers.ChoiceField:
+    """A finding's status: the pages' statuses, each with the label and meaning they show."""
+    A = stats.Agreement
+    return serializers.ChoiceField(
+        choices=list(A.LABELS.items()),
+        help_text="How the published figure compares with the per-body data; the pages show "
+        "the same status with its label. "
+        + " ".join(f"`{s}` ({label}): {A.MEANINGS[s]}" for s, label in A.LABELS.items()),
+    )
+
+
 class FindingSerializer(serializers.ModelSerializer):
     """``value`` is the figure as first published; ``current_value`` after corrections."""
 
@@ -324,7 +335,8 @@ class FindingSerializer(serializers.ModelSerializer):
     def get_coverage(self, obj) -> int | None:
         return self._view(obj).coverage
 
-    def get_status(self, obj) -> str | None:
+    @extend_schema_field(finding_status_field())
+    def get_status(self, obj) -> str:
         return self._view(obj).status
 
     def get_correction(self, obj) -> int | None:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from surveys.models import Correction, PublishedFinding, SurveyRound
-from surveys.stats.agreement import Agreement, agreement, arithmetic_holds
+from surveys.stats.agreement import Agreement, agreement, arithmetic_holds, with_arithmetic
 from surveys.stats.figures import Figure
+from surveys.stats.provenance import rows_citing_own_publication
 from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
     SystemTypeStats,
@@ -50,15 +51,16 @@ class FindingView:
 
     @property
     def status_label(self) -> str:
-        if self.status == Agreement.ARITHMETIC and self.finding.denominator_is_derived:
-            return Agreement.DERIVED_DENOMINATOR_LABEL
+        """The status's label; "consistent" says how many answers it rests on (a return count
+        always covers every body, so it is never only consistent)."""
+        if self.status == Agreement.CONSISTENT:
+            answers = "answer" if self.coverage == 1 else "answers"
+            return f"Consistent with the {self.coverage} {answers} recorded"
         return Agreement.LABELS[self.status]
 
     @property
     def status_meaning(self) -> str:
         """What the label means, for a reader."""
-        if self.status == Agreement.ARITHMETIC and self.finding.denominator_is_derived:
-            return Agreement.MEANINGS["derived_denominator"]
         return Agreement.MEANINGS[self.status]
 
     @property
@@ -167,6 +169,7 @@ def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
             f.pk for f in findings
         )
     computed = _Computed.for_findings(findings) if findings else None
+    own_rows = rows_citing_own_publication(findings)
     views = []
     for finding in findings:
         figure, complete = computed.figure_for(finding)
@@ -175,16 +178,16 @@ def finding_views(findings, *, as_published: bool = False) -> list[FindingView]:
         current = Decimal(correction.new_value) if correction else finding.value
         qualifier = (correction.new_qualifier if correction else "") or finding.qualifier
         arithmetic_ok = arithmetic_holds(finding)
+        coverage = figure.coverage if value is not None else None
         status = agreement(
             published=current,
             qualifier=qualifier,
             computed=value,
             is_percent=finding.unit == PublishedFinding.Unit.PERCENT,
             complete=complete,
+            same_publication=coverage is not None and own_rows.get(finding.pk) == coverage,
         )
-        if arithmetic_ok is False and status != Agreement.DISAGREES:
-            status = Agreement.ARITHMETIC
-        coverage = figure.coverage if value is not None else None
+        status = with_arithmetic(status, finding, arithmetic_ok)
         views.append(FindingView(finding, correction, value, coverage, status, arithmetic_ok))
     return views
 

@@ -8,10 +8,13 @@ register = template.Library()
 
 STATUS_CLASSES = {
     Agreement.AGREES: "tag--green",
+    Agreement.CONSISTENT: "tag--grey",
+    Agreement.SAME_PUBLICATION: "tag--grey",
     Agreement.DISAGREES: "tag--red",
     Agreement.NO_DATA: "tag--grey",
     Agreement.PARTIAL: "tag--yellow",
     Agreement.ARITHMETIC: "tag--orange",
+    Agreement.DERIVED_DENOMINATOR: "tag--yellow",
 }
 
 

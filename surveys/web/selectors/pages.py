@@ -294,14 +294,7 @@ def about():
         "rounds": all_rounds(),
         "commissioner_terms": list(CommissionerTerm.objects.select_related("source")),
         "status_meanings": [
-            *(
-                (stats.Agreement.LABELS[s], stats.Agreement.MEANINGS[s])
-                for s in stats.Agreement.LABELS
-            ),
-            (
-                stats.Agreement.DERIVED_DENOMINATOR_LABEL,
-                stats.Agreement.MEANINGS["derived_denominator"],
-            ),
+            (stats.Agreement.LABELS[s], stats.Agreement.MEANINGS[s]) for s in stats.Agreement.LABELS
         ],
     }
 
