@@ -146,6 +146,18 @@ class PublishedFinding(models.Model):
         return text
 
 
+def editor_field(help_text: str) -> models.ForeignKey:
+    """Which editor did something: kept when the account goes (set to empty)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=help_text,
+    )
+
+
 class CorrectionQuerySet(models.QuerySet):
     def published(self) -> CorrectionQuerySet:
         """What the public sees: every correction but drafts."""
@@ -234,33 +246,12 @@ class Correction(models.Model):
         default=Status.PUBLISHED,
         help_text="A draft changes nothing the public sees until an editor publishes it.",
     )
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The editor who entered it.",
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The editor who published it.",
-    )
+    drafted_by = editor_field("The editor who entered it.")
+    published_by = editor_field("The editor who published it.")
     published_at = models.DateTimeField(
         "published here", null=True, blank=True, help_text="When it was published here (UTC)."
     )
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The editor who published its withdrawal.",
-    )
+    withdrawn_by = editor_field("The editor who published its withdrawal.")
     changed_at = models.DateTimeField(
         auto_now=True, help_text="When it last changed here (published, withdrawn) (UTC)."
     )
@@ -360,14 +351,7 @@ class WithdrawalDraft(models.Model):
     reason = models.TextField(
         max_length=REASON_MAX, help_text="Why the correction is withdrawn. Public once published."
     )
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="The editor who proposed it.",
-    )
+    drafted_by = editor_field("The editor who proposed it.")
     drafted_at = models.DateTimeField("drafted here", auto_now_add=True)
     history = HistoricalRecords()
 
