@@ -74,3 +74,23 @@ def test_a_number_of_units_is_corrected_and_shown(real_data):
     )
     drones.refresh_from_db()
     assert (drones.unit_count, c.old_value, c.new_value) == (25, "20", "25")
+
+
+def test_a_vendors_correction_credits_its_source_to_the_vendors(real_data):
+    cleveland = Answer.objects.get(
+        survey_return__body__slug="cleveland", system_type__slug="cctv-unspecified"
+    )
+    update = PublishedFinding.objects.get(key="pr2023-anpr-concern").publication
+    corrections.record_correction(
+        Correction(
+            answer=cleveland,
+            answer_field="vendors",
+            new_value="Dahua",
+            reason="Synthetic test: Dahua, not Hikvision",
+            source=update,
+        )
+    )
+    fresh = Answer.objects.get(pk=cleveland.pk)
+    assert [v.name for v in fresh.vendors.all()] == ["Dahua"]
+    assert fresh.source_of("vendors") == update
+    assert fresh.source_of("operates") == cleveland.source_of("operates")  # only the vendors
