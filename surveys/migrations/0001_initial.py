@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,1836 +16,635 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Body",
+            name='Body',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                ("short_name", models.CharField(max_length=100, unique=True)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("territorial", "Territorial police force"),
-                            ("special", "Special police force"),
-                            ("national_agency", "National law-enforcement agency"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "nation",
-                    models.CharField(
-                        choices=[
-                            ("england", "England"),
-                            ("wales", "Wales"),
-                            ("national", "National (not one nation)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "region",
-                    models.CharField(
-                        blank=True, help_text="Empty for national bodies.", max_length=100
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('short_name', models.CharField(max_length=100, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('kind', models.CharField(choices=[('territorial', 'Territorial police force'), ('special', 'Special police force'), ('national_agency', 'National law-enforcement agency')], max_length=20)),
+                ('nation', models.CharField(choices=[('england', 'England'), ('wales', 'Wales'), ('national', 'National (not one nation)')], max_length=20)),
+                ('region', models.CharField(blank=True, help_text='Empty for national bodies.', max_length=100)),
+                ('notes', models.TextField(blank=True)),
             ],
             options={
-                "verbose_name_plural": "bodies",
-                "ordering": ["name"],
+                'verbose_name_plural': 'bodies',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="SystemType",
+            name='SystemType',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(unique=True)),
-                ("name", models.CharField(max_length=100, unique=True)),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(help_text="Display order.", unique=True),
-                ),
-                ("description", models.TextField(blank=True)),
-                (
-                    "is_survey_category",
-                    models.BooleanField(
-                        default=True,
-                        help_text="False for a grouping a source used that is not one of the survey's categories.",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(unique=True)),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('position', models.PositiveSmallIntegerField(help_text='Display order.', unique=True)),
+                ('description', models.TextField(blank=True)),
+                ('is_survey_category', models.BooleanField(default=True, help_text="False for a grouping a source used that is not one of the survey's categories.")),
             ],
             options={
-                "ordering": ["position"],
+                'ordering': ['position'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalSystemType",
+            name='HistoricalSystemType',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField()),
-                ("name", models.CharField(db_index=True, max_length=100)),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(db_index=True, help_text="Display order."),
-                ),
-                ("description", models.TextField(blank=True)),
-                (
-                    "is_survey_category",
-                    models.BooleanField(
-                        default=True,
-                        help_text="False for a grouping a source used that is not one of the survey's categories.",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('slug', models.SlugField()),
+                ('name', models.CharField(db_index=True, max_length=100)),
+                ('position', models.PositiveSmallIntegerField(db_index=True, help_text='Display order.')),
+                ('description', models.TextField(blank=True)),
+                ('is_survey_category', models.BooleanField(default=True, help_text="False for a grouping a source used that is not one of the survey's categories.")),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical system type",
-                "verbose_name_plural": "historical system types",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical system type',
+                'verbose_name_plural': 'historical system types',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Publication",
+            name='Publication',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "code",
-                    models.SlugField(
-                        help_text="Short id used to cite it, e.g. PR2023.",
-                        max_length=40,
-                        unique=True,
-                    ),
-                ),
-                ("title", models.CharField(max_length=500)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("initial_analysis", "Initial analysis"),
-                            ("final_report", "Final report"),
-                            ("press_release", "Press release"),
-                            ("press_release_update", "Press release update"),
-                            ("blog", "Blog post"),
-                            ("foi", "FOI release"),
-                            ("news", "News report"),
-                            ("reference", "Reference list"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "published_on",
-                    models.DateField(blank=True, help_text="Empty when not stated.", null=True),
-                ),
-                (
-                    "date_precision",
-                    models.CharField(
-                        choices=[("day", "Day"), ("month", "Month")], default="day", max_length=5
-                    ),
-                ),
-                ("url", models.URLField(blank=True, max_length=500)),
-                (
-                    "is_secondary",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A report quoting an official publication, not the publication.",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "quotes",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="quoted_by",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(help_text='Short id used to cite it, e.g. PR2023.', max_length=40, unique=True)),
+                ('title', models.CharField(max_length=500)),
+                ('kind', models.CharField(choices=[('initial_analysis', 'Initial analysis'), ('final_report', 'Final report'), ('press_release', 'Press release'), ('press_release_update', 'Press release update'), ('blog', 'Blog post'), ('foi', 'FOI release'), ('news', 'News report'), ('reference', 'Reference list')], max_length=30)),
+                ('published_on', models.DateField(blank=True, help_text='Empty when not stated.', null=True)),
+                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month')], default='day', max_length=5)),
+                ('url', models.URLField(blank=True, max_length=500)),
+                ('is_secondary', models.BooleanField(default=False, help_text='A report quoting an official publication, not the publication.')),
+                ('notes', models.TextField(blank=True)),
+                ('quotes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='quoted_by', to='surveys.publication')),
             ],
             options={
-                "ordering": ["published_on", "code"],
+                'ordering': ['published_on', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalVendor",
+            name='HistoricalVendor',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(db_index=True, max_length=100)),
-                ("slug", models.SlugField(max_length=100)),
-                (
-                    "country",
-                    models.CharField(
-                        blank=True, help_text="Empty when no source says.", max_length=100
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "country_source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=100)),
+                ('slug', models.SlugField(max_length=100)),
+                ('country', models.CharField(blank=True, help_text='Empty when no source says.', max_length=100)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('country_source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
             ],
             options={
-                "verbose_name": "historical vendor",
-                "verbose_name_plural": "historical vendors",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical vendor',
+                'verbose_name_plural': 'historical vendors',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSurveyRound",
+            name='HistoricalSurveyRound',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(db_index=True)),
-                ("invitations_sent_on", models.DateField(blank=True, null=True)),
-                ("question_count", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("scope", models.TextField(blank=True)),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(db_index=True)),
+                ('invitations_sent_on', models.DateField(blank=True, null=True)),
+                ('question_count', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('scope', models.TextField(blank=True)),
+                ('notes', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
             ],
             options={
-                "verbose_name": "historical survey round",
-                "verbose_name_plural": "historical survey rounds",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical survey round',
+                'verbose_name_plural': 'historical survey rounds',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalBodyAlias",
+            name='HistoricalBodyAlias',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(db_index=True, max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("former", "Former name"),
-                            ("welsh", "Welsh name"),
-                            ("variant", "Name used in a source"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "until_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="For a former name: the last year it was used.",
-                        null=True,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "body",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.body",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=200)),
+                ('kind', models.CharField(choices=[('former', 'Former name'), ('welsh', 'Welsh name'), ('variant', 'Name used in a source')], max_length=10)),
+                ('until_year', models.PositiveSmallIntegerField(blank=True, help_text='For a former name: the last year it was used.', null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.body')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
             ],
             options={
-                "verbose_name": "historical body alias",
-                "verbose_name_plural": "historical body aliases",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical body alias',
+                'verbose_name_plural': 'historical body aliases',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalBody",
+            name='HistoricalBody',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(db_index=True, max_length=200)),
-                ("short_name", models.CharField(db_index=True, max_length=100)),
-                ("slug", models.SlugField(max_length=100)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("territorial", "Territorial police force"),
-                            ("special", "Special police force"),
-                            ("national_agency", "National law-enforcement agency"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "nation",
-                    models.CharField(
-                        choices=[
-                            ("england", "England"),
-                            ("wales", "Wales"),
-                            ("national", "National (not one nation)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "region",
-                    models.CharField(
-                        blank=True, help_text="Empty for national bodies.", max_length=100
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=200)),
+                ('short_name', models.CharField(db_index=True, max_length=100)),
+                ('slug', models.SlugField(max_length=100)),
+                ('kind', models.CharField(choices=[('territorial', 'Territorial police force'), ('special', 'Special police force'), ('national_agency', 'National law-enforcement agency')], max_length=20)),
+                ('nation', models.CharField(choices=[('england', 'England'), ('wales', 'Wales'), ('national', 'National (not one nation)')], max_length=20)),
+                ('region', models.CharField(blank=True, help_text='Empty for national bodies.', max_length=100)),
+                ('notes', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
             ],
             options={
-                "verbose_name": "historical body",
-                "verbose_name_plural": "historical bodies",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical body',
+                'verbose_name_plural': 'historical bodies',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="BodyAlias",
+            name='BodyAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("former", "Former name"),
-                            ("welsh", "Welsh name"),
-                            ("variant", "Name used in a source"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "until_year",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="For a former name: the last year it was used.",
-                        null=True,
-                    ),
-                ),
-                (
-                    "body",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="surveys.body",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True)),
+                ('kind', models.CharField(choices=[('former', 'Former name'), ('welsh', 'Welsh name'), ('variant', 'Name used in a source')], max_length=10)),
+                ('until_year', models.PositiveSmallIntegerField(blank=True, help_text='For a former name: the last year it was used.', null=True)),
+                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='surveys.body')),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication')),
             ],
             options={
-                "verbose_name_plural": "body aliases",
-                "ordering": ["name"],
+                'verbose_name_plural': 'body aliases',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="body",
-            name="source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="surveys.publication",
-            ),
+            model_name='body',
+            name='source',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication'),
         ),
         migrations.CreateModel(
-            name="Answer",
+            name='Answer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "operates",
-                    models.BooleanField(blank=True, help_text="Empty: not known.", null=True),
-                ),
-                (
-                    "aware_of_concerns",
-                    models.BooleanField(blank=True, help_text="Empty: not known.", null=True),
-                ),
-                (
-                    "intent",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Not stated"),
-                            ("intends", "Intends to use"),
-                            ("no_intention", "No intention to use"),
-                            ("unsure", "Unsure"),
-                        ],
-                        default="",
-                        max_length=20,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('operates', models.BooleanField(blank=True, help_text='Empty: not known.', null=True)),
+                ('aware_of_concerns', models.BooleanField(blank=True, help_text='Empty: not known.', null=True)),
+                ('intent', models.CharField(blank=True, choices=[('', 'Not stated'), ('intends', 'Intends to use'), ('no_intention', 'No intention to use'), ('unsure', 'Unsure')], default='', max_length=20)),
+                ('notes', models.TextField(blank=True)),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication')),
             ],
             options={
-                "ordering": [
-                    "survey_return__survey_round__year",
-                    "survey_return__body__name",
-                    "system_type",
-                ],
+                'ordering': ['survey_return__survey_round__year', 'survey_return__body__name', 'system_type'],
             },
         ),
         migrations.CreateModel(
-            name="PublishedFinding",
+            name='PublishedFinding',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "key",
-                    models.SlugField(
-                        help_text="Stable id of this figure.", max_length=100, unique=True
-                    ),
-                ),
-                (
-                    "metric",
-                    models.CharField(
-                        choices=[
-                            ("invited", "Bodies invited"),
-                            ("responded", "Returns received"),
-                            ("response_rate", "Response rate"),
-                            ("operators", "Bodies operating the system"),
-                            ("concern_users", "Bodies using equipment of concern"),
-                            ("vendor_users", "Bodies using the vendor's equipment"),
-                            ("non_uk_users", "Bodies using equipment made outside the UK"),
-                            ("aware", "Bodies aware of security or ethical concerns"),
-                            ("intends", "Bodies intending to use it in future"),
-                            ("no_intention", "Bodies with no intention to use it"),
-                            ("unsure", "Bodies unsure whether they will use it"),
-                            ("live_users", "Bodies using it live"),
-                            ("database_access", "Bodies with access to national image databases"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("value", models.DecimalField(decimal_places=2, max_digits=9)),
-                (
-                    "unit",
-                    models.CharField(
-                        choices=[("count", "bodies"), ("percent", "per cent")],
-                        default="count",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "qualifier",
-                    models.CharField(
-                        choices=[("exact", "exactly"), ("at_least", "at least")],
-                        default="exact",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "numerator",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="For a percentage: the count it was computed from.",
-                        null=True,
-                    ),
-                ),
-                ("denominator", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "denominator_is_derived",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The publication does not state it; it is derived arithmetic.",
-                    ),
-                ),
-                (
-                    "published_percent",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="A percentage the publication printed beside a count.",
-                        null=True,
-                    ),
-                ),
-                ("wording", models.TextField(help_text="The words of the publication.")),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "publication",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="findings",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.SlugField(help_text='Stable id of this figure.', max_length=100, unique=True)),
+                ('metric', models.CharField(choices=[('invited', 'Bodies invited'), ('responded', 'Returns received'), ('response_rate', 'Response rate'), ('operators', 'Bodies operating the system'), ('concern_users', 'Bodies using equipment of concern'), ('vendor_users', "Bodies using the vendor's equipment"), ('non_uk_users', 'Bodies using equipment made outside the UK'), ('aware', 'Bodies aware of security or ethical concerns'), ('intends', 'Bodies intending to use it in future'), ('no_intention', 'Bodies with no intention to use it'), ('unsure', 'Bodies unsure whether they will use it'), ('live_users', 'Bodies using it live'), ('database_access', 'Bodies with access to national image databases')], max_length=30)),
+                ('value', models.DecimalField(decimal_places=2, max_digits=9)),
+                ('unit', models.CharField(choices=[('count', 'bodies'), ('percent', 'per cent')], default='count', max_length=10)),
+                ('qualifier', models.CharField(choices=[('exact', 'exactly'), ('at_least', 'at least')], default='exact', max_length=10)),
+                ('numerator', models.PositiveIntegerField(blank=True, help_text='For a percentage: the count it was computed from.', null=True)),
+                ('denominator', models.PositiveIntegerField(blank=True, null=True)),
+                ('denominator_is_derived', models.BooleanField(default=False, help_text='The publication does not state it; it is derived arithmetic.')),
+                ('published_percent', models.PositiveSmallIntegerField(blank=True, help_text='A percentage the publication printed beside a count.', null=True)),
+                ('wording', models.TextField(help_text='The words of the publication.')),
+                ('notes', models.TextField(blank=True)),
+                ('publication', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='surveys.publication')),
             ],
             options={
-                "ordering": ["survey_round__year", "publication__published_on", "key"],
+                'ordering': ['survey_round__year', 'publication__published_on', 'key'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalCorrection",
+            name='HistoricalCorrection',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "answer_field",
-                    models.CharField(
-                        blank=True,
-                        help_text="For an answer: which field the correction changes.",
-                        max_length=30,
-                    ),
-                ),
-                ("old_value", models.CharField(max_length=200)),
-                ("new_value", models.CharField(max_length=200)),
-                (
-                    "new_qualifier",
-                    models.CharField(
-                        blank=True,
-                        choices=[("exact", "exactly"), ("at_least", "at least")],
-                        max_length=10,
-                    ),
-                ),
-                ("reason", models.TextField()),
-                (
-                    "announced_on",
-                    models.DateField(blank=True, help_text="Empty when not stated.", null=True),
-                ),
-                ("withdrawn_on", models.DateField(blank=True, null=True)),
-                ("withdrawal_reason", models.TextField(blank=True)),
-                ("recorded_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "answer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.answer",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "finding",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publishedfinding",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('answer_field', models.CharField(blank=True, help_text='For an answer: which field the correction changes.', max_length=30)),
+                ('old_value', models.CharField(max_length=200)),
+                ('new_value', models.CharField(max_length=200)),
+                ('new_qualifier', models.CharField(blank=True, choices=[('exact', 'exactly'), ('at_least', 'at least')], max_length=10)),
+                ('reason', models.TextField()),
+                ('announced_on', models.DateField(blank=True, help_text='Empty when not stated.', null=True)),
+                ('withdrawn_on', models.DateField(blank=True, null=True)),
+                ('withdrawal_reason', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('answer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.answer')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
+                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publishedfinding')),
             ],
             options={
-                "verbose_name": "historical correction",
-                "verbose_name_plural": "historical corrections",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical correction',
+                'verbose_name_plural': 'historical corrections',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Correction",
+            name='Correction',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "answer_field",
-                    models.CharField(
-                        blank=True,
-                        help_text="For an answer: which field the correction changes.",
-                        max_length=30,
-                    ),
-                ),
-                ("old_value", models.CharField(max_length=200)),
-                ("new_value", models.CharField(max_length=200)),
-                (
-                    "new_qualifier",
-                    models.CharField(
-                        blank=True,
-                        choices=[("exact", "exactly"), ("at_least", "at least")],
-                        max_length=10,
-                    ),
-                ),
-                ("reason", models.TextField()),
-                (
-                    "announced_on",
-                    models.DateField(blank=True, help_text="Empty when not stated.", null=True),
-                ),
-                ("withdrawn_on", models.DateField(blank=True, null=True)),
-                ("withdrawal_reason", models.TextField(blank=True)),
-                ("recorded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "answer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="corrections",
-                        to="surveys.answer",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="corrections",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "finding",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="corrections",
-                        to="surveys.publishedfinding",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answer_field', models.CharField(blank=True, help_text='For an answer: which field the correction changes.', max_length=30)),
+                ('old_value', models.CharField(max_length=200)),
+                ('new_value', models.CharField(max_length=200)),
+                ('new_qualifier', models.CharField(blank=True, choices=[('exact', 'exactly'), ('at_least', 'at least')], max_length=10)),
+                ('reason', models.TextField()),
+                ('announced_on', models.DateField(blank=True, help_text='Empty when not stated.', null=True)),
+                ('withdrawn_on', models.DateField(blank=True, null=True)),
+                ('withdrawal_reason', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(auto_now_add=True)),
+                ('answer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='surveys.answer')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='surveys.publication')),
+                ('finding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='surveys.publishedfinding')),
             ],
             options={
-                "ordering": ["-announced_on", "-recorded_at"],
+                'ordering': ['-announced_on', '-recorded_at'],
             },
         ),
         migrations.CreateModel(
-            name="Return",
+            name='Return',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("responded", "Responded"),
-                            ("did_not_respond", "Did not respond"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "body",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="returns",
-                        to="surveys.body",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('responded', 'Responded'), ('did_not_respond', 'Did not respond')], max_length=20)),
+                ('notes', models.TextField(blank=True)),
+                ('body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='surveys.body')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication')),
             ],
             options={
-                "ordering": ["survey_round__year", "body__name"],
+                'ordering': ['survey_round__year', 'body__name'],
             },
         ),
         migrations.AddField(
-            model_name="answer",
-            name="survey_return",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="answers",
-                to="surveys.return",
-            ),
+            model_name='answer',
+            name='survey_return',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='surveys.return'),
         ),
         migrations.CreateModel(
-            name="SurveyRound",
+            name='SurveyRound',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(unique=True)),
-                ("invitations_sent_on", models.DateField(blank=True, null=True)),
-                ("question_count", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("scope", models.TextField(blank=True)),
-                ("notes", models.TextField(blank=True)),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(unique=True)),
+                ('invitations_sent_on', models.DateField(blank=True, null=True)),
+                ('question_count', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('scope', models.TextField(blank=True)),
+                ('notes', models.TextField(blank=True)),
+                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication')),
             ],
             options={
-                "ordering": ["year"],
+                'ordering': ['year'],
             },
         ),
         migrations.AddField(
-            model_name="return",
-            name="survey_round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="returns",
-                to="surveys.surveyround",
-            ),
+            model_name='return',
+            name='survey_round',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='surveys.surveyround'),
         ),
         migrations.AddField(
-            model_name="publishedfinding",
-            name="survey_round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="findings",
-                to="surveys.surveyround",
-            ),
+            model_name='publishedfinding',
+            name='survey_round',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='surveys.surveyround'),
         ),
         migrations.AddField(
-            model_name="publication",
-            name="survey_round",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="publications",
-                to="surveys.surveyround",
-            ),
+            model_name='publication',
+            name='survey_round',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='surveys.surveyround'),
         ),
         migrations.CreateModel(
-            name="HistoricalReturn",
+            name='HistoricalReturn',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("responded", "Responded"),
-                            ("did_not_respond", "Did not respond"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "body",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.body",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "survey_round",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.surveyround",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('status', models.CharField(choices=[('responded', 'Responded'), ('did_not_respond', 'Did not respond')], max_length=20)),
+                ('notes', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.body')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
+                ('survey_round', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.surveyround')),
             ],
             options={
-                "verbose_name": "historical return",
-                "verbose_name_plural": "historical returns",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical return',
+                'verbose_name_plural': 'historical returns',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPublication",
+            name='HistoricalPublication',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "code",
-                    models.SlugField(
-                        help_text="Short id used to cite it, e.g. PR2023.", max_length=40
-                    ),
-                ),
-                ("title", models.CharField(max_length=500)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("initial_analysis", "Initial analysis"),
-                            ("final_report", "Final report"),
-                            ("press_release", "Press release"),
-                            ("press_release_update", "Press release update"),
-                            ("blog", "Blog post"),
-                            ("foi", "FOI release"),
-                            ("news", "News report"),
-                            ("reference", "Reference list"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "published_on",
-                    models.DateField(blank=True, help_text="Empty when not stated.", null=True),
-                ),
-                (
-                    "date_precision",
-                    models.CharField(
-                        choices=[("day", "Day"), ("month", "Month")], default="day", max_length=5
-                    ),
-                ),
-                ("url", models.URLField(blank=True, max_length=500)),
-                (
-                    "is_secondary",
-                    models.BooleanField(
-                        default=False,
-                        help_text="A report quoting an official publication, not the publication.",
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "quotes",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "survey_round",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.surveyround",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('code', models.SlugField(help_text='Short id used to cite it, e.g. PR2023.', max_length=40)),
+                ('title', models.CharField(max_length=500)),
+                ('kind', models.CharField(choices=[('initial_analysis', 'Initial analysis'), ('final_report', 'Final report'), ('press_release', 'Press release'), ('press_release_update', 'Press release update'), ('blog', 'Blog post'), ('foi', 'FOI release'), ('news', 'News report'), ('reference', 'Reference list')], max_length=30)),
+                ('published_on', models.DateField(blank=True, help_text='Empty when not stated.', null=True)),
+                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month')], default='day', max_length=5)),
+                ('url', models.URLField(blank=True, max_length=500)),
+                ('is_secondary', models.BooleanField(default=False, help_text='A report quoting an official publication, not the publication.')),
+                ('notes', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('quotes', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
+                ('survey_round', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.surveyround')),
             ],
             options={
-                "verbose_name": "historical publication",
-                "verbose_name_plural": "historical publications",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical publication',
+                'verbose_name_plural': 'historical publications',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name="publishedfinding",
-            name="system_type",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="findings",
-                to="surveys.systemtype",
-            ),
+            model_name='publishedfinding',
+            name='system_type',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='surveys.systemtype'),
         ),
         migrations.CreateModel(
-            name="HistoricalAnswer",
+            name='HistoricalAnswer',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "operates",
-                    models.BooleanField(blank=True, help_text="Empty: not known.", null=True),
-                ),
-                (
-                    "aware_of_concerns",
-                    models.BooleanField(blank=True, help_text="Empty: not known.", null=True),
-                ),
-                (
-                    "intent",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("", "Not stated"),
-                            ("intends", "Intends to use"),
-                            ("no_intention", "No intention to use"),
-                            ("unsure", "Unsure"),
-                        ],
-                        default="",
-                        max_length=20,
-                    ),
-                ),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "survey_return",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.return",
-                    ),
-                ),
-                (
-                    "system_type",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.systemtype",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('operates', models.BooleanField(blank=True, help_text='Empty: not known.', null=True)),
+                ('aware_of_concerns', models.BooleanField(blank=True, help_text='Empty: not known.', null=True)),
+                ('intent', models.CharField(blank=True, choices=[('', 'Not stated'), ('intends', 'Intends to use'), ('no_intention', 'No intention to use'), ('unsure', 'Unsure')], default='', max_length=20)),
+                ('notes', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
+                ('survey_return', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.return')),
+                ('system_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.systemtype')),
             ],
             options={
-                "verbose_name": "historical answer",
-                "verbose_name_plural": "historical answers",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical answer',
+                'verbose_name_plural': 'historical answers',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name="answer",
-            name="system_type",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="answers",
-                to="surveys.systemtype",
-            ),
+            model_name='answer',
+            name='system_type',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='surveys.systemtype'),
         ),
         migrations.CreateModel(
-            name="Vendor",
+            name='Vendor',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                (
-                    "country",
-                    models.CharField(
-                        blank=True, help_text="Empty when no source says.", max_length=100
-                    ),
-                ),
-                (
-                    "country_source",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('country', models.CharField(blank=True, help_text='Empty when no source says.', max_length=100)),
+                ('country_source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="publishedfinding",
-            name="vendor",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="findings",
-                to="surveys.vendor",
-            ),
+            model_name='publishedfinding',
+            name='vendor',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='surveys.vendor'),
         ),
         migrations.CreateModel(
-            name="HistoricalVendorConcern",
+            name='HistoricalVendorConcern',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("summary", models.TextField()),
-                (
-                    "in_force_from",
-                    models.DateField(
-                        blank=True,
-                        help_text="Empty: no start date stated; applies to every round.",
-                        null=True,
-                    ),
-                ),
-                ("in_force_until", models.DateField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('summary', models.TextField()),
+                ('in_force_from', models.DateField(blank=True, help_text='Empty: no start date stated; applies to every round.', null=True)),
+                ('in_force_until', models.DateField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
+                ('vendor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.vendor')),
             ],
             options={
-                "verbose_name": "historical vendor concern",
-                "verbose_name_plural": "historical vendor concerns",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical vendor concern',
+                'verbose_name_plural': 'historical vendor concerns',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalVendorAlias",
+            name='HistoricalVendorAlias',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(db_index=True, max_length=100)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=100)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('vendor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.vendor')),
             ],
             options={
-                "verbose_name": "historical vendor alias",
-                "verbose_name_plural": "historical vendor aliases",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical vendor alias',
+                'verbose_name_plural': 'historical vendor aliases',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPublishedFinding",
+            name='HistoricalPublishedFinding',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.SlugField(help_text="Stable id of this figure.", max_length=100)),
-                (
-                    "metric",
-                    models.CharField(
-                        choices=[
-                            ("invited", "Bodies invited"),
-                            ("responded", "Returns received"),
-                            ("response_rate", "Response rate"),
-                            ("operators", "Bodies operating the system"),
-                            ("concern_users", "Bodies using equipment of concern"),
-                            ("vendor_users", "Bodies using the vendor's equipment"),
-                            ("non_uk_users", "Bodies using equipment made outside the UK"),
-                            ("aware", "Bodies aware of security or ethical concerns"),
-                            ("intends", "Bodies intending to use it in future"),
-                            ("no_intention", "Bodies with no intention to use it"),
-                            ("unsure", "Bodies unsure whether they will use it"),
-                            ("live_users", "Bodies using it live"),
-                            ("database_access", "Bodies with access to national image databases"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("value", models.DecimalField(decimal_places=2, max_digits=9)),
-                (
-                    "unit",
-                    models.CharField(
-                        choices=[("count", "bodies"), ("percent", "per cent")],
-                        default="count",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "qualifier",
-                    models.CharField(
-                        choices=[("exact", "exactly"), ("at_least", "at least")],
-                        default="exact",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "numerator",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="For a percentage: the count it was computed from.",
-                        null=True,
-                    ),
-                ),
-                ("denominator", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "denominator_is_derived",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The publication does not state it; it is derived arithmetic.",
-                    ),
-                ),
-                (
-                    "published_percent",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="A percentage the publication printed beside a count.",
-                        null=True,
-                    ),
-                ),
-                ("wording", models.TextField(help_text="The words of the publication.")),
-                ("notes", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "publication",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "survey_round",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.surveyround",
-                    ),
-                ),
-                (
-                    "system_type",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.systemtype",
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('key', models.SlugField(help_text='Stable id of this figure.', max_length=100)),
+                ('metric', models.CharField(choices=[('invited', 'Bodies invited'), ('responded', 'Returns received'), ('response_rate', 'Response rate'), ('operators', 'Bodies operating the system'), ('concern_users', 'Bodies using equipment of concern'), ('vendor_users', "Bodies using the vendor's equipment"), ('non_uk_users', 'Bodies using equipment made outside the UK'), ('aware', 'Bodies aware of security or ethical concerns'), ('intends', 'Bodies intending to use it in future'), ('no_intention', 'Bodies with no intention to use it'), ('unsure', 'Bodies unsure whether they will use it'), ('live_users', 'Bodies using it live'), ('database_access', 'Bodies with access to national image databases')], max_length=30)),
+                ('value', models.DecimalField(decimal_places=2, max_digits=9)),
+                ('unit', models.CharField(choices=[('count', 'bodies'), ('percent', 'per cent')], default='count', max_length=10)),
+                ('qualifier', models.CharField(choices=[('exact', 'exactly'), ('at_least', 'at least')], default='exact', max_length=10)),
+                ('numerator', models.PositiveIntegerField(blank=True, help_text='For a percentage: the count it was computed from.', null=True)),
+                ('denominator', models.PositiveIntegerField(blank=True, null=True)),
+                ('denominator_is_derived', models.BooleanField(default=False, help_text='The publication does not state it; it is derived arithmetic.')),
+                ('published_percent', models.PositiveSmallIntegerField(blank=True, help_text='A percentage the publication printed beside a count.', null=True)),
+                ('wording', models.TextField(help_text='The words of the publication.')),
+                ('notes', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('publication', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publication')),
+                ('survey_round', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.surveyround')),
+                ('system_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.systemtype')),
+                ('vendor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.vendor')),
             ],
             options={
-                "verbose_name": "historical published finding",
-                "verbose_name_plural": "historical published findings",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical published finding',
+                'verbose_name_plural': 'historical published findings',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalAnswerVendor",
+            name='HistoricalAnswerVendor',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "answer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.answer",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('answer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.answer')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('vendor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.vendor')),
             ],
             options={
-                "verbose_name": "historical answer vendor",
-                "verbose_name_plural": "historical answer vendors",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical answer vendor',
+                'verbose_name_plural': 'historical answer vendors',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="AnswerVendor",
+            name='AnswerVendor',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "answer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="answer_vendors",
-                        to="surveys.answer",
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="answer_vendors",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answer_vendors', to='surveys.answer')),
+                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answer_vendors', to='surveys.vendor')),
             ],
         ),
         migrations.AddField(
-            model_name="answer",
-            name="vendors",
-            field=models.ManyToManyField(
-                related_name="answers", through="surveys.AnswerVendor", to="surveys.vendor"
-            ),
+            model_name='answer',
+            name='vendors',
+            field=models.ManyToManyField(related_name='answers', through='surveys.AnswerVendor', to='surveys.vendor'),
         ),
         migrations.CreateModel(
-            name="VendorAlias",
+            name='VendorAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True)),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True)),
+                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='surveys.vendor')),
             ],
             options={
-                "verbose_name_plural": "vendor aliases",
-                "ordering": ["name"],
+                'verbose_name_plural': 'vendor aliases',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="VendorConcern",
+            name='VendorConcern',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("summary", models.TextField()),
-                (
-                    "in_force_from",
-                    models.DateField(
-                        blank=True,
-                        help_text="Empty: no start date stated; applies to every round.",
-                        null=True,
-                    ),
-                ),
-                ("in_force_until", models.DateField(blank=True, null=True)),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="surveys.publication",
-                    ),
-                ),
-                (
-                    "vendor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="concerns",
-                        to="surveys.vendor",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('summary', models.TextField()),
+                ('in_force_from', models.DateField(blank=True, help_text='Empty: no start date stated; applies to every round.', null=True)),
+                ('in_force_until', models.DateField(blank=True, null=True)),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.publication')),
+                ('vendor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='concerns', to='surveys.vendor')),
             ],
             options={
-                "ordering": ["vendor__name", "pk"],
+                'ordering': ['vendor__name', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="body",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("nation", "national"), _negated=True), ("region", ""), _connector="OR"
-                ),
-                name="body_national_has_no_region",
-            ),
+            model_name='body',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('nation', 'national'), _negated=True), ('region', ''), _connector='OR'), name='body_national_has_no_region'),
         ),
         migrations.AddConstraint(
-            model_name="correction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("answer__isnull", True), ("finding__isnull", False)),
-                    models.Q(("answer__isnull", False), ("finding__isnull", True)),
-                    _connector="OR",
-                ),
-                name="correction_targets_one_thing",
-            ),
+            model_name='correction',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', True), ('finding__isnull', False)), models.Q(('answer__isnull', False), ('finding__isnull', True)), _connector='OR'), name='correction_targets_one_thing'),
         ),
         migrations.AddConstraint(
-            model_name="correction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("reason", ""), _negated=True), name="correction_has_reason"
-            ),
+            model_name='correction',
+            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='correction_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="correction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("answer__isnull", True),
-                    models.Q(("answer_field", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="answer_correction_names_field",
-            ),
+            model_name='correction',
+            constraint=models.CheckConstraint(condition=models.Q(('answer__isnull', True), models.Q(('answer_field', ''), _negated=True), _connector='OR'), name='answer_correction_names_field'),
         ),
         migrations.AddConstraint(
-            model_name="correction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("withdrawn_on__isnull", True),
-                    models.Q(("withdrawal_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="withdrawal_has_reason",
-            ),
+            model_name='correction',
+            constraint=models.CheckConstraint(condition=models.Q(('withdrawn_on__isnull', True), models.Q(('withdrawal_reason', ''), _negated=True), _connector='OR'), name='withdrawal_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="surveyround",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
-                name="round_year_plausible",
-            ),
+            model_name='surveyround',
+            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='round_year_plausible'),
         ),
         migrations.AddConstraint(
-            model_name="return",
-            constraint=models.UniqueConstraint(
-                fields=("body", "survey_round"), name="one_return_per_round"
-            ),
+            model_name='return',
+            constraint=models.UniqueConstraint(fields=('body', 'survey_round'), name='one_return_per_round'),
         ),
         migrations.AddConstraint(
-            model_name="return",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["responded", "did_not_respond"])),
-                name="return_status_valid",
-            ),
+            model_name='return',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['responded', 'did_not_respond'])), name='return_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="vendor",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("country", ""), ("country_source__isnull", False), _connector="OR"
-                ),
-                name="vendor_country_has_source",
-            ),
+            model_name='vendor',
+            constraint=models.CheckConstraint(condition=models.Q(('country', ''), ('country_source__isnull', False), _connector='OR'), name='vendor_country_has_source'),
         ),
         migrations.AddConstraint(
-            model_name="publishedfinding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("value__gte", 0)), name="finding_value_non_negative"
-            ),
+            model_name='publishedfinding',
+            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='finding_value_non_negative'),
         ),
         migrations.AddConstraint(
-            model_name="publishedfinding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("unit", "percent"), _negated=True),
-                    ("value__lte", 100),
-                    _connector="OR",
-                ),
-                name="finding_percent_at_most_100",
-            ),
+            model_name='publishedfinding',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('unit', 'percent'), _negated=True), ('value__lte', 100), _connector='OR'), name='finding_percent_at_most_100'),
         ),
         migrations.AddConstraint(
-            model_name="publishedfinding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("denominator__isnull", True), ("denominator__gt", 0), _connector="OR"
-                ),
-                name="finding_denominator_positive",
-            ),
+            model_name='publishedfinding',
+            constraint=models.CheckConstraint(condition=models.Q(('denominator__isnull', True), ('denominator__gt', 0), _connector='OR'), name='finding_denominator_positive'),
         ),
         migrations.AddConstraint(
-            model_name="publishedfinding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("published_percent__isnull", True),
-                    ("published_percent__lte", 100),
-                    _connector="OR",
-                ),
-                name="finding_published_percent_at_most_100",
-            ),
+            model_name='publishedfinding',
+            constraint=models.CheckConstraint(condition=models.Q(('published_percent__isnull', True), ('published_percent__lte', 100), _connector='OR'), name='finding_published_percent_at_most_100'),
         ),
         migrations.AddConstraint(
-            model_name="publishedfinding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("wording", ""), _negated=True), name="finding_has_wording"
-            ),
+            model_name='publishedfinding',
+            constraint=models.CheckConstraint(condition=models.Q(('wording', ''), _negated=True), name='finding_has_wording'),
         ),
         migrations.AddConstraint(
-            model_name="answervendor",
-            constraint=models.UniqueConstraint(
-                fields=("answer", "vendor"), name="vendor_once_per_answer"
-            ),
+            model_name='answervendor',
+            constraint=models.UniqueConstraint(fields=('answer', 'vendor'), name='vendor_once_per_answer'),
         ),
         migrations.AddConstraint(
-            model_name="answer",
-            constraint=models.UniqueConstraint(
-                fields=("survey_return", "system_type"), name="one_answer_per_system"
-            ),
+            model_name='answer',
+            constraint=models.UniqueConstraint(fields=('survey_return', 'system_type'), name='one_answer_per_system'),
         ),
         migrations.AddConstraint(
-            model_name="vendorconcern",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("summary", ""), _negated=True), name="concern_has_summary"
-            ),
+            model_name='vendorconcern',
+            constraint=models.CheckConstraint(condition=models.Q(('summary', ''), _negated=True), name='concern_has_summary'),
         ),
         migrations.AddConstraint(
-            model_name="vendorconcern",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("in_force_from__isnull", True),
-                    ("in_force_until__isnull", True),
-                    ("in_force_until__gt", models.F("in_force_from")),
-                    _connector="OR",
-                ),
-                name="concern_dates_ordered",
-            ),
+            model_name='vendorconcern',
+            constraint=models.CheckConstraint(condition=models.Q(('in_force_from__isnull', True), ('in_force_until__isnull', True), ('in_force_until__gt', models.F('in_force_from')), _connector='OR'), name='concern_dates_ordered'),
         ),
     ]

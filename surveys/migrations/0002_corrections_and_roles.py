@@ -4,57 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0001_initial"),
+        ('surveys', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="answer",
-            options={
-                "ordering": [
-                    "survey_return__survey_round__year",
-                    "survey_return__body__name",
-                    "system_type",
-                ],
-                "permissions": [("import_answers", "Can import per-body answers from a file")],
-            },
+            name='answer',
+            options={'ordering': ['survey_return__survey_round__year', 'survey_return__body__name', 'system_type'], 'permissions': [('import_answers', 'Can import per-body answers from a file')]},
         ),
         migrations.AlterModelOptions(
-            name="correction",
-            options={
-                "ordering": [
-                    models.OrderBy(models.F("announced_on"), descending=True, nulls_last=True),
-                    "-recorded_at",
-                ]
-            },
+            name='correction',
+            options={'ordering': [models.OrderBy(models.F('announced_on'), descending=True, nulls_last=True), '-recorded_at']},
         ),
         migrations.AlterField(
-            model_name="correction",
-            name="answer_field",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("operates", "Operates the system"),
-                    ("aware_of_concerns", "Aware of concerns"),
-                    ("intent", "Future use"),
-                ],
-                help_text="For an answer: which field the correction changes.",
-                max_length=30,
-            ),
+            model_name='correction',
+            name='answer_field',
+            field=models.CharField(blank=True, choices=[('operates', 'Operates the system'), ('aware_of_concerns', 'Aware of concerns'), ('intent', 'Future use')], help_text='For an answer: which field the correction changes.', max_length=30),
         ),
         migrations.AlterField(
-            model_name="historicalcorrection",
-            name="answer_field",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("operates", "Operates the system"),
-                    ("aware_of_concerns", "Aware of concerns"),
-                    ("intent", "Future use"),
-                ],
-                help_text="For an answer: which field the correction changes.",
-                max_length=30,
-            ),
+            model_name='historicalcorrection',
+            name='answer_field',
+            field=models.CharField(blank=True, choices=[('operates', 'Operates the system'), ('aware_of_concerns', 'Aware of concerns'), ('intent', 'Future use')], help_text='For an answer: which field the correction changes.', max_length=30),
         ),
     ]

@@ -4,49 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0002_corrections_and_roles"),
+        ('surveys', '0002_corrections_and_roles'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="historicalpublication",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("initial_analysis", "Initial analysis"),
-                    ("final_report", "Final report"),
-                    ("press_release", "Press release"),
-                    ("press_release_update", "Press release update"),
-                    ("blog", "Blog post"),
-                    ("foi", "FOI release"),
-                    ("news", "News report"),
-                    ("reference", "Reference list"),
-                    ("synthetic", "Synthetic test data (not real)"),
-                ],
-                max_length=30,
-            ),
+            model_name='historicalpublication',
+            name='kind',
+            field=models.CharField(choices=[('initial_analysis', 'Initial analysis'), ('final_report', 'Final report'), ('press_release', 'Press release'), ('press_release_update', 'Press release update'), ('blog', 'Blog post'), ('foi', 'FOI release'), ('news', 'News report'), ('reference', 'Reference list'), ('synthetic', 'Synthetic test data (not real)')], max_length=30),
         ),
         migrations.AlterField(
-            model_name="publication",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("initial_analysis", "Initial analysis"),
-                    ("final_report", "Final report"),
-                    ("press_release", "Press release"),
-                    ("press_release_update", "Press release update"),
-                    ("blog", "Blog post"),
-                    ("foi", "FOI release"),
-                    ("news", "News report"),
-                    ("reference", "Reference list"),
-                    ("synthetic", "Synthetic test data (not real)"),
-                ],
-                max_length=30,
-            ),
+            model_name='publication',
+            name='kind',
+            field=models.CharField(choices=[('initial_analysis', 'Initial analysis'), ('final_report', 'Final report'), ('press_release', 'Press release'), ('press_release_update', 'Press release update'), ('blog', 'Blog post'), ('foi', 'FOI release'), ('news', 'News report'), ('reference', 'Reference list'), ('synthetic', 'Synthetic test data (not real)')], max_length=30),
         ),
         migrations.AddIndex(
-            model_name="return",
-            index=models.Index(fields=["survey_round", "status"], name="return_round_status"),
+            model_name='return',
+            index=models.Index(fields=['survey_round', 'status'], name='return_round_status'),
         ),
     ]

@@ -4,35 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0003_return_round_status_index_synthetic"),
+        ('surveys', '0003_return_round_status_index_synthetic'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DataVersion",
+            name='DataVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.BigIntegerField(default=1)),
-                ("changed_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.BigIntegerField(default=1)),
+                ('changed_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("pk", 1)), name="data_version_singleton"
-                    )
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='data_version_singleton')],
             },
         ),
         migrations.RunPython(
-            lambda apps, schema_editor: apps.get_model(
-                "surveys", "DataVersion"
-            ).objects.get_or_create(pk=1),
-            migrations.RunPython.noop,
-        ),
-    ]
+        lambda apps, schema_editor: apps.get_model("surveys", "DataVersion").objects.get_or_create(pk=1),
+        migrations.RunPython.noop,
+    ),
+]

@@ -4,72 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0004_data_version"),
+        ('surveys', '0004_data_version'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ReferenceLoad",
+            name='ReferenceLoad',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("loaded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "files_digest",
-                    models.CharField(help_text="SHA-256 of the reference files.", max_length=64),
-                ),
-                ("summary", models.TextField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('loaded_at', models.DateTimeField(auto_now_add=True)),
+                ('files_digest', models.CharField(help_text='SHA-256 of the reference files.', max_length=64)),
+                ('summary', models.TextField()),
             ],
             options={
-                "ordering": ["-loaded_at"],
+                'ordering': ['-loaded_at'],
             },
         ),
         migrations.CreateModel(
-            name="ReferenceRecord",
+            name='ReferenceRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "model",
-                    models.CharField(help_text="The table, e.g. surveys.body.", max_length=60),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        help_text="The row's key in the reference files.", max_length=300
-                    ),
-                ),
-                ("object_id", models.PositiveIntegerField()),
-                (
-                    "loaded",
-                    models.JSONField(default=dict, help_text="Each field's value as last loaded."),
-                ),
-                (
-                    "conflicts",
-                    models.JSONField(
-                        blank=True,
-                        default=dict,
-                        help_text="File values not applied: the database differs.",
-                    ),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('model', models.CharField(help_text='The table, e.g. surveys.body.', max_length=60)),
+                ('key', models.CharField(help_text="The row's key in the reference files.", max_length=300)),
+                ('object_id', models.PositiveIntegerField()),
+                ('loaded', models.JSONField(default=dict, help_text="Each field's value as last loaded.")),
+                ('conflicts', models.JSONField(blank=True, default=dict, help_text='File values not applied: the database differs.')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "ordering": ["model", "key"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("model", "key"), name="one_reference_record_per_key"
-                    )
-                ],
+                'ordering': ['model', 'key'],
+                'constraints': [models.UniqueConstraint(fields=('model', 'key'), name='one_reference_record_per_key')],
             },
         ),
     ]

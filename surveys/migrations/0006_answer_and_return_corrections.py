@@ -5,107 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0005_reference_records"),
+        ('surveys', '0005_reference_records'),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="correction",
-            name="correction_targets_one_thing",
+            model_name='correction',
+            name='correction_targets_one_thing',
         ),
         migrations.RemoveConstraint(
-            model_name="correction",
-            name="answer_correction_names_field",
+            model_name='correction',
+            name='answer_correction_names_field',
         ),
         migrations.AddField(
-            model_name="correction",
-            name="survey_return",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="corrections",
-                to="surveys.return",
-            ),
+            model_name='correction',
+            name='survey_return',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='surveys.return'),
         ),
         migrations.AddField(
-            model_name="historicalcorrection",
-            name="survey_return",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="surveys.return",
-            ),
+            model_name='historicalcorrection',
+            name='survey_return',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.return'),
         ),
         migrations.AlterField(
-            model_name="correction",
-            name="answer_field",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("operates", "Operates the system"),
-                    ("aware_of_concerns", "Aware of concerns"),
-                    ("intent", "Future use"),
-                    ("vendors", "Vendors named"),
-                    ("status", "Response status (a return)"),
-                ],
-                help_text="For an answer or a return: which field the correction changes.",
-                max_length=30,
-            ),
+            model_name='correction',
+            name='answer_field',
+            field=models.CharField(blank=True, choices=[('operates', 'Operates the system'), ('aware_of_concerns', 'Aware of concerns'), ('intent', 'Future use'), ('vendors', 'Vendors named'), ('status', 'Response status (a return)')], help_text='For an answer or a return: which field the correction changes.', max_length=30),
         ),
         migrations.AlterField(
-            model_name="historicalcorrection",
-            name="answer_field",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("operates", "Operates the system"),
-                    ("aware_of_concerns", "Aware of concerns"),
-                    ("intent", "Future use"),
-                    ("vendors", "Vendors named"),
-                    ("status", "Response status (a return)"),
-                ],
-                help_text="For an answer or a return: which field the correction changes.",
-                max_length=30,
-            ),
+            model_name='historicalcorrection',
+            name='answer_field',
+            field=models.CharField(blank=True, choices=[('operates', 'Operates the system'), ('aware_of_concerns', 'Aware of concerns'), ('intent', 'Future use'), ('vendors', 'Vendors named'), ('status', 'Response status (a return)')], help_text='For an answer or a return: which field the correction changes.', max_length=30),
         ),
         migrations.AddConstraint(
-            model_name="correction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("answer__isnull", True),
-                        ("finding__isnull", False),
-                        ("survey_return__isnull", True),
-                    ),
-                    models.Q(
-                        ("answer__isnull", False),
-                        ("finding__isnull", True),
-                        ("survey_return__isnull", True),
-                    ),
-                    models.Q(
-                        ("answer__isnull", True),
-                        ("finding__isnull", True),
-                        ("survey_return__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="correction_targets_one_thing",
-            ),
+            model_name='correction',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', True), ('finding__isnull', False), ('survey_return__isnull', True)), models.Q(('answer__isnull', False), ('finding__isnull', True), ('survey_return__isnull', True)), models.Q(('answer__isnull', True), ('finding__isnull', True), ('survey_return__isnull', False)), _connector='OR'), name='correction_targets_one_thing'),
         ),
         migrations.AddConstraint(
-            model_name="correction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("answer__isnull", True), ("survey_return__isnull", True)),
-                    models.Q(("answer_field", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="answer_correction_names_field",
-            ),
+            model_name='correction',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', True), ('survey_return__isnull', True)), models.Q(('answer_field', ''), _negated=True), _connector='OR'), name='answer_correction_names_field'),
         ),
     ]

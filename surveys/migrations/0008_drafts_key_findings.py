@@ -16,317 +16,135 @@ def existing_corrections_were_published_when_recorded(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0007_evidence_succession_coverage_sources"),
+        ('surveys', '0007_evidence_succession_coverage_sources'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="correction",
-            name="changed_at",
-            field=models.DateTimeField(
-                auto_now=True, help_text="When it last changed here (published, withdrawn) (UTC)."
-            ),
+            model_name='correction',
+            name='changed_at',
+            field=models.DateTimeField(auto_now=True, help_text='When it last changed here (published, withdrawn) (UTC).'),
         ),
         migrations.AddField(
-            model_name="correction",
-            name="drafted_by",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The editor who entered it.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='correction',
+            name='drafted_by',
+            field=models.ForeignKey(blank=True, help_text='The editor who entered it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="correction",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True, help_text="When it was published here (UTC).", null=True
-            ),
+            model_name='correction',
+            name='published_at',
+            field=models.DateTimeField(blank=True, help_text='When it was published here (UTC).', null=True),
         ),
         migrations.AddField(
-            model_name="correction",
-            name="published_by",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The editor who published it.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='correction',
+            name='published_by',
+            field=models.ForeignKey(blank=True, help_text='The editor who published it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="correction",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "Draft (not public)"), ("published", "Published")],
-                default="published",
-                help_text="A draft changes nothing the public sees until an editor publishes it.",
-                max_length=10,
-            ),
+            model_name='correction',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft (not public)'), ('published', 'Published')], default='published', help_text='A draft changes nothing the public sees until an editor publishes it.', max_length=10),
         ),
         migrations.AddField(
-            model_name="historicalcorrection",
-            name="changed_at",
-            field=models.DateTimeField(
-                blank=True,
-                default=django.utils.timezone.now,
-                editable=False,
-                help_text="When it last changed here (published, withdrawn) (UTC).",
-            ),
+            model_name='historicalcorrection',
+            name='changed_at',
+            field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, help_text='When it last changed here (published, withdrawn) (UTC).'),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name="historicalcorrection",
-            name="drafted_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The editor who entered it.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalcorrection',
+            name='drafted_by',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The editor who entered it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalcorrection",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True, help_text="When it was published here (UTC).", null=True
-            ),
+            model_name='historicalcorrection',
+            name='published_at',
+            field=models.DateTimeField(blank=True, help_text='When it was published here (UTC).', null=True),
         ),
         migrations.AddField(
-            model_name="historicalcorrection",
-            name="published_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The editor who published it.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='historicalcorrection',
+            name='published_by',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The editor who published it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="historicalcorrection",
-            name="status",
-            field=models.CharField(
-                choices=[("draft", "Draft (not public)"), ("published", "Published")],
-                default="published",
-                help_text="A draft changes nothing the public sees until an editor publishes it.",
-                max_length=10,
-            ),
+            model_name='historicalcorrection',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft (not public)'), ('published', 'Published')], default='published', help_text='A draft changes nothing the public sees until an editor publishes it.', max_length=10),
         ),
         migrations.CreateModel(
-            name="HistoricalImportDraft",
+            name='HistoricalImportDraft',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("filename", models.CharField(max_length=255)),
-                (
-                    "stored_name",
-                    models.CharField(
-                        db_index=True, help_text="File in var/imports.", max_length=100
-                    ),
-                ),
-                (
-                    "reason",
-                    models.TextField(
-                        blank=True, help_text="Published with each correction it makes."
-                    ),
-                ),
-                ("uploaded_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "summary",
-                    models.TextField(blank=True, help_text="What publishing it will change."),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('filename', models.CharField(max_length=255)),
+                ('stored_name', models.CharField(db_index=True, help_text='File in var/imports.', max_length=100)),
+                ('reason', models.TextField(blank=True, help_text='Published with each correction it makes.')),
+                ('uploaded_at', models.DateTimeField(blank=True, editable=False)),
+                ('summary', models.TextField(blank=True, help_text='What publishing it will change.')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical import draft",
-                "verbose_name_plural": "historical import drafts",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical import draft',
+                'verbose_name_plural': 'historical import drafts',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalKeyFinding",
+            name='HistoricalKeyFinding',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(
-                        help_text="Order in the block, smallest first."
-                    ),
-                ),
-                (
-                    "sentence",
-                    models.CharField(
-                        help_text='Plain English, with {value} where the figure goes, e.g. "{value} respondents say their external camera systems come from vendors named as of concern."',
-                        max_length=300,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "finding",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="surveys.publishedfinding",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(help_text='Order in the block, smallest first.')),
+                ('sentence', models.CharField(help_text='Plain English, with {value} where the figure goes, e.g. "{value} respondents say their external camera systems come from vendors named as of concern."', max_length=300)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='surveys.publishedfinding')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical key finding",
-                "verbose_name_plural": "historical key findings",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical key finding',
+                'verbose_name_plural': 'historical key findings',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="ImportDraft",
+            name='ImportDraft',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("filename", models.CharField(max_length=255)),
-                (
-                    "stored_name",
-                    models.CharField(help_text="File in var/imports.", max_length=100, unique=True),
-                ),
-                (
-                    "reason",
-                    models.TextField(
-                        blank=True, help_text="Published with each correction it makes."
-                    ),
-                ),
-                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "summary",
-                    models.TextField(blank=True, help_text="What publishing it will change."),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('filename', models.CharField(max_length=255)),
+                ('stored_name', models.CharField(help_text='File in var/imports.', max_length=100, unique=True)),
+                ('reason', models.TextField(blank=True, help_text='Published with each correction it makes.')),
+                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
+                ('summary', models.TextField(blank=True, help_text='What publishing it will change.')),
+                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-uploaded_at"],
+                'ordering': ['-uploaded_at'],
             },
         ),
         migrations.CreateModel(
-            name="KeyFinding",
+            name='KeyFinding',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(
-                        help_text="Order in the block, smallest first."
-                    ),
-                ),
-                (
-                    "sentence",
-                    models.CharField(
-                        help_text='Plain English, with {value} where the figure goes, e.g. "{value} respondents say their external camera systems come from vendors named as of concern."',
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "finding",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="key_finding",
-                        to="surveys.publishedfinding",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(help_text='Order in the block, smallest first.')),
+                ('sentence', models.CharField(help_text='Plain English, with {value} where the figure goes, e.g. "{value} respondents say their external camera systems come from vendors named as of concern."', max_length=300)),
+                ('finding', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='key_finding', to='surveys.publishedfinding')),
             ],
             options={
-                "ordering": ["finding__survey_round__year", "position", "pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("sentence__contains", "{value}")),
-                        name="key_finding_has_value",
-                    )
-                ],
+                'ordering': ['finding__survey_round__year', 'position', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('sentence__contains', '{value}')), name='key_finding_has_value')],
             },
         ),
         migrations.RunPython(

@@ -5,36 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("surveys", "0008_drafts_key_findings"),
+        ('surveys', '0008_drafts_key_findings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name="correction",
-            name="correction_targets_one_thing",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("answer__isnull", True),
-                        ("finding__isnull", False),
-                        ("survey_return__isnull", True),
-                    ),
-                    models.Q(
-                        ("answer__isnull", False),
-                        ("finding__isnull", True),
-                        ("survey_return__isnull", True),
-                    ),
-                    models.Q(
-                        ("answer__isnull", True),
-                        ("finding__isnull", True),
-                        ("survey_return__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="correction_targets_one_thing",
-                violation_error_message="Choose one thing to correct (a published finding, a body's answer or a body's return), not both or none.",
-            ),
+            model_name='correction',
+            name='correction_targets_one_thing',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answer__isnull', True), ('finding__isnull', False), ('survey_return__isnull', True)), models.Q(('answer__isnull', False), ('finding__isnull', True), ('survey_return__isnull', True)), models.Q(('answer__isnull', True), ('finding__isnull', True), ('survey_return__isnull', False)), _connector='OR'), name='correction_targets_one_thing', violation_error_message="Choose one thing to correct (a published finding, a body's answer or a body's return), not both or none."),
         ),
     ]
