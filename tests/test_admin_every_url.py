@@ -171,3 +171,29 @@ def test_admin_url_answers_every_role_without_a_server_error(
     assert set(answers.values()) <= ANSWERS, (path, answers)
     if url.is_survey_read:
         assert set(answers.values()) == {200}, (path, answers)
+
+
+WRITES = ("post", "put", "delete")
+
+
+def test_no_admin_url_lets_anonymous_or_a_viewer_write_with_any_method(
+    client, accounts, correction_drafts
+):
+    """Every admin URL (the same list, custom views included), with POST, PUT and DELETE and an
+    empty body: anonymous and a Viewer change no survey row and get no server error; an Editor
+    changes nothing with PUT or DELETE either."""
+    from tests.test_admin_permissions import fingerprint
+
+    corrections.draft_withdrawal(correction_drafts["published"], reason="Synthetic withdrawal")
+    paths = sorted({fill(url, client, accounts, correction_drafts) for url in URLS})
+    before = fingerprint()
+    for who, methods in ((None, WRITES), (VIEWERS, WRITES), (EDITORS, ("put", "delete"))):
+        for path in paths:
+            if who is not None:  # a logout, or a password link, can end the session
+                client.force_login(accounts[who])
+            for method in methods:
+                status = getattr(client, method)(path).status_code
+                assert status < 500, (who, method, path, status)
+                if who is None and method == "post":
+                    assert status in (200, 302, 403, 405), (method, path, status)
+        assert fingerprint() == before, who
