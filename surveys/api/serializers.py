@@ -45,12 +45,27 @@ class PublicationSerializer(serializers.ModelSerializer):
             "survey_round",
             "published_on",
             "date_precision",
+            "date_display",
             "url",
             "is_secondary",
             "standing",
+            "copyright",
+            "licence",
+            "licence_display",
             "notes",
         ]
 
+    date_display = serializers.CharField(
+        read_only=True,
+        help_text="The date as the pages show it: '14 November 2022', 'February 2023', '2023', "
+        "or 'date not stated' (published_on null, date_precision not_stated).",
+    )
+    licence_display = serializers.CharField(
+        read_only=True,
+        help_text="The licence of the rows citing this source, as the pages state it: '© Crown "
+        "copyright, Open Government Licence v3.0', or '© <holder>; quoted for reporting, not "
+        "under the Open Government Licence'. Empty licence: not recorded, so not the OGL.",
+    )
     standing = serializers.ChoiceField(
         choices=["primary", "secondary", "vendor"],
         read_only=True,

@@ -108,7 +108,8 @@ def load_commissioner(loader: Loader) -> None:
             {
                 "holder": row.get("holder", ""),
                 "starts_on": row.get("starts_on"),
-                "starts_precision": row.get("starts_precision", "day"),
+                "starts_precision": row.get("starts_precision")
+                or ("day" if row.get("starts_on") else "not_stated"),
                 "ends_on": row.get("ends_on"),
                 "source": loader.ref(loader.publications, row["source"], "publication"),
             },

@@ -35,7 +35,10 @@ def load_publications(loader: Loader) -> None:
                 "title": row["title"],
                 "kind": row["kind"],
                 "published_on": row.get("published_on"),
-                "date_precision": row.get("date_precision", "day"),
+                "date_precision": row.get("date_precision")
+                or ("day" if row.get("published_on") else "not_stated"),
+                "copyright": row.get("copyright", ""),
+                "licence": row.get("licence", ""),
                 "url": row.get("url", ""),
                 "is_secondary": row.get("is_secondary", False),
                 "notes": row.get("notes", ""),

@@ -41,5 +41,6 @@ from surveys.models.survey import (  # noqa: F401
     RoundSystemType,
     SurveyRound,
     SystemType,
+    licence_groups,
 )
 from surveys.values import FacialRecognitionKind  # noqa: F401

@@ -35,7 +35,7 @@ class PublicEvidence(models.Model):
     )
     occurred_on = models.DateField(help_text="When it happened (or began).")
     date_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     occurred_until = models.DateField(null=True, blank=True, help_text="When it ended, if stated.")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -54,6 +54,10 @@ class PublicEvidence(models.Model):
                 | Q(occurred_until__gte=models.F("occurred_on")),
                 name="evidence_dates_ordered",
             ),
+            # occurred_on is required: its precision is a day, a month or a year.
+            models.CheckConstraint(
+                condition=~Q(date_precision="not_stated"), name="evidence_date_is_stated"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,6 +69,10 @@ class PublicEvidence(models.Model):
         errors = {}
         if self.occurred_until and self.occurred_on and self.occurred_until < self.occurred_on:
             errors["occurred_until"] = "The fact ends before it begins: check the two dates."
+        if self.date_precision == self.DatePrecision.NOT_STATED:
+            errors["date_precision"] = (
+                "Later evidence is dated: say whether the date is a day, a month or a year."
+            )
         if (
             self.kind == self.Kind.PRIMARY
             and self.source_id
@@ -92,7 +100,7 @@ class CommissionerTerm(models.Model):
     holder = models.CharField(max_length=200, blank=True, help_text="Empty: the post was vacant.")
     starts_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
     starts_precision = models.CharField(
-        max_length=5, choices=Publication.DatePrecision.choices, default="day"
+        max_length=10, choices=Publication.DatePrecision.choices, default="day"
     )
     ends_on = models.DateField(null=True, blank=True, help_text="Empty: continues, or not stated.")
     summary = models.TextField(
@@ -103,15 +111,31 @@ class CommissionerTerm(models.Model):
 
     class Meta:
         ordering = [models.F("starts_on").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True, starts_precision="not_stated")
+                | (Q(starts_on__isnull=False) & ~Q(starts_precision="not_stated")),
+                name="commissioner_term_start_not_stated_iff_empty",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.holder or "Vacant"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.starts_on is None:
+            self.starts_precision = Publication.DatePrecision.NOT_STATED
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The term ends before it starts: check the dates."})
+        if self.starts_on and self.starts_precision == Publication.DatePrecision.NOT_STATED:
+            raise ValidationError(
+                {"starts_precision": "A date is given: say whether it is a day, a month or a year."}
+            )
 
     @property
     def starts_display(self) -> str:

@@ -21,6 +21,16 @@ def format_date(date: datetime.date, precision: str) -> str:
     return date.strftime("%-d %B %Y")
 
 
+def licence_groups(publications) -> list[tuple[str, list[str]]]:
+    """The licence statements that cover these publications, each with the codes it covers
+    (sorted): the Open Government Licence first, then each other holder's by name."""
+    groups: dict[tuple[bool, str], list[str]] = {}
+    for publication in publications:
+        key = (publication.licence != Publication.Licence.OGL, publication.licence_display)
+        groups.setdefault(key, []).append(publication.code)
+    return [(statement, sorted(codes)) for (_, statement), codes in sorted(groups.items())]
+
+
 class Publication(models.Model):
     """A document that states facts: an official publication, a news report quoting one, a list."""
 
@@ -43,6 +53,11 @@ class Publication(models.Model):
         DAY = "day", "Day"
         MONTH = "month", "Month"
         YEAR = "year", "Year"
+        NOT_STATED = "not_stated", "Not stated"
+
+    class Licence(models.TextChoices):
+        OGL = "ogl", "Open Government Licence v3.0"
+        QUOTED = "quoted", "Quoted for reporting, not under the Open Government Licence"
 
     code = models.SlugField(
         max_length=40, unique=True, help_text="Short id used to cite it, e.g. PR2023."
@@ -58,7 +73,24 @@ class Publication(models.Model):
     )
     published_on = models.DateField(null=True, blank=True, help_text="Empty when not stated.")
     date_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How much of the date the source gives; 'Not stated' exactly when it gives none.",
+    )
+    copyright = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Whose copyright its words and figures are: 'Crown copyright', or the publisher "
+        "(e.g. 'The Epoch Times'). Empty: its publisher, not named here.",
+    )
+    licence = models.CharField(
+        max_length=10,
+        choices=Licence.choices,
+        blank=True,
+        help_text="OGL only for Crown copyright published under the Open Government Licence; "
+        "anything else is quoted or summarised for reporting, with attribution. Empty: not "
+        "recorded, so treated as not under the OGL.",
     )
     url = models.URLField(max_length=500, blank=True)
     is_secondary = models.BooleanField(
@@ -72,9 +104,31 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["published_on", "code"]
+        constraints = [
+            # A date the source does not state is never shown as a day, month or year.
+            models.CheckConstraint(
+                condition=Q(published_on__isnull=True, date_precision="not_stated")
+                | (Q(published_on__isnull=False) & ~Q(date_precision="not_stated")),
+                name="publication_date_not_stated_iff_empty",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        # No date: its precision can only be "not stated" (the constraint holds either way).
+        if self.published_on is None:
+            self.date_precision = self.DatePrecision.NOT_STATED
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.published_on and self.date_precision == self.DatePrecision.NOT_STATED:
+            raise ValidationError(
+                {"date_precision": "A date is given: say whether it is a day, a month or a year."}
+            )
 
     @property
     def standing(self) -> str:
@@ -88,6 +142,15 @@ class Publication(models.Model):
         if self.published_on is None:
             return "date not stated"
         return format_date(self.published_on, self.date_precision)
+
+    @property
+    def licence_display(self) -> str:
+        """'© Crown copyright, Open Government Licence v3.0', or '© The Epoch Times; quoted
+        for reporting, not under the Open Government Licence'."""
+        holder = self.copyright or "its publisher"
+        if self.licence == self.Licence.OGL:
+            return f"© {holder}, {self.Licence.OGL.label}"
+        return f"© {holder}; quoted for reporting, not under the Open Government Licence"
 
 
 class SurveyRound(models.Model):
