@@ -116,6 +116,7 @@ def dictionary_lines() -> Iterator[str]:
 
 
 def readme_text(meta: dict) -> str:
+    by_source = meta["licence"]["by_source"]
     lines = [
         meta["title"],
         "",
@@ -137,6 +138,9 @@ def readme_text(meta: dict) -> str:
         f"Licence: {LICENCE['name']}, {LICENCE['url']}",
         LICENCE["attribution"],
         LICENCE["notes"],
+        "",
+        "The licence of each source's rows (publications.licence and publications.copyright):",
+        *(f"- {group['licence']}: {', '.join(group['sources'])}." for group in by_source),
         "",
     ]
     return "\n".join(lines)

@@ -35,6 +35,7 @@ from surveys.models import (
     Vendor,
     VendorAlias,
     VendorConcern,
+    licence_groups,
 )
 
 FORMAT = "obscc-open-data"
@@ -50,12 +51,13 @@ LICENCE = {
     ),
     "notes": (
         "Figures and wording from the Biometrics and Surveillance Camera Commissioner's and "
-        "other Crown publications are Crown copyright, reused under the Open Government "
-        "Licence v3.0. Rows whose source (publications) is not a Crown publication (a news or "
-        "trade report, a police force's own page or FOI answer, a court judgment, a reference "
-        "list) are not offered under that licence: they quote that source briefly or "
-        "summarise it, with attribution, for criticism, review and reporting, and its "
-        "copyright stays with its publisher. Each row names its source."
+        "other Crown publications released under the Open Government Licence v3.0 are Crown "
+        "copyright, reused under that licence. Rows whose source (publications) is not (a news "
+        "or trade report, a police force's own page or FOI answer, a court judgment, a "
+        "reference list) are not offered under that licence: they quote that source briefly "
+        "or summarise it, with attribution, for criticism, review and reporting, and its "
+        "copyright stays with its holder. Each row names its source; publications.licence "
+        "and publications.copyright say which of the two fits each source."
     ),
 }
 
@@ -128,7 +130,8 @@ COLUMN_DESCRIPTIONS = {
     "publications.title": "Title of the document.",
     "publications.kind": "What kind of document it is.",
     "publications.survey_round_id": "The round the document is about; empty if none.",
-    "publications.date_precision": "How precise published_on is: a day, a month or a year.",
+    "publications.date_precision": "How precise published_on is: a day, a month or a year; "
+    "not_stated exactly when the source gives no date (published_on empty).",
     "round_system_types.survey_round_id": "The round.",
     "round_system_types.system_type_id": "A system type the round asked about.",
     "evidence.body_id": "The body the fact is about.",
@@ -140,7 +143,8 @@ COLUMN_DESCRIPTIONS = {
     "Commissioner), secondary (a news or trade report) or vendor (a supplier's marketing).",
     "evidence.date_precision": "How precise occurred_on and occurred_until are: a day, a month "
     "or a year.",
-    "commissioner_terms.starts_precision": "How precise starts_on is: a day, a month or a year.",
+    "commissioner_terms.starts_precision": "How precise starts_on is: a day, a month or a "
+    "year; not_stated exactly when no source gives the start (starts_on empty).",
     "bodies.succeeded_by_id": "The body that succeeded this one (a merger); empty: it continues.",
     "publications.url": "Where the document is published; may be empty.",
     "publications.quotes_id": "For a secondary report: the publication it quotes.",
@@ -298,6 +302,25 @@ def public_rows(table: str) -> models.QuerySet:
     return TABLES[table].objects.filter(PUBLIC_ROWS.get(table, Q()))
 
 
+def source_licences(publications=None) -> list[dict]:
+    """Which licence fits the rows of which sources: one entry per licence statement, with the
+    codes of the sources it covers (every public publication, unless given some)."""
+
+    def compute() -> list[dict]:
+        rows = public_rows("publications") if publications is None else publications
+        return [
+            {"licence": statement, "sources": codes}
+            for statement, codes in licence_groups(rows.only("code", "licence", "copyright"))
+        ]
+
+    return compute() if publications is not None else cached("source_licences", (), compute)
+
+
+def licence(publications=None) -> dict:
+    """The licence of a download: the general rule and, for its sources, which fits which."""
+    return {**LICENCE, "by_source": source_licences(publications)}
+
+
 def dictionary() -> list[dict]:
     """Every table and column: name, type, whether it can be empty, what it means."""
     return [
@@ -325,7 +348,7 @@ def metadata(changed: datetime.datetime | None) -> dict:
         "format_version": FORMAT_VERSION,
         "title": "Police surveillance camera survey results, England and Wales",
         "publisher": "OBSCC survey dashboard",
-        "licence": LICENCE,
+        "licence": licence(),
         "data_version": current_version(),
         "data_last_changed": changed.astimezone(datetime.UTC).isoformat() if changed else None,
         "synthetic": has_synthetic_data(),
@@ -338,7 +361,7 @@ def page() -> dict:
     counts = cached("open_data_counts", (), table_counts)  # 13 COUNTs, once per data version
     return {
         "tables": [{**table, "rows": counts[table["table"]]} for table in dictionary()],
-        "licence": LICENCE,
+        "licence": licence(),
         "source_line": SOURCE_LINE,
         "last_changed": data_last_changed(),
         "rounds": list(SurveyRound.objects.order_by("year").values_list("year", flat=True)),

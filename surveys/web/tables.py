@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from surveys.caching import data_last_changed
 from surveys.exports import download_name
-from surveys.models import Answer, Body, Return, SystemType
+from surveys.models import Answer, Body, Return, SystemType, licence_groups
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
 from surveys.stats import CONCERN_USERS
 from surveys.stats.figures import DERIVED
@@ -165,6 +165,8 @@ def export_header(system_type: SystemType | None = None) -> list[str]:
         "System types operated",
         concern_heading(system_type),
         "Page",
+        "Sources",
+        "Licence",
     ]
 
 
@@ -176,8 +178,11 @@ COUNTS_NOTE = (
 )
 
 
-def export_rows(queryset, *, year: int, base_url: str):
+def export_rows(queryset, *, year: int, base_url: str, sources: dict[int, set[str]], licences):
+    """Each body's row; ``sources`` gives the publication codes behind each row (its response
+    and its answers) and ``licences`` the licence statement of each code."""
     for body in queryset.iterator(chunk_size=1000):
+        codes = sorted(sources.get(body.pk, ()))
         yield [
             body.name,
             body.short_name,
@@ -191,6 +196,8 @@ def export_rows(queryset, *, year: int, base_url: str):
             operated_label(body),
             concern_label(body),
             base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
+            ", ".join(codes),
+            "; ".join(f"{code}: {licences[code]}" for code in codes),
         ]
 
 
@@ -205,6 +212,7 @@ def export_about(
     *,
     page_url: str,
     system_type: SystemType | None = None,
+    publications=(),
 ) -> list[tuple]:
     """The About sheet of an Excel download: what it holds, under which filters, from where."""
     changed = data_last_changed()
@@ -217,6 +225,10 @@ def export_about(
         ("Source", SOURCE_LINE),
         ("Licence", f"{LICENCE['name']} ({LICENCE['url']}). {LICENCE['attribution']}"),
         ("Licence notes", LICENCE["notes"]),
+        *(
+            (f"Licence of {', '.join(codes)}", statement)
+            for statement, codes in licence_groups(publications)
+        ),
         (
             "Data last changed",
             f"{localtime(changed):%-d %B %Y, %H:%M} UK time" if changed else "Not recorded",

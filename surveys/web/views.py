@@ -15,9 +15,10 @@ from surveys import charts, opendata, stats
 from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
+from surveys.templatetags.licences import licence_of_cell
 from surveys.web import chart_data, selectors, trend_chart
 from surveys.web.filters import BodyFilter, FindingFilter
-from surveys.web.selectors.answer_rows import SOURCE_COLUMNS
+from surveys.web.selectors.answer_rows import ANSWER_COLUMN_NOTES, SOURCE_COLUMNS
 from surveys.web.tables import (
     FACIAL_RECOGNITION,
     BodyTable,
@@ -74,6 +75,14 @@ def _sort_param(request, table_class) -> str | None:
     return value if name in table_class.base_columns else None
 
 
+def _chart_csv(data, filename: str):
+    """A chart's CSV, each row with the licence of the source it names (its last column)."""
+    header, rows = charts.csv_table(data)
+    return csv_response(
+        [*header, "Licence"], [[*row, licence_of_cell(row[-1])] for row in rows], filename=filename
+    )
+
+
 def _no_data(request):
     return render(request, "surveys/no_data.html", status=200)
 
@@ -114,17 +123,16 @@ def concern_chart_csv(request):
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
     data = chart_data.concern_chart(survey_round)
-    header, rows = charts.csv_table(data)
-    filename = download_name("concern-by-system-type", survey_round.year, suffix="csv")
-    return csv_response(header, rows, filename=filename)
+    return _chart_csv(
+        data, download_name("concern-by-system-type", survey_round.year, suffix="csv")
+    )
 
 
 @require_safe
 def trend_chart_csv(request):
     rounds = selectors.round_from_param(None)[1]
     data, _ = trend_chart.trend_chart(rounds, stats.response_by_round())
-    header, rows = charts.csv_table(data)
-    return csv_response(header, rows, filename="survey-figures-by-round.csv")
+    return _chart_csv(data, "survey-figures-by-round.csv")
 
 
 @require_safe
@@ -187,8 +195,14 @@ def _bodies_export(request, body_filter: BodyFilter, year: int, export: str):
     effect; the XLSX says the same in words, with source and licence, on a sheet "About"."""
     applied = body_filter.applied()
     header = export_header(body_filter.system_type_filtered())
+    sources = selectors.sources_by_body(body_filter.qs, body_filter.survey_round)
+    publications = list(selectors.publications_coded(set().union(*sources.values())))
     rows = export_rows(
-        body_filter.qs.order_by("name"), year=year, base_url=request.build_absolute_uri("/")[:-1]
+        body_filter.qs.order_by("name"),
+        year=year,
+        base_url=request.build_absolute_uri("/")[:-1],
+        sources=sources,
+        licences={p.code: p.licence_display for p in publications},
     )
     filename = export_name(year, applied, suffix=export)
     if export == "csv":
@@ -196,7 +210,11 @@ def _bodies_export(request, body_filter: BodyFilter, year: int, export: str):
     query = urlencode([("round", year), *((f.name, f.param) for f in applied)])
     page_url = request.build_absolute_uri(f"{reverse('surveys:bodies')}?{query}")
     about = export_about(
-        year, applied, page_url=page_url, system_type=body_filter.system_type_filtered()
+        year,
+        applied,
+        page_url=page_url,
+        system_type=body_filter.system_type_filtered(),
+        publications=publications,
     )
     return xlsx_response(header, rows, filename=filename, title=f"forces-{year}", about=about)
 
@@ -232,9 +250,7 @@ def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
     rounds = selectors.rounds_covering(system_type)
     data = chart_data.system_type_figures_chart(system_type, rounds)
-    header, rows = charts.csv_table(data)
-    filename = download_name(slug, "published-figures-by-round", suffix="csv")
-    return csv_response(header, rows, filename=filename)
+    return _chart_csv(data, download_name(slug, "published-figures-by-round", suffix="csv"))
 
 
 @require_safe
@@ -325,7 +341,10 @@ def answers_csv(request):
 @require_safe
 def data(request):
     """The open-data page: downloads, licence, when the data last changed, data dictionary."""
-    return render(request, "surveys/data.html", opendata.page())
+    answer_columns = [(name, ANSWER_COLUMN_NOTES.get(name, "")) for name in ANSWER_EXPORT_HEADER]
+    return render(
+        request, "surveys/data.html", {**opendata.page(), "answer_columns": answer_columns}
+    )
 
 
 def _dated(name: str, suffix: str) -> str:

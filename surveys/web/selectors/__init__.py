@@ -3,7 +3,12 @@ context (a dict, or a dataclass where one is shared). They combine the statistic
 with the records a page lists; views stay thin. Every name is importable from here."""
 
 from surveys.web.selectors.answer_rows import answer_rows  # noqa: F401
-from surveys.web.selectors.bodies import bodies_for_round, with_concern  # noqa: F401
+from surveys.web.selectors.bodies import (  # noqa: F401
+    bodies_for_round,
+    publications_coded,
+    sources_by_body,
+    with_concern,
+)
 from surveys.web.selectors.overview import (  # noqa: F401
     CONCERN_METRICS,
     KeySentence,

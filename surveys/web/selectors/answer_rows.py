@@ -12,6 +12,32 @@ from surveys.models import (
 # stated), as the API's ``sources`` does; the import reads these columns back.
 SOURCE_COLUMNS = tuple(f"{name}_source" for name, _ in Answer.SOURCED_FIELDS)
 
+# What each column of the answers download holds, as the open-data page lists it.
+ANSWER_COLUMN_NOTES = {
+    "round": "The survey round (its year).",
+    "body": "The body's full name.",
+    "body_slug": "The body's stable identifier, as in its page's address.",
+    "system_type": "The system type's identifier (system_types.slug).",
+    "operates": "yes or no: whether the body operates the system; empty when not stated.",
+    "vendors": "The vendors the answer names, separated by '; '; empty when it names none.",
+    "aware_of_concerns": "yes or no: whether the body said it was aware of security or ethical "
+    "concerns about the vendor; empty when not stated.",
+    "intent": "Whether the body intends to use the system in future (for facial recognition: "
+    "live facial recognition): intends, no_intention or unsure; empty when not stated.",
+    "source": "The code of the publication the answer comes from (publications.code).",
+    "notes": "Notes on the answer; may be empty.",
+    "kind": "For facial recognition, the kind the source states (live, retrospective, ...); "
+    "empty when not stated, and for other system types.",
+    "unit_count": "How many units (e.g. drones) the body said it has; empty when not stated.",
+    "says_vendor_of_concern": "yes or no: the body's own statement whether it uses equipment "
+    "from a vendor of concern; empty when not stated.",
+    **{
+        column: f"The code of the publication that states {name}; empty where {name} is not "
+        "stated. It is the answer's source unless another publication gave this field."
+        for column, name in zip(SOURCE_COLUMNS, (n for n, _ in Answer.SOURCED_FIELDS), strict=True)
+    },
+}
+
 
 def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
     """Per-body answers as rows, one chunk of answers at a time (constant memory)."""

@@ -1,0 +1,103 @@
+"""The footer's licence line for the sources a page cites.
+
+Every citation on a page shows its source's code (PR2023, EPOCH2022, ...), so the page's main
+content says which sources it shows: ``{% sources_licensed %}`` renders what it wraps, finds
+the codes cited before the ``{% page_licences %}`` marker (the footer) and puts there the
+licence of each: Crown copyright under the Open Government Licence, or the holder's own
+copyright, quoted for reporting. A page that cites no source gets no list, only the rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from surveys.caching import cached
+from surveys.models import Publication, licence_groups
+
+register = template.Library()
+
+MARKER = "<!-- page-licences -->"
+
+
+def _publications() -> dict[str, Publication]:
+    """Every publication by its code, with what its licence needs (cached with the data
+    version, so a page pays no query for it once cached)."""
+
+    def compute() -> dict[str, Publication]:
+        return {p.code: p for p in Publication.objects.only("code", "licence", "copyright")}
+
+    return cached("publication-licences", (), compute)
+
+
+def codes_cited(html: str, codes) -> set[str]:
+    """The codes that stand as whole words in ``html`` (PR2023 is not cited by PR2023-UPDATE)."""
+    if not codes:
+        return set()
+    alternatives = "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True))
+    return set(re.findall(rf"(?<![\w-])({alternatives})(?![\w-])", html))
+
+
+def licence_of_cell(text: str) -> str:
+    """The licence statement of each source a download's cell cites ("PR2023: © Crown
+    copyright, ..."), or empty where it cites none (a figure the dashboard derived)."""
+    publications = _publications()
+    return "; ".join(
+        f"{code}: {publications[code].licence_display}"
+        for code in sorted(codes_cited(text, publications))
+    )
+
+
+def page_licences_html(html: str) -> SafeString:
+    publications = _publications()
+    cited = codes_cited(html, publications)
+    if not cited:
+        return mark_safe("")
+    about = reverse("surveys:about")
+    groups = licence_groups(publications[code] for code in cited)
+    items = format_html_join(
+        "",
+        "<li>{}: {}.</li>",
+        (
+            (
+                statement,
+                format_html_join(
+                    ", ", '<a href="{}#source-{}">{}</a>', ((about, c, c) for c in codes)
+                ),
+            )
+            for statement, codes in groups
+        ),
+    )
+    return format_html(
+        "<p>The sources cited on this page, and the licence of each:</p>"
+        '<ul data-testid="page-licences">{}</ul>',
+        items,
+    )
+
+
+class SourcesLicensedNode(template.Node):
+    def __init__(self, nodelist) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        html = self.nodelist.render(context)
+        shown, marker, rest = html.partition(MARKER)
+        if not marker:
+            return html
+        return shown + page_licences_html(shown) + rest
+
+
+@register.tag
+def sources_licensed(parser, token):
+    nodelist = parser.parse(("endsources_licensed",))
+    parser.delete_first_token()
+    return SourcesLicensedNode(nodelist)
+
+
+@register.simple_tag
+def page_licences() -> SafeString:
+    return mark_safe(MARKER)
