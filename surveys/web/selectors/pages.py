@@ -113,6 +113,9 @@ def body_detail(slug: str):
             "body", "system_type", "vendor", "source"
         )
     )
+    # Later evidence and corrections of its answers name the body too.
+    for named in (*evidence, *corrections):
+        sources[named.source_id] = named.source
     return {
         "body": body,
         "predecessors": lineage[1:],
