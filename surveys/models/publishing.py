@@ -138,7 +138,7 @@ class PublishedFinding(models.Model):
         number = f"{Decimal(value).normalize():f}"
         text = f"{number}%" if self.unit == self.Unit.PERCENT else number
         if self.unit == self.Unit.MENTIONS:
-            text = f"{text} mentions"
+            text = f"{text} {'mention' if Decimal(value) == 1 else 'mentions'}"
         if qualifier == self.Qualifier.AT_LEAST:
             text = f"at least {text}"
         if self.denominator and self.unit == self.Unit.COUNT:
