@@ -225,3 +225,8 @@ def test_the_data_page_describes_every_column_of_the_answers_download(real_data,
     for column in header:
         assert ANSWER_COLUMN_NOTES.get(column), column
         assert f"<dt><code>{column}</code></dt><dd>" in page, column
+
+
+def test_the_corrections_feed_gives_each_entry_its_sources_licence(real_data, client):
+    feed = text(client.get("/corrections/feed/"))
+    assert f"<rights>{CROWN}</rights>" in feed  # the Update's words, Crown copyright

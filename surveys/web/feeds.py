@@ -87,3 +87,7 @@ class CorrectionsFeed(Feed):
     def item_updateddate(self, item):
         # Saved on every change, a withdrawal included; never before publication.
         return max(item.changed_at, self.item_pubdate(item))
+
+    def item_copyright(self, item):
+        """The licence of the words quoted (the correction's reason is its source's)."""
+        return item.source.licence_display
