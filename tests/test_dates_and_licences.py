@@ -174,6 +174,8 @@ def test_the_whole_data_set_says_which_licence_fits_which_source(real_data, clie
     assert "DRONE2023" not in groups[CROWN]
     page = visible(text(client.get("/data/")))
     assert f"© The Epoch Times; {NOT_OGL}: EPOCH2022." in page
+    companion = page.split("keep this line with it")[1].split("Data last changed")[0]
+    assert "Rows whose source is not under that licence" in companion
 
 
 def test_the_api_gives_each_sources_licence(real_data, client):
