@@ -181,7 +181,8 @@ def test_downloads_revalidate_by_date_as_wget_does(real_data, client):
 def test_data_page_shows_licence_last_change_and_every_column(
     real_data, client, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(len(opendata.TABLES) + 4):
+    # + the licence of every source, and of the sources the page cites (the footer)
+    with django_assert_max_num_queries(len(opendata.TABLES) + 6):
         html = client.get(reverse("surveys:data")).content.decode()
     assert "Open Government Licence v3.0" in html
     assert opendata.data_last_changed().strftime("%-d %B %Y") in html
