@@ -99,7 +99,7 @@ def test_foi0823_and_init2022_agree_or_are_flagged(real_data):
 
 
 def test_q2_mention_counts_are_mentions_not_bodies(real_data, client):
-    mentions = PublishedFinding.objects.filter(publication__code="FOI0823")
+    mentions = PublishedFinding.objects.filter(publication__code="FOI0823", metric="kind_mentions")
     assert {(m.kind, int(m.value)) for m in mentions} == {
         ("retrospective", 11),
         ("other", 8),
