@@ -19,16 +19,16 @@ pytestmark = pytest.mark.django_db
 # A page comparing published findings with the per-body data adds up to two (whether the rows
 # compared come from the finding's own publication: surveys/stats/provenance.py).
 BUDGETS = {
-    "/": 25,
+    "/": 26,  # + the tile map of who responded
     "/?round=2019": 23,
     "/?round=2023": 25,
-    "/?as_published=1": 30,  # + the key findings' current values and their corrections
-    "/forces/": 11,
-    "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 11,
+    "/?as_published=1": 31,  # + the key findings' current values and their corrections
+    "/forces/": 13,  # + the tile map: its rows and the bodies in view
+    "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 14,
     "/forces/?export=csv": 7,
     "/forces/?export=xlsx": 7,
-    "/forces/metropolitan-police/": 12,  # + successors, evidence, rounds, ONS source
-    "/forces/west-yorkshire/": 12,
+    "/forces/metropolitan-police/": 15,  # + the tile map of its latest round  # + successors, evidence, rounds, ONS source
+    "/forces/west-yorkshire/": 15,
     "/systems/": 7,
     "/systems/facial-recognition/": 25,
     "/vendors/": 3,

@@ -15,7 +15,7 @@ from surveys import charts, opendata, stats
 from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
-from surveys.web import chart_data, selectors, trend_chart
+from surveys.web import chart_data, maps, selectors, trend_chart
 from surveys.web.filters import BodyFilter, FindingFilter
 from surveys.web.selectors.answer_rows import SOURCE_COLUMNS
 from surveys.web.tables import (
@@ -97,6 +97,9 @@ def overview(request):
             data.category_summary,
             f"{reverse('surveys:concern_chart_csv')}?round={year}",
         ),
+        "hexmap": maps.round_map(survey_round)
+        if data.response and data.response.has_per_body_returns
+        else None,
         "trend_chart": _chart(
             "trend-chart",
             data.trend_chart,
@@ -163,6 +166,11 @@ def bodies(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
+    hexmap = map_choices = map_note = None
+    if invited_known:
+        hexmap, map_choices, map_note = maps.bodies_map(
+            request.GET.get("map"), body_filter, survey_round
+        )
     return render(
         request,
         "surveys/bodies.html",
@@ -178,6 +186,9 @@ def bodies(request):
             else next((r for r in stats.response_by_round() if r.year == survey_round.year), None),
             "query": query.urlencode(),
             "concern_scope": concern_scope(system_type),
+            "hexmap": hexmap,
+            "map_choices": map_choices,
+            "map_note": map_note,
         },
     )
 
@@ -203,7 +214,12 @@ def _bodies_export(request, body_filter: BodyFilter, year: int, export: str):
 
 @require_safe
 def body(request, slug: str):
-    return render(request, "surveys/body.html", selectors.body_detail(slug))
+    context = selectors.body_detail(slug)
+    latest = context["returns"][-1] if context["returns"] else None
+    context["hexmap"] = (
+        maps.round_map(latest.survey_round, marked=context["body"]) if latest else None
+    )
+    return render(request, "surveys/body.html", context)
 
 
 @require_safe
