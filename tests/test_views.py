@@ -27,7 +27,7 @@ BUDGETS = {
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 14,
     "/forces/?export=csv": 7,
     "/forces/?export=xlsx": 7,
-    "/forces/metropolitan-police/": 15,  # + the tile map of its latest round  # + successors, evidence, rounds, ONS source
+    "/forces/metropolitan-police/": 15,  # + successors, evidence, rounds, ONS source, map
     "/forces/west-yorkshire/": 15,
     "/systems/": 7,
     "/systems/facial-recognition/": 25,

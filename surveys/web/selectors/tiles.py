@@ -16,8 +16,8 @@ def map_rows(
     vendor: Vendor | None = None,
     concern: bool = True,
 ) -> list[Body]:
-    """Every body of ``survey_round`` with its response, the derived concern column where
-    asked (for ``system_type`` where one is given) and, where asked, whether its answers say it operates
+    """Every body of ``survey_round`` with its response; where asked, the derived concern
+    column (for ``system_type`` where one is given); and whether its answers say it operates
     ``system_type`` (``operates_type``) and name ``vendor`` (``names_vendor``)."""
     rows = bodies_for_round(survey_round)
     if concern:
