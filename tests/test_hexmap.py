@@ -128,3 +128,33 @@ def test_the_bodies_page_with_its_map_runs_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(14):
         client.get("/forces/?round=2022&system_type=external-cctv&vendor=hikvision&map=vendor")
+
+
+def _strong(response) -> set[str]:
+    return {slug for slug, (classes, _) in tiles(response).items() if "strong" in classes}
+
+
+def _table_slugs(client, query: str) -> set[str]:
+    return set(_export(client, query))
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("/vendors/hikvision/", "round=2022&vendor=hikvision"),
+        ("/systems/facial-recognition/", "round=2022&system_type=facial-recognition"),
+        ("/systems/drones/", "round=2022&system_type=drones"),
+    ],
+)
+def test_a_system_types_or_vendors_map_marks_the_bodies_its_filtered_table_lists(
+    client, real_data, page, query
+):
+    marked = _strong(client.get(page))
+    assert marked and marked == _table_slugs(client, query)
+
+
+def test_the_live_facial_recognition_intent_map_counts_the_13_named(client, real_data):
+    response = client.get("/forces/?round=2022&map=intent")
+    named = [n for _, n in tiles(response).values() if n.endswith(": Intends to use it")]
+    assert len(named) == 13
+    assert "Map: Intends to use live facial recognition in future" in text(response)

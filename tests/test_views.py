@@ -30,9 +30,9 @@ BUDGETS = {
     "/forces/metropolitan-police/": 15,  # + successors, evidence, rounds, ONS source, map
     "/forces/west-yorkshire/": 15,
     "/systems/": 7,
-    "/systems/facial-recognition/": 25,
+    "/systems/facial-recognition/": 28,  # + the tile map: rounds and its rows
     "/vendors/": 3,
-    "/vendors/hikvision/": 24,
+    "/vendors/hikvision/": 27,  # + the tile map: rounds and its rows
     "/findings/": 19,
     "/findings/?as_published=1&round=2022": 19,
     "/about/": 12,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from surveys.models import Return, SystemType, Vendor
+from surveys.models import Answer, Return, SystemType, Vendor
 from surveys.web.hexmap import Category, Measure
 from surveys.web.tables import concern_heading, concern_label, status_label
 
@@ -92,4 +92,29 @@ def vendor(chosen: Vendor) -> Measure:
         categories=(NAMED, NOT_NAMED, NO_ANSWERS),
         classify=_vendor,
         question=chosen.name,
+    )
+
+
+INTENDS = Category("strong", "Intends to use it", "●")
+NO_INTENTION = Category("weak", "No intention to use it", "○")
+UNSURE = Category("middle", "Unsure", "~")
+NOT_STATED = Category("unknown", "Not stated", "?")
+
+
+def _intent(record) -> tuple[Category, str]:
+    category = {
+        Answer.Intent.INTENDS: INTENDS,
+        Answer.Intent.NO_INTENTION: NO_INTENTION,
+        Answer.Intent.UNSURE: UNSURE,
+    }.get(record.live_fr_intent or "", NOT_STATED)
+    return category, category.label
+
+
+def live_facial_recognition_intent() -> Measure:
+    return Measure(
+        key="intent",
+        caption="Intends to use live facial recognition in future",
+        categories=(INTENDS, NO_INTENTION, UNSURE, NOT_STATED),
+        classify=_intent,
+        question="intends to use live facial recognition",
     )

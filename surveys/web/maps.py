@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from surveys.models import Body, SurveyRound
+from surveys.models import Body, SurveyRound, SystemType, Vendor
 from surveys.web import map_measures
 from surveys.web.filters import BodyFilter
 from surveys.web.hexmap import HexMap, Measure, hex_map
+from surveys.web.selectors.rounds import all_rounds
 from surveys.web.selectors.tiles import map_rows
 
 MEASURES = {
@@ -15,6 +16,7 @@ MEASURES = {
     "concern": "Uses a vendor named as of concern (derived)",
     "operates": "Operates the system type filtered",
     "vendor": "Records the vendor filtered",
+    "intent": "Intends to use live facial recognition",
 }
 
 
@@ -35,6 +37,7 @@ def bodies_map(
     offered = {
         "response": map_measures.response(survey_round.year),
         "concern": map_measures.concern(system_type),
+        "intent": map_measures.live_facial_recognition_intent(),
     }
     if system_type is not None:
         offered["operates"] = map_measures.operates(system_type)
@@ -48,7 +51,12 @@ def bodies_map(
             f"{offered[default].caption.lower()}."
         )
     measure: Measure = offered.get(measure_param or default) or offered[default]
-    rows = map_rows(survey_round, system_type=system_type, vendor=vendor)
+    rows = map_rows(
+        survey_round,
+        system_type=system_type,
+        vendor=vendor,
+        intent=(measure_param or default) == "intent",
+    )
     in_view = set(body_filter.qs.values_list("pk", flat=True))
     choices = [(key, MEASURES[key]) for key in offered]
     return hex_map(rows, measure, url=_url, in_view=in_view), choices, note
@@ -63,3 +71,34 @@ def round_map(survey_round: SurveyRound, *, marked: Body | None = None) -> HexMa
         table_url=f"{reverse('surveys:bodies')}?round={survey_round.year}&map=response#map",
         marked=marked.pk if marked else None,
     )
+
+
+def system_type_map(survey_round: SurveyRound, system_type: SystemType) -> HexMap:
+    """Which bodies' answers say they operate ``system_type`` in ``survey_round``."""
+    return hex_map(
+        map_rows(survey_round, system_type=system_type, concern=False),
+        map_measures.operates(system_type),
+        url=_url,
+        table_url=f"{reverse('surveys:bodies')}?round={survey_round.year}"
+        f"&map=operates&system_type={system_type.slug}#map",
+    )
+
+
+def vendor_map(survey_round: SurveyRound, vendor: Vendor) -> HexMap:
+    """Which bodies' answers in ``survey_round`` name ``vendor``."""
+    return hex_map(
+        map_rows(survey_round, vendor=vendor, concern=False),
+        map_measures.vendor(vendor),
+        url=_url,
+        table_url=f"{reverse('surveys:bodies')}?round={survey_round.year}"
+        f"&map=vendor&vendor={vendor.slug}#map",
+    )
+
+
+def latest_round_with_returns(system_type: SystemType | None = None) -> SurveyRound | None:
+    """The latest round with per-body returns (that asked about ``system_type``, if given):
+    before it, which bodies were asked is not known, so there is nothing to map."""
+    rounds = [r for r in all_rounds() if r.has_returns]
+    if system_type is not None:
+        rounds = [r for r in rounds if r.covers(system_type)]
+    return rounds[-1] if rounds else None

@@ -240,6 +240,8 @@ def system_type(request, slug: str):
         context["chart_summary"],
         reverse("surveys:system_type_chart_csv", kwargs={"slug": slug}),
     )
+    latest = maps.latest_round_with_returns(context["system_type"])
+    context["hexmap"] = maps.system_type_map(latest, context["system_type"]) if latest else None
     return render(request, "surveys/system_type.html", context)
 
 
@@ -260,7 +262,10 @@ def vendors(request):
 
 @require_safe
 def vendor(request, slug: str):
-    return render(request, "surveys/vendor.html", selectors.vendor_detail(slug))
+    context = selectors.vendor_detail(slug)
+    latest = maps.latest_round_with_returns()
+    context["hexmap"] = maps.vendor_map(latest, context["vendor"]) if latest else None
+    return render(request, "surveys/vendor.html", context)
 
 
 @require_safe

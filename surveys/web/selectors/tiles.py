@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from surveys.models import Answer, Body, Return, SurveyRound, SystemType, Vendor
 from surveys.web.selectors.bodies import bodies_for_round, with_concern
 
+FACIAL_RECOGNITION = "facial-recognition"
+
 
 def map_rows(
     survey_round: SurveyRound,
@@ -15,10 +17,12 @@ def map_rows(
     system_type: SystemType | None = None,
     vendor: Vendor | None = None,
     concern: bool = True,
+    intent: bool = False,
 ) -> list[Body]:
     """Every body of ``survey_round`` with its response; where asked, the derived concern
     column (for ``system_type`` where one is given); and whether its answers say it operates
-    ``system_type`` (``operates_type``) and name ``vendor`` (``names_vendor``)."""
+    ``system_type`` (``operates_type``), name ``vendor`` (``names_vendor``), and intend to use
+    live facial recognition (``live_fr_intent``: its facial-recognition answer's intent)."""
     rows = bodies_for_round(survey_round)
     if concern:
         rows = with_concern(rows, survey_round, system_type=system_type)
@@ -36,4 +40,7 @@ def map_rows(
             names_vendor=Exists(answers.filter(answer_vendors__vendor=vendor)),
             has_answers=Exists(answers),
         )
+    if intent:
+        facial = answers.filter(system_type__slug=FACIAL_RECOGNITION)
+        rows = rows.annotate(live_fr_intent=Subquery(facial.values("intent")[:1]))
     return list(rows.order_by("name"))
