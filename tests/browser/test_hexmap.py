@@ -33,3 +33,12 @@ def test_the_map_fits_a_320_pixel_screen(site, browser):
     context.close()
     assert box["width"] <= 320 and box["height"] > 200
     assert overflow <= 320
+
+
+def test_a_reader_ticks_two_bodies_and_compares_them(site, page):
+    page.goto(site + "/forces/?round=2022")
+    page.get_by_label("Compare Kent Police").check()
+    page.get_by_label("Compare Essex Police").check()
+    page.get_by_role("button", name="Compare the chosen bodies").click()
+    page.wait_for_url("**/compare/?bodies=essex%2Ckent")
+    assert page.get_by_role("heading", level=1).inner_text() == "Essex and Kent, side by side"
