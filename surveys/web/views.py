@@ -187,6 +187,7 @@ def bodies(request):
             "query": query.urlencode(),
             "concern_scope": concern_scope(system_type),
             "hexmap": hexmap,
+            "figure_rows": body_filter.form.cleaned_data.get("figure"),
             "map_choices": map_choices,
             "map_note": map_note,
         },
