@@ -31,6 +31,8 @@ PUBLIC_PAGES = [
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england",
     "/forces/?nation=atlantis&page=2&sort=-name",  # filter errors shown
     "/forces/metropolitan-police/",
+    "/compare/?bodies=west-yorkshire,metropolitan-police,cleveland",
+    "/compare/?bodies=kent,atlantis",
     "/forces/hampshire-and-isle-of-wight/",
     "/forces/west-yorkshire/",  # per-field sources, units, an explicit no, evidence
     "/forces/?system_type=facial-recognition&round=2022",  # the kind column

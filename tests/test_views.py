@@ -22,20 +22,20 @@ pytestmark = pytest.mark.django_db
 # data version: surveys/templatetags/licences.py); /data/ and the JSON add one more for the
 # licence of every source.
 BUDGETS = {
-    "/": 26,
+    "/": 27,  # + the tile map of who responded
     "/?round=2019": 23,
     "/?round=2023": 25,
-    "/?as_published=1": 31,  # + the key findings' current values and their corrections
-    "/forces/": 11,
-    "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 12,
+    "/?as_published=1": 32,  # + the key findings' current values and their corrections
+    "/forces/": 13,  # + the tile map: its rows and the bodies in view
+    "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 15,
     "/forces/?export=csv": 7,
     "/forces/?export=xlsx": 7,
-    "/forces/metropolitan-police/": 13,  # + successors, evidence, rounds, ONS source
-    "/forces/west-yorkshire/": 13,
+    "/forces/metropolitan-police/": 16,  # + successors, evidence, rounds, ONS source, map
+    "/forces/west-yorkshire/": 16,
     "/systems/": 7,
-    "/systems/facial-recognition/": 26,
+    "/systems/facial-recognition/": 29,  # + the tile map: rounds and its rows
     "/vendors/": 4,
-    "/vendors/hikvision/": 25,
+    "/vendors/hikvision/": 28,  # + the tile map: rounds and its rows
     "/findings/": 20,
     "/findings/?as_published=1&round=2022": 20,
     "/about/": 12,

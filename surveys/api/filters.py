@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from surveys import stats
 from surveys.models import (
     Answer,
     Body,
     PublicEvidence,
     PublishedFinding,
     Return,
+    SurveyRound,
 )
+from surveys.web.filters import FigureFilter
+from surveys.web.selectors import default_round
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
@@ -51,7 +57,15 @@ class BodyApiFilter(StrictFilterSet):
         fields = ["nation", "region", "kind"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ApiFigureFilter(FigureFilter):
+    """A string in the schema (the filter's own field parses it)."""
+
+
 class AnswerFilter(StrictFilterSet):
+    """``figure=NAME.SYSTEM-TYPE.counted`` (or ``.coverage``), with ``round``: the answers one
+    computed figure counts, or rests on, from the figure's own definition (as on /forces/)."""
+
     round = IntegerFilter(field_name="survey_return__survey_round__year")
     body = django_filters.CharFilter(field_name="survey_return__body__slug")
     nation = django_filters.ChoiceFilter(
@@ -60,10 +74,32 @@ class AnswerFilter(StrictFilterSet):
     region = django_filters.CharFilter(field_name="survey_return__body__region")
     system_type = django_filters.CharFilter(field_name="system_type__slug")
     vendor = django_filters.CharFilter(field_name="vendors__slug", distinct=True)
+    figure = ApiFigureFilter(
+        method="filter_figure",
+        help_text="The answers behind a computed figure of the round: NAME.SYSTEM-TYPE.PART, "
+        "NAME one of the figures (operators, concern_users, aware), PART counted (the answers "
+        "it counts) or coverage (the answers it rests on); of the round given, else of the "
+        "latest round that asked about every system type (as the pages).",
+    )
 
     class Meta:
         model = Answer
-        fields = ["round", "body", "nation", "region", "system_type", "vendor"]
+        fields = ["round", "body", "nation", "region", "system_type", "vendor", "figure"]
+
+    def filter_figure(self, queryset, name, value):
+        year = self.form.cleaned_data.get("round")
+        rounds = SurveyRound.objects.all()
+        survey_round = (
+            rounds.filter(year=year).first()
+            if year is not None
+            else default_round(list(rounds.order_by("year")))
+        )
+        if survey_round is None:
+            return queryset.none()
+        answers = stats.figure_answers(
+            value.description.name, survey_round, value.system_type, part=value.part
+        )
+        return queryset.filter(pk__in=answers.values("pk"))
 
 
 class EvidenceFilter(StrictFilterSet):

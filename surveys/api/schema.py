@@ -34,6 +34,17 @@ def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
     return {**response, "headers": headers} if headers else response
 
 
+def figure_values() -> list[str]:
+    """Every value of the answers' ``figure`` parameter: each figure, system type and part."""
+    from surveys.models import SystemType
+    from surveys.stats import COUNTED, COVERAGE, FIGURES
+
+    slugs = SystemType.objects.order_by("position").values_list("slug", flat=True)
+    return [
+        f"{d.name}.{slug}.{part}" for d in FIGURES for slug in slugs for part in (COUNTED, COVERAGE)
+    ]
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular postprocessing hook: every API operation's error responses (what
     DRF, the throttle and OpenDataMiddleware answer), the caching headers, and string query
@@ -48,6 +59,8 @@ def document_errors(result, generator, request, public):
             parameters = operation.get("parameters", [])
             for parameter in parameters:
                 schema = parameter["schema"]
+                if parameter["in"] == "query" and parameter["name"] == "figure":
+                    schema["enum"] = figure_values()
                 free_text = schema.get("type") == "string" and "enum" not in schema
                 if parameter["in"] == "query" and free_text:
                     schema.setdefault("pattern", NO_NUL)

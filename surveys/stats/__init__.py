@@ -24,8 +24,11 @@ from surveys.stats.findings import (
 )
 from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
+    COUNTED,
+    COVERAGE,
     SystemTypeStats,
     VendorCount,
+    figure_answers,
     intent_counts,
     stated_counts,
     system_type_stats,
@@ -35,6 +38,9 @@ from surveys.stats.system_types import (
 
 __all__ = [
     "CONCERN_USERS",
+    "COUNTED",
+    "COVERAGE",
+    "figure_answers",
     "FIGURES",
     "KIND_OF_METRIC",
     "Agreement",

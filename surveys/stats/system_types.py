@@ -11,7 +11,13 @@ from django.db.models import Count
 
 from surveys.caching import cached
 from surveys.models import Answer, AnswerVendor, Return, SurveyRound, SystemType
-from surveys.stats.figures import FIGURES, Figure, FigureDescription, concern_vendor_ids
+from surveys.stats.figures import (
+    FIGURES,
+    Figure,
+    FigureDescription,
+    concern_vendor_ids,
+    figure_description,
+)
 
 RESPONDED = Return.Status.RESPONDED
 
@@ -203,3 +209,18 @@ def _stated_counts(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int
         key = (row["survey_return__survey_round"], row["system_type"])
         counts.setdefault(key, {})[row[field]] = row["n"]
     return counts
+
+
+COUNTED, COVERAGE = "counted", "coverage"
+
+
+def figure_answers(name: str, survey_round: SurveyRound, system_type: SystemType, *, part: str):
+    """The answers behind the figure ``name`` of ``system_type`` in ``survey_round``: those it
+    counts (``part=COUNTED``) or those it rests on, its coverage (``COVERAGE``). Built from the
+    figure's own conditions (``FIGURES``) over the same answers, so rows and figure agree."""
+    description = figure_description(name)
+    concern_ids = concern_vendor_ids([survey_round])
+    condition = description.counts if part == COUNTED else description.known
+    return (
+        _answers_in([survey_round]).filter(system_type=system_type).filter(condition(concern_ids))
+    )

@@ -47,6 +47,48 @@ def figure(value: Figure | None) -> str:
     return text
 
 
+@register.simple_tag
+def figure_with_rows(
+    description: FigureDescription, value: Figure | None, survey_round, system_type
+) -> str:
+    """``figure``, with the count and its coverage each a link to the bodies behind it
+    (``/forces/?figure=NAME.TYPE.counted`` or ``.coverage``): the rows it counts, exactly."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    from surveys.stats import COUNTED, COVERAGE
+
+    if value is None or value.value is None:
+        return NO_PER_BODY_DATA
+
+    def link(number: int, part: str, words: str):
+        query = urlencode(
+            {"round": survey_round.year, "figure": f"{description.name}.{system_type.slug}.{part}"}
+        )
+        return format_html(
+            '<a href="{}?{}" aria-label="{} {}">{}</a>',
+            reverse("surveys:bodies"),
+            query,
+            number,
+            words,
+            number,
+        )
+
+    counted = link(value.value, COUNTED, "bodies counted: list them")
+    coverage = link(value.coverage, COVERAGE, "answers it rests on: list them")
+    if value.denominator is None:
+        text = format_html("{} of {}", counted, coverage)
+    else:
+        text = format_html("{} of {}", counted, value.denominator)
+    if value.percentage is not None:
+        text = format_html("{}, {}%", text, value.percentage)
+    if value.denominator is not None:
+        text = format_html("{} (coverage {})", text, coverage)
+    return text
+
+
 @register.filter
 def computed(view) -> str:
     """A finding's computed counterpart (a FindingView) the same way: "N of C" or the one empty

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.text import slugify
 
+from surveys import stats
 from surveys.models import (
     Answer,
     Body,
@@ -19,6 +20,7 @@ from surveys.models import (
     Vendor,
 )
 from surveys.stats import CONCERN_USERS
+from surveys.web.figure_rows import FigureRowsField
 from surveys.web.selectors.bodies import with_concern
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -56,6 +58,12 @@ def region_choices():
     return [(r, r) for r in dict.fromkeys(regions)]
 
 
+class FigureFilter(django_filters.CharFilter):
+    """``NAME.SYSTEM-TYPE.PART``: the rows behind a computed figure (an empty value: none)."""
+
+    field_class = FigureRowsField
+
+
 class BodyFilter(django_filters.FilterSet):
     """Filters on the bodies table. Round-dependent filters apply to ``survey_round``."""
 
@@ -86,10 +94,21 @@ class BodyFilter(django_filters.FilterSet):
         label=CONCERN_USERS.body_label,
         empty_label="Any",
     )
+    figure = FigureFilter(method="filter_figure", label="The rows behind a figure")
 
     class Meta:
         model = Body
-        fields = ["q", "nation", "region", "kind", "status", "system_type", "vendor", "concern"]
+        fields = [
+            "q",
+            "nation",
+            "region",
+            "kind",
+            "status",
+            "system_type",
+            "vendor",
+            "concern",
+            "figure",
+        ]
 
     def __init__(self, *args, survey_round: SurveyRound, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +174,12 @@ class BodyFilter(django_filters.FilterSet):
     def filter_vendor(self, queryset, name, value):
         bodies = self._answers().filter(answer_vendors__vendor=value)
         return queryset.filter(pk__in=bodies.values("survey_return__body"))
+
+    def filter_figure(self, queryset, name, value):
+        answers = stats.figure_answers(
+            value.description.name, self.survey_round, value.system_type, part=value.part
+        )
+        return queryset.filter(pk__in=answers.values("survey_return__body"))
 
     def filter_concern(self, queryset, name, value):
         if value == "yes":

@@ -103,6 +103,7 @@ class BodyTable(tables.Table):
     uses_concern = tables.Column(
         verbose_name=concern_heading(None), order_by=("-uses_concern", "-vendors_known")
     )
+    compare = tables.Column(verbose_name="Compare", empty_values=(), orderable=False)
 
     class Meta:
         model = Body
@@ -115,6 +116,7 @@ class BodyTable(tables.Table):
             "answered",
             "operated",
             "uses_concern",
+            "compare",
         ]
         order_by = "name"
         attrs = {"class": "table", "id": "bodies-table"}
@@ -125,6 +127,15 @@ class BodyTable(tables.Table):
         super().__init__(*args, **kwargs)
         # Each table has its own copy of the columns, so this heading is this table's alone.
         self.columns["uses_concern"].column.verbose_name = concern_heading(system_type)
+
+    def render_compare(self, record):
+        """A box to choose the body for ``/compare/`` (the form is after the table)."""
+        return format_html(
+            '<input type="checkbox" name="body" value="{0}" form="compare-form" id="compare-{0}">'
+            '<label for="compare-{0}" class="visually-hidden">Compare {1}</label>',
+            record.slug,
+            record.name,
+        )
 
     def render_status(self, value, record):
         css = "tag tag--green" if value == Return.Status.RESPONDED else "tag tag--grey"

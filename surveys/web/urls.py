@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.web import views
+from surveys.web import compare, views
 from surveys.web.feeds import CorrectionsFeed
 
 app_name = "surveys"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("charts/figures-by-round.csv", views.trend_chart_csv, name="trend_chart_csv"),
     path("forces/", views.bodies, name="bodies"),
     path("forces/<slug:slug>/", views.body, name="body"),
+    path("compare/", compare.compare, name="compare"),
     path("systems/", views.system_types, name="system_types"),
     path("systems/<slug:slug>/", views.system_type, name="system_type"),
     path(

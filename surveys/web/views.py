@@ -16,7 +16,7 @@ from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
 from surveys.templatetags.licences import licence_of_cell
-from surveys.web import chart_data, selectors, trend_chart
+from surveys.web import chart_data, maps, selectors, trend_chart
 from surveys.web.filters import BodyFilter, FindingFilter
 from surveys.web.selectors.answer_rows import ANSWER_COLUMN_NOTES, SOURCE_COLUMNS
 from surveys.web.tables import (
@@ -106,6 +106,9 @@ def overview(request):
             data.category_summary,
             f"{reverse('surveys:concern_chart_csv')}?round={year}",
         ),
+        "hexmap": maps.round_map(survey_round)
+        if data.response and data.response.has_per_body_returns
+        else None,
         "trend_chart": _chart(
             "trend-chart",
             data.trend_chart,
@@ -171,6 +174,11 @@ def bodies(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
+    hexmap = map_choices = map_note = None
+    if invited_known:
+        hexmap, map_choices, map_note = maps.bodies_map(
+            request.GET.get("map"), body_filter, survey_round
+        )
     return render(
         request,
         "surveys/bodies.html",
@@ -186,6 +194,10 @@ def bodies(request):
             else next((r for r in stats.response_by_round() if r.year == survey_round.year), None),
             "query": query.urlencode(),
             "concern_scope": concern_scope(system_type),
+            "hexmap": hexmap,
+            "figure_rows": body_filter.form.cleaned_data.get("figure"),
+            "map_choices": map_choices,
+            "map_note": map_note,
         },
     )
 
@@ -221,7 +233,12 @@ def _bodies_export(request, body_filter: BodyFilter, year: int, export: str):
 
 @require_safe
 def body(request, slug: str):
-    return render(request, "surveys/body.html", selectors.body_detail(slug))
+    context = selectors.body_detail(slug)
+    latest = context["returns"][-1] if context["returns"] else None
+    context["hexmap"] = (
+        maps.round_map(latest.survey_round, marked=context["body"]) if latest else None
+    )
+    return render(request, "surveys/body.html", context)
 
 
 @require_safe
@@ -242,6 +259,8 @@ def system_type(request, slug: str):
         context["chart_summary"],
         reverse("surveys:system_type_chart_csv", kwargs={"slug": slug}),
     )
+    latest = maps.latest_round_with_returns(context["system_type"])
+    context["hexmap"] = maps.system_type_map(latest, context["system_type"]) if latest else None
     return render(request, "surveys/system_type.html", context)
 
 
@@ -260,7 +279,10 @@ def vendors(request):
 
 @require_safe
 def vendor(request, slug: str):
-    return render(request, "surveys/vendor.html", selectors.vendor_detail(slug))
+    context = selectors.vendor_detail(slug)
+    latest = maps.latest_round_with_returns()
+    context["hexmap"] = maps.vendor_map(latest, context["vendor"]) if latest else None
+    return render(request, "surveys/vendor.html", context)
 
 
 @require_safe

@@ -33,6 +33,10 @@ PAGES = [
     "/data/",
     "/corrections/",
     "/forces/no-such-body/",
+    "/compare/?bodies=west-yorkshire,metropolitan-police,cleveland",
+    "/compare/?bodies=kent,atlantis",
+    "/forces/?round=2022&map=intent",
+    "/systems/drones/",
 ]
 
 

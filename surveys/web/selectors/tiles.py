@@ -1,0 +1,46 @@
+"""The rows behind the tile map: every body of a round, with the values the map's measures
+read, in one query."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from surveys.models import Answer, Body, Return, SurveyRound, SystemType, Vendor
+from surveys.web.selectors.bodies import bodies_for_round, with_concern
+
+FACIAL_RECOGNITION = "facial-recognition"
+
+
+def map_rows(
+    survey_round: SurveyRound,
+    *,
+    system_type: SystemType | None = None,
+    vendor: Vendor | None = None,
+    concern: bool = True,
+    intent: bool = False,
+) -> list[Body]:
+    """Every body of ``survey_round`` with its response; where asked, the derived concern
+    column (for ``system_type`` where one is given); and whether its answers say it operates
+    ``system_type`` (``operates_type``), name ``vendor`` (``names_vendor``), and intend to use
+    live facial recognition (``live_fr_intent``: its facial-recognition answer's intent)."""
+    rows = bodies_for_round(survey_round)
+    if concern:
+        rows = with_concern(rows, survey_round, system_type=system_type)
+    answers = Answer.objects.filter(
+        survey_return__survey_round=survey_round,
+        survey_return__status=Return.Status.RESPONDED,
+        survey_return__body=OuterRef("pk"),
+    )
+    if system_type is not None:
+        rows = rows.annotate(
+            operates_type=Subquery(answers.filter(system_type=system_type).values("operates")[:1])
+        )
+    if vendor is not None:
+        rows = rows.annotate(
+            names_vendor=Exists(answers.filter(answer_vendors__vendor=vendor)),
+            has_answers=Exists(answers),
+        )
+    if intent:
+        facial = answers.filter(system_type__slug=FACIAL_RECOGNITION)
+        rows = rows.annotate(live_fr_intent=Subquery(facial.values("intent")[:1]))
+    return list(rows.order_by("name"))
