@@ -26,7 +26,7 @@ BUDGETS = {
     "/?round=2019": 23,
     "/?round=2023": 25,
     "/?as_published=1": 32,  # + the key findings' current values and their corrections
-    "/forces/": 13,  # + the tile map: its rows and the bodies in view
+    "/forces/": 14,  # + the tile map: its rows and the bodies in view
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 15,
     "/forces/?export=csv": 7,
     "/forces/?export=xlsx": 7,
