@@ -101,7 +101,8 @@ TABLE_DESCRIPTIONS = {
     "bodies": "The policing bodies invited to answer the survey.",
     "body_aliases": "Other names a body goes or went by (former, Welsh, names used in a source).",
     "system_types": "The kinds of surveillance camera system the survey asks about.",
-    "vendors": "Equipment makers named in the survey results.",
+    "vendors": "Vendors named in the survey results: equipment makers, and suppliers of "
+    "software such as a video management system (answer_vendors.role says which).",
     "vendor_aliases": "Other spellings of a vendor's name.",
     "vendor_concerns": "Cited security or ethical concerns about a vendor. A vendor is 'of "
     "concern' in a round when a concern is in force on the date that round's survey went out.",

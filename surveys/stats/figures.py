@@ -171,12 +171,12 @@ FIGURES = (
     FigureDescription(
         "concern_users",
         "Use a vendor named as of concern (derived)",
-        "Distinct responding bodies with at least one equipment maker recorded for the system "
-        "type that had a cited concern in force at the round's date, out of the answers that "
-        "name an equipment maker, say the body does not operate it, or say it uses no vendor of "
-        "concern (a vendor named only for software, such as a video management system, settles "
-        "nothing). Derived by the dashboard from the vendors named: not a statement by the "
-        "bodies.",
+        "Distinct responding bodies with at least one vendor recorded for the system type as "
+        "the equipment's maker that had a cited concern in force at the round's date, out of "
+        "the answers that name the equipment's maker, say the body does not operate it, or say "
+        "it uses no vendor of concern (a vendor named only for software, such as a video "
+        "management system, settles nothing). Derived by the dashboard from the vendors named: "
+        "not a statement by the bodies.",
         counts=lambda concerns: _concern_q(concerns),
         known=lambda concerns: (
             counts_toward_concern("answer_vendors__")
@@ -186,7 +186,7 @@ FIGURES = (
         distinct="survey_return__body",
         body_label="Uses a vendor named as of concern (derived)",
         front_page=True,
-        coverage_words="answers that name equipment makers or say none is of concern",
+        coverage_words="answers that name who made the equipment or say none is of concern",
         derived_from="the vendors named",
     ),
     FigureDescription(
