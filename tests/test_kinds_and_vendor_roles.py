@@ -196,3 +196,23 @@ def test_west_yorkshires_no_for_live_facial_recognition_is_a_statement_at_its_le
     page = text(client.get("/forces/west-yorkshire/"))
     row = page.split('"answer-live-facial-recognition"')[1].split("</tr>")[0]
     assert "No FOI0323" in visible(row.split('data-testid="says-concern"')[1])
+
+
+def test_a_database_loaded_before_roles_takes_the_files_role_without_a_conflict(real_data):
+    """As after migration 0012: the link holds the default role and its record of what the
+    files said has no role yet. The files' "Milestone (software)" fills it, with no conflict."""
+    import io
+
+    from django.core.management import call_command
+
+    from surveys.models import ReferenceRecord
+
+    link = west_yorkshire("external-cctv").answer_vendors.get()
+    AnswerVendor.objects.filter(pk=link.pk).update(role="equipment")
+    record = ReferenceRecord.objects.get(model="surveys.answervendor", object_id=link.pk)
+    record.loaded.pop("role")
+    record.save()
+    call_command("load_obscc", stdout=io.StringIO())
+    link.refresh_from_db()
+    record.refresh_from_db()
+    assert (link.role, record.conflicts) == ("software", {})
