@@ -15,6 +15,7 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 UNKNOWN = {"", "unknown", "not known", "n/a", "na"}
 VENDOR_SEPARATOR = ";"
+KIND_SEPARATOR = ";"
 NO_VENDORS = "none stated"
 NO_NOTES = "no notes"
 
@@ -39,8 +40,23 @@ class FacialRecognitionKind(models.TextChoices):
     NONE_OF_THE_ABOVE = "none_of_the_above", "None of the above"
 
 
-# An answer names one kind; "none of the above" is only a published finding's category.
+# The kinds an answer can state (several: FOI0823's question allowed several); "none of the
+# above" is only a published finding's category.
 ANSWER_KINDS = [c for c in FacialRecognitionKind.choices if c[0] != "none_of_the_above"]
+ANSWER_KIND_ORDER = {code: i for i, (code, _) in enumerate(ANSWER_KINDS)}
+
+
+class VendorRole(models.TextChoices):
+    """What a source says a vendor supplies an answer's system with."""
+
+    EQUIPMENT = "equipment", "Equipment maker"
+    SOFTWARE = "software", "Software (video management system)"
+
+
+# The one rule for "uses a vendor named as of concern": only an equipment maker counts (the
+# publications and the bodies speak of equipment); a software vendor alone settles nothing.
+# The statistics, the bodies table and the import read it through AnswerVendor's queryset.
+ROLES_COUNTING_TOWARD_CONCERN = frozenset({VendorRole.EQUIPMENT})
 
 
 def parse_yes_no(value: str) -> bool | None:
@@ -72,10 +88,8 @@ def intent_text(value: str) -> str:
 
 
 def parse_kind(value: str) -> str:
-    """A kind of facial recognition by its code or label; blank is "not stated"."""
+    """One kind of facial recognition by its code or label."""
     folded = value.strip().casefold()
-    if folded in UNKNOWN or folded == "not stated":
-        return ""
     for choice, label in ANSWER_KINDS:
         if folded in (choice, choice.replace("_", " "), label.casefold()):
             return choice
@@ -83,8 +97,19 @@ def parse_kind(value: str) -> str:
     raise ValueError(f"{value!r} is not a known kind of facial recognition ({allowed}, or blank)")
 
 
-def kind_text(value: str) -> str:
-    return value or "not stated"
+def parse_kinds(value: str) -> list[str]:
+    """The kinds of facial recognition an answer states, separated by ";" ("live;
+    retrospective"), each once, in a stable order; blank or "not stated" is none stated."""
+    folded = value.strip().casefold()
+    if folded in UNKNOWN or folded == "not stated":
+        return []
+    kinds = {parse_kind(part) for part in value.split(KIND_SEPARATOR) if part.strip()}
+    return sorted(kinds, key=ANSWER_KIND_ORDER.__getitem__)
+
+
+def kinds_text(kinds: Iterable[str]) -> str:
+    """The kinds as ``parse_kinds`` reads them back ("live; retrospective"), or "not stated"."""
+    return "; ".join(sorted(kinds, key=ANSWER_KIND_ORDER.__getitem__)) or "not stated"
 
 
 def parse_count(value: str) -> int | None:
@@ -112,14 +137,38 @@ def parse_notes(value: str) -> str:
 
 
 def vendor_names(text: str) -> list[str]:
-    """The names in a vendor list ("Hikvision; Dahua"); "none stated" or blank is none."""
+    """The entries of a vendor list ("Hikvision; Milestone (software)"), each a name with any
+    role suffix (``vendor_entry`` splits it); "none stated" or blank is none."""
     if text.strip().casefold() == NO_VENDORS:
         return []
     return [name for name in (part.strip() for part in text.split(VENDOR_SEPARATOR)) if name]
 
 
+def vendor_entry(entry: str) -> tuple[str, str]:
+    """A vendor list's entry as (name, role): "Milestone (software)" is Milestone's software;
+    a name alone, or with "(equipment)", is an equipment maker."""
+    name = entry.strip()
+    if name.endswith(")") and "(" in name:
+        head, _, suffix = name[:-1].rpartition("(")
+        role = suffix.strip().casefold()
+        if role in VendorRole.values:
+            return head.strip(), role
+    return name, VendorRole.EQUIPMENT
+
+
+def vendor_entry_text(name: str, role: str) -> str:
+    """One vendor as a vendor list writes it: the name, with its role unless equipment."""
+    return name if role == VendorRole.EQUIPMENT else f"{name} ({role})"
+
+
 def vendors_text(vendors: Iterable) -> str:
-    return "; ".join(sorted(v.name for v in vendors)) or NO_VENDORS
+    """Vendors (or an answer's vendor links, with their role) as a list ``vendor_names`` and
+    ``vendor_entry`` read back, e.g. "Hikvision; Milestone (software)"."""
+    entries = []
+    for item in vendors:
+        vendor = getattr(item, "vendor", item)
+        entries.append(vendor_entry_text(vendor.name, getattr(item, "role", VendorRole.EQUIPMENT)))
+    return "; ".join(sorted(entries)) or NO_VENDORS
 
 
 def correction_new_value_text(correction) -> str:

@@ -26,7 +26,7 @@ def test_a_field_carries_its_own_source(real_data, client):
     assert answer.source_of("intent").code == "INIT2022"
     api = client.get(f"/api/v1/answers/{answer.pk}/").json()
     assert api["sources"]["operates"] == "FOI0823" and api["sources"]["intent"] == "INIT2022"
-    assert api["sources"]["kind"] is None and api["sources"]["aware_of_concerns"] is None
+    assert api["sources"]["kinds"] is None and api["sources"]["aware_of_concerns"] is None
     page = text(client.get("/forces/cambridgeshire/"))
     row = visible(page.split('"answer-facial-recognition"')[1].split("</tr>")[0])
     assert "Yes FOI0823" in row and "Intends to use (live facial recognition) INIT2022" in row

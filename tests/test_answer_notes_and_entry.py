@@ -45,6 +45,8 @@ def test_notes_cannot_be_edited_straight_onto_the_site(real_data, client):
             "source": answer.source_id,
             "answer_vendors-TOTAL_FORMS": "0",
             "answer_vendors-INITIAL_FORMS": "0",
+            "answer_kinds-TOTAL_FORMS": "0",
+            "answer_kinds-INITIAL_FORMS": "0",
         },
     )
     assert met().notes != NOTE

@@ -60,11 +60,16 @@ def test_statistics(real_data, client):
     cctv = next(t for t in types if t["system_type"] == "cctv-unspecified")
     # 11 Hikvision users, and West Yorkshire's "no" (FOI0323): known for 12
     assert cctv["concern_users"] == {"value": 11, "coverage": 12}
-    assert cctv["vendors"] == [{"vendor": "hikvision", "bodies": 11, "of_concern": True}]
+    hikvision = {"vendor": "hikvision", "bodies": 11, "of_concern": True, "role": "equipment"}
+    assert cctv["vendors"] == [hikvision]
     internal = next(t for t in types if t["system_type"] == "internal-cctv")
     assert internal["concern_users"]["value"] is None  # no per-body data, not zero
     external = next(t for t in types if t["system_type"] == "external-cctv")
-    assert external["concern_users"] == {"value": 0, "coverage": 1}  # West Yorkshire: Milestone
+    # West Yorkshire names Milestone for its video management system, not as its cameras'
+    # maker (FOI0323): that settles nothing about vendors of concern, so it is not known
+    assert external["concern_users"] == {"value": None, "coverage": 0}
+    milestone = {"vendor": "milestone", "bodies": 1, "of_concern": False, "role": "software"}
+    assert external["vendors"] == [milestone]
 
 
 @pytest.mark.parametrize(

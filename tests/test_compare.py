@@ -24,7 +24,7 @@ def test_each_bodys_answers_are_side_by_side_with_their_sources(client, real_dat
     assert "Vendors named DJI FOI0323" in drones and "Units 20 FOI0323" in drones
     assert "No answer recorded" in drones  # the Met's drones: nothing recorded, not "no"
     facial = page[page.index("Facial recognition Operates") :]
-    assert "Kind Live INIT2022" in facial
+    assert "Kinds Live INIT2022" in facial
 
 
 def test_the_csv_has_a_row_per_type_and_body_with_each_fields_source(client, real_data):

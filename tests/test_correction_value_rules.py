@@ -48,15 +48,17 @@ def test_the_kind_of_facial_recognition_is_corrected_and_shown(real_data):
     c = corrections.record_correction(
         Correction(
             answer=met,
-            answer_field="kind",
-            new_value="retrospective",
+            answer_field="kinds",
+            new_value="Retrospective; live",
             reason="Synthetic test: a retrospective search",
             source=met.source,
         )
     )
     met.refresh_from_db()
-    assert met.kind == "retrospective" and c.new_value == "retrospective"
+    assert met.kinds == ["live", "retrospective"] and c.new_value == "live; retrospective"
     assert c.old_value == "live"
+    corrections.withdraw_correction(c, reason="Synthetic test: withdrawn")
+    assert met.kinds == ["live"]
 
 
 def test_a_number_of_units_is_corrected_and_shown(real_data):

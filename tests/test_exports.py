@@ -143,7 +143,8 @@ def test_the_data_dictionary_describes_per_field_sources_kinds_and_successions()
         for c in t["columns"]
     }
     for name in (
-        "answers.kind",
+        "answer_kinds.kind",
+        "answer_vendors.role",
         "answers.unit_count",
         "answers.says_vendor_of_concern",
         "answers.operates_source_id",

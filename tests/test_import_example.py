@@ -11,7 +11,7 @@ import pytest
 
 from surveys.editorial.import_columns import COLUMN_GUIDE, COLUMNS, read_rows
 from surveys.editorial.importing import import_answers, validate
-from surveys.models import Answer, AnswerVendor, Correction
+from surveys.models import Answer, AnswerKind, AnswerVendor, Correction
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "example-answers.csv"
@@ -20,10 +20,12 @@ EXAMPLE = ROOT / "docs" / "example-answers.csv"
 def everything_an_import_can_change():
     fields = ["pk", "source_id", "notes"]
     for field, source in Answer.SOURCED_FIELDS:  # each value and the source it is credited to
-        fields += [f"{source}_id"] if field == "vendors" else [field, f"{source}_id"]
+        linked = field in ("vendors", "kinds")  # rows of their own, below
+        fields += [f"{source}_id"] if linked else [field, f"{source}_id"]
     return (
         sorted(Answer.objects.values_list(*fields)),
-        sorted(AnswerVendor.objects.values_list("answer_id", "vendor_id")),
+        sorted(AnswerVendor.objects.values_list("answer_id", "vendor_id", "role")),
+        sorted(AnswerKind.objects.values_list("answer_id", "kind")),
         Correction.objects.count(),
     )
 

@@ -105,10 +105,11 @@ def test_the_answers_download_imports_back_unchanged(real_data, client):
     other.notes = "'an apostrophe first"
     other.save()
     download = b"".join(client.get("/data/answers.csv").streaming_content).decode("utf-8-sig")
-    # New columns come last, so existing columns keep their places for existing readers
+    # New columns come last, so existing columns keep their places for existing readers (the
+    # kind became the kinds, several separated by ";", in the same place)
     assert download.splitlines()[0].startswith(
         "round,body,body_slug,system_type,operates,vendors,aware_of_concerns,intent,source,notes,"
-        "kind,unit_count,says_vendor_of_concern,"
+        "kinds,unit_count,says_vendor_of_concern,"
     )
     before = fingerprint()
     result = f.import_text(download)

@@ -30,6 +30,8 @@ def test_an_answers_public_values_cannot_be_changed_directly(real_data, client, 
             "notes": "An editor's note.",
             "answer_vendors-TOTAL_FORMS": "0",
             "answer_vendors-INITIAL_FORMS": "0",
+            "answer_kinds-TOTAL_FORMS": "0",
+            "answer_kinds-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

@@ -251,10 +251,10 @@ def test_real_data_findings(real_data):
     assert views["pr2023-responded"].status == "same_publication"
     assert views["pr2023-response-rate"].computed == 83
     assert views["pr2023-response-rate"].status == "disagrees"
-    # West Yorkshire's external CCTV answer (FOI0323) names Milestone only: 0 of 1 known,
-    # below the published "at least 18" because the per-body data covers one body
+    # West Yorkshire's external CCTV answer (FOI0323) names only Milestone's video
+    # management software, which settles nothing about vendors of concern: no per-body data
     external = views["pr2023-external-cctv-concern"]
-    assert (external.computed, external.coverage, external.status) == (0, 1, "partial")
+    assert (external.computed, external.coverage, external.status) == (None, None, "no_data")
     assert views["pr2023-bwv-hikvision"].current_display == "0"
     assert views["init2022-lfr-intend"].status == "same_publication"
     assert views["init2022-lfr-no-intention"].status == "partial"

@@ -30,10 +30,11 @@ BUDGETS = {
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 15,
     "/forces/?export=csv": 7,
     "/forces/?export=xlsx": 7,
-    "/forces/metropolitan-police/": 16,  # + successors, evidence, rounds, ONS source, map
-    "/forces/west-yorkshire/": 16,
+    # + successors, evidence, rounds, ONS source, the answers' kinds, the tile map
+    "/forces/metropolitan-police/": 17,
+    "/forces/west-yorkshire/": 17,
     "/systems/": 7,
-    "/systems/facial-recognition/": 29,  # + the tile map: rounds and its rows
+    "/systems/facial-recognition/": 30,  # + the answers' kinds; the tile map: rounds and rows
     "/vendors/": 4,
     "/vendors/hikvision/": 28,  # + the tile map: rounds and its rows
     "/findings/": 20,
@@ -42,10 +43,10 @@ BUDGETS = {
     "/charts/concern-by-system-type.csv?round=2022": 19,  # only its chart, not the overview
     "/charts/figures-by-round.csv": 11,
     "/systems/drones/figures.csv": 17,
-    "/data/answers.csv": 8,
-    "/data/": 23,
+    "/data/answers.csv": 9,  # + the kinds of each chunk of answers
+    "/data/": 24,  # + the answer_kinds table
     "/data/obscc-data.zip": 26,
-    "/data/obscc-data.json": 26,
+    "/data/obscc-data.json": 27,  # + the answer_kinds table
     "/data/tables/answers.csv": 4,
     "/data/data-dictionary.csv": 3,
 }
@@ -137,7 +138,8 @@ def test_concern_chart_csv_matches_the_plotted_numbers(real_data, client):
     published, derived = "Published figure (current)", "Use a vendor named as of concern (derived)"
     assert list(by_type["External CCTV"]) == [published, derived]
     by_type = {name: list(values.values()) for name, values in by_type.items()}
-    assert by_type["External CCTV"] == ["18", "0"]  # West Yorkshire's Milestone (FOI0323)
+    # West Yorkshire names only Milestone's video management software (FOI0323): not known
+    assert by_type["External CCTV"] == ["18", ""]
     assert by_type["Internal CCTV"] == ["24", ""]
     assert by_type["CCTV (external or internal not stated)"] == ["", "11"]
     assert by_type["Drones / UAVs"] == ["", "1"]  # West Yorkshire's DJI drones (FOI0323)
@@ -367,7 +369,7 @@ def test_answers_csv_streams_every_answer(real_data, client):
     assert response.streaming
     rows = list(csv.reader(io.StringIO(text(response))))
     assert rows[0][:3] == ["round", "body", "body_slug"]
-    assert len(rows) == 1 + 39
+    assert len(rows) == 1 + 40
     met = [r for r in rows if r[2] == "metropolitan-police" and r[3] == "cctv-unspecified"]
     assert met[0][5] == "Hikvision" and met[0][4] == "yes" and met[0][6] == ""
     assert client.get("/data/answers.csv?round=1850").status_code == 400

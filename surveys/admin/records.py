@@ -148,7 +148,6 @@ class AnswerInline(PublicValuesReadOnly, admin.TabularInline):
     public_fields = (
         "system_type",
         "operates",
-        "kind",
         "unit_count",
         "says_vendor_of_concern",
         "aware_of_concerns",
@@ -205,13 +204,19 @@ class AnswerVendorInline(admin.TabularInline):
         return obj is None and super().has_change_permission(request, obj)
 
 
+class AnswerKindInline(AnswerVendorInline):
+    """Kinds of facial recognition, like vendors: entered with a new answer, then corrected."""
+
+    model = models.AnswerKind
+    autocomplete_fields = []
+
+
 @admin.register(models.Answer)
 class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
     public_fields = (
         "survey_return",
         "system_type",
         "operates",
-        "kind",
         "unit_count",
         "says_vendor_of_concern",
         "aware_of_concerns",
@@ -244,7 +249,7 @@ class AnswerAdmin(PublicValuesReadOnly, ImportAnswersMixin, Admin):
         "source",
         *(source for _, source in models.Answer.SOURCED_FIELDS),
     ]
-    inlines = [AnswerVendorInline]
+    inlines = [AnswerKindInline, AnswerVendorInline]
     change_list_template = "admin/surveys/answer/change_list.html"
     export_fields = [
         ("Body", "survey_return__body__name"),

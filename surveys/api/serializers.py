@@ -10,6 +10,7 @@ from rest_framework import serializers
 from surveys import stats
 from surveys.models import (
     Answer,
+    AnswerVendor,
     Body,
     CommissionerTerm,
     Correction,
@@ -21,7 +22,7 @@ from surveys.models import (
     SystemType,
     Vendor,
 )
-from surveys.values import correction_new_value_text
+from surveys.values import ANSWER_KINDS, correction_new_value_text
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
@@ -182,11 +183,36 @@ AnswerSourcesSerializer = type(
 )
 
 
+class AnswerVendorSerializer(serializers.Serializer):
+    vendor = serializers.CharField(source="vendor.slug", read_only=True)
+    role = serializers.ChoiceField(
+        choices=AnswerVendor.Role.choices,
+        read_only=True,
+        help_text="What the source names the vendor for: equipment (the maker) or software (a "
+        'video management system). Only an equipment maker counts toward "uses a vendor '
+        'named as of concern".',
+    )
+
+
 class AnswerSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="survey_return.body.slug", read_only=True)
     survey_round = serializers.IntegerField(source="survey_return.survey_round.year")
     system_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    vendors = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=ANSWER_KINDS),
+        read_only=True,
+        help_text="For facial recognition: the kinds a source says the body uses (several may "
+        "be stated); empty where none is stated. A kind not listed is not known, not a no.",
+    )
+    vendors = serializers.SerializerMethodField(
+        help_text="The vendors named (slugs), of every role: see vendor_roles."
+    )
+    vendor_roles = AnswerVendorSerializer(
+        source="answer_vendors",
+        many=True,
+        read_only=True,
+        help_text="Each vendor named and what for (its role).",
+    )
     source = PublicationRef()
     sources = AnswerSourcesSerializer(
         source="*",
@@ -203,9 +229,10 @@ class AnswerSerializer(serializers.ModelSerializer):
             "survey_round",
             "system_type",
             "operates",
-            "kind",
+            "kinds",
             "unit_count",
             "vendors",
+            "vendor_roles",
             "says_vendor_of_concern",
             "aware_of_concerns",
             "intent",
@@ -213,6 +240,9 @@ class AnswerSerializer(serializers.ModelSerializer):
             "source",
             "sources",
         ]
+
+    def get_vendors(self, obj) -> list[str]:
+        return sorted(link.vendor.slug for link in obj.answer_vendors.all())
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ from surveys import stats
 from surveys.api.schema import ERROR, PARAMETER_ERRORS, integer_param
 from surveys.api.serializers import FigureField
 from surveys.models import (
+    AnswerVendor,
     SurveyRound,
 )
 from surveys.web import selectors
@@ -127,6 +128,11 @@ class VendorCountSerializer(serializers.Serializer):
     bodies = serializers.IntegerField(help_text="Distinct responding bodies recording it.")
     of_concern = serializers.BooleanField(
         help_text="A cited concern about the vendor was in force at the round's date."
+    )
+    role = serializers.ChoiceField(
+        choices=AnswerVendor.Role.choices,
+        help_text="What the answers name the vendor for: equipment (the maker) or software (a "
+        "video management system); only an equipment maker counts toward the concern figure.",
     )
 
 
@@ -237,7 +243,12 @@ class SystemTypeStatisticsView(APIView):
         rows = []
         for row in stats.system_type_stats(survey_round=survey_round):
             vendors = [
-                {"vendor": v.vendor_slug, "bodies": v.bodies, "of_concern": v.of_concern}
+                {
+                    "vendor": v.vendor_slug,
+                    "bodies": v.bodies,
+                    "of_concern": v.of_concern,
+                    "role": v.role,
+                }
                 for v in breakdown
                 if v.system_type_id == row.system_type.pk
             ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import LimitOffsetPagination
@@ -35,6 +36,7 @@ from surveys.api.serializers import (
 )
 from surveys.models import (
     Answer,
+    AnswerVendor,
     Body,
     CommissionerTerm,
     Publication,
@@ -139,7 +141,10 @@ class AnswerViewSet(ReadOnly):
             "source",
             *(source_name for _, source_name in Answer.SOURCED_FIELDS),
         )
-        .prefetch_related("vendors")
+        .prefetch_related(
+            Prefetch("answer_vendors", queryset=AnswerVendor.objects.select_related("vendor")),
+            "answer_kinds",
+        )
         .order_by("pk")
     )
     serializer_class = AnswerSerializer

@@ -7,21 +7,31 @@ Imports use the same words and the same vendor names (``value_text``, ``vendor_l
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 
 from surveys.limits import NOTES_MAX
-from surveys.models import Answer, Correction, PublishedFinding, Return, Vendor, VendorAlias
+from surveys.models import (
+    Answer,
+    AnswerVendor,
+    Correction,
+    PublishedFinding,
+    Return,
+    Vendor,
+    VendorAlias,
+)
 from surveys.values import (
     count_text,
     intent_text,
-    kind_text,
+    kinds_text,
     notes_text,
     parse_count,
     parse_intent,
-    parse_kind,
+    parse_kinds,
     parse_notes,
     parse_yes_no,
+    vendor_entry,
     vendor_names,
     vendors_text,
     yes_no_text,
@@ -40,20 +50,21 @@ def finding_current(finding: PublishedFinding) -> tuple[Decimal, str]:
 
 def answer_value_text(answer: Answer | Return, field: str) -> str:
     if field == AnswerField.VENDORS:
-        return vendors_text(answer.vendors.all())
+        return vendors_text(answer.answer_vendors.select_related("vendor"))
     return value_text(field, getattr(answer, field))
 
 
 def value_text(field: str, value) -> str:
-    """One field's value as the corrections show it ("yes", "not stated", "Hikvision")."""
+    """One field's value as the corrections show it ("yes", "not stated", "Hikvision",
+    "Milestone (software)", "live; retrospective")."""
     if field == AnswerField.VENDORS:
         return vendors_text(value)
     if field in (AnswerField.OPERATES, AnswerField.AWARE, AnswerField.SAYS_VENDOR_OF_CONCERN):
         return yes_no_text(value)
     if field == AnswerField.STATUS:
         return Return.Status(value).label.lower()
-    if field == AnswerField.KIND:
-        return kind_text(value)
+    if field == AnswerField.KINDS:
+        return kinds_text(value)
     if field == AnswerField.UNIT_COUNT:
         return count_text(value)
     if field == AnswerField.NOTES:
@@ -109,8 +120,8 @@ def parse_answer_value(field: str, raw: str):
             return parse_yes_no(raw.strip())
         if field == AnswerField.INTENT:
             return parse_intent(raw.strip())
-        if field == AnswerField.KIND:
-            return parse_kind(raw)
+        if field == AnswerField.KINDS:
+            return parse_kinds(raw)
         if field == AnswerField.UNIT_COUNT:
             return parse_count(raw)
     except ValueError as exc:
@@ -130,13 +141,34 @@ def vendor_lookup() -> dict[str, Vendor]:
     return known
 
 
-def _parse_vendors(raw: str) -> list[Vendor]:
-    known = vendor_lookup()
-    vendors = []
-    for name in vendor_names(raw):
-        vendor = known.get(name.casefold())
+def _parse_vendors(raw: str) -> list[VendorLink]:
+    try:
+        return vendor_links(raw, vendor_lookup())
+    except ValueError as exc:
+        message = str(exc)
+        raise ValidationError(f"{message[0].upper()}{message[1:]}.", code="invalid") from None
+
+
+class VendorLink(NamedTuple):
+    """A vendor an answer names, and what the source says it supplies (its role)."""
+
+    vendor: Vendor
+    role: str
+
+
+def vendor_links(raw: str, known: dict[str, Vendor]) -> list[VendorLink]:
+    """A vendor list ("Hikvision; Milestone (software)") as links, each vendor once; raises
+    ValueError naming an unknown vendor or a vendor given twice with different roles."""
+    links: dict[int, VendorLink] = {}
+    for entry in vendor_names(raw):
+        vendor = known.get(entry.casefold())
+        role = AnswerVendor.Role.EQUIPMENT
         if vendor is None:
-            raise ValidationError(f"Unknown vendor {name!r}.", code="invalid")
-        if vendor not in vendors:
-            vendors.append(vendor)
-    return vendors
+            name, role = vendor_entry(entry)
+            vendor = known.get(name.casefold())
+            if vendor is None:
+                raise ValueError(f"unknown vendor {name!r}")
+        if vendor.pk in links and links[vendor.pk].role != role:
+            raise ValueError(f"{vendor.name} is named twice, with different roles")
+        links.setdefault(vendor.pk, VendorLink(vendor, role))
+    return list(links.values())

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from surveys.editorial.correction_values import (
+    VendorLink,
     answer_value_text,
     finding_current,
     parse_answer_value,
@@ -26,31 +27,53 @@ from surveys.editorial.correction_values import (
     value_text,
 )
 from surveys.limits import REASON_MAX
-from surveys.models import Answer, AnswerVendor, Correction, Return, Vendor, WithdrawalDraft
+from surveys.models import Answer, AnswerKind, AnswerVendor, Correction, Return, WithdrawalDraft
 
 AnswerField = Correction.AnswerField
 
 
 def set_answer_value(answer: Answer | Return, field: str, value, *, change_reason: str) -> None:
-    """Write one corrected value (an answer's field or vendors, or a return's status)."""
+    """Write one corrected value (an answer's field, kinds or vendors, or a return's status)."""
     if field == AnswerField.VENDORS:
         set_vendors(answer, value, change_reason=change_reason)
+        return
+    if field == AnswerField.KINDS:
+        set_kinds(answer, value, change_reason=change_reason)
         return
     setattr(answer, field, value)
     answer._change_reason = change_reason
     answer.save()
 
 
-def set_vendors(answer: Answer, vendors: list[Vendor], *, change_reason: str) -> None:
-    wanted = {v.pk for v in vendors}
-    for link in AnswerVendor.objects.filter(answer=answer).exclude(vendor_id__in=wanted):
-        link._change_reason = change_reason
-        link.delete()
-    present = set(AnswerVendor.objects.filter(answer=answer).values_list("vendor_id", flat=True))
-    for vendor_id in wanted - present:
-        link = AnswerVendor(answer=answer, vendor_id=vendor_id)
+def set_vendors(answer: Answer, links: list[VendorLink], *, change_reason: str) -> None:
+    """Make the answer's vendor links ``links`` (vendor and role), with history."""
+    wanted = {link.vendor.pk: link.role for link in links}
+    for link in AnswerVendor.objects.filter(answer=answer):
+        role = wanted.pop(link.vendor_id, None)
+        if role is None:
+            link._change_reason = change_reason
+            link.delete()
+        elif link.role != role:
+            link.role = role
+            link._change_reason = change_reason
+            link.save()
+    for vendor_id, role in wanted.items():
+        link = AnswerVendor(answer=answer, vendor_id=vendor_id, role=role)
         link._change_reason = change_reason
         link.save()
+
+
+def set_kinds(answer: Answer, kinds: list[str], *, change_reason: str) -> None:
+    """Make the kinds of facial recognition the answer states ``kinds``, with history."""
+    for link in AnswerKind.objects.filter(answer=answer).exclude(kind__in=kinds):
+        link._change_reason = change_reason
+        link.delete()
+    present = set(AnswerKind.objects.filter(answer=answer).values_list("kind", flat=True))
+    for kind in kinds:
+        if kind not in present:
+            link = AnswerKind(answer=answer, kind=kind)
+            link._change_reason = change_reason
+            link.save()
 
 
 def check_correction(correction: Correction):
@@ -179,7 +202,8 @@ def _apply(correction: Correction, *, user=None) -> Correction:
 def _write(answer, field: str, value, source_field: str | None, *, change_reason: str) -> None:
     """Write a value, and the source credited for it when ``source_field`` is given."""
     set_answer_value(answer, field, value, change_reason=change_reason)
-    if source_field and field == AnswerField.VENDORS:  # set_vendors saves only the links
+    # set_vendors and set_kinds save only the links
+    if source_field and field in (AnswerField.VENDORS, AnswerField.KINDS):
         answer._change_reason = change_reason
         answer.save()
 

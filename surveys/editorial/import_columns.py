@@ -13,7 +13,7 @@ REQUIRED_COLUMNS = ("body", "round", "system_type", "source")
 # A column absent from the file leaves that field of an existing answer as it is.
 ANSWER_COLUMNS = (
     "operates",
-    "kind",
+    "kinds",
     "unit_count",
     "vendors",
     "says_vendor_of_concern",
@@ -41,12 +41,20 @@ COLUMN_GUIDE = (
     ),
     ("operates", False, "yes / no; blank means not known."),
     (
-        "kind",
+        "kinds",
         False,
-        "For facial recognition: the kind (live, retrospective, ...); blank: not stated.",
+        "For facial recognition: the kinds the body uses, separated by ; (live; retrospective; "
+        "operator_initiated; database_access; other); blank: not stated. A kind not listed is "
+        "not known, not a no.",
     ),
     ("unit_count", False, "How many units (cameras, drones); blank: not stated."),
-    ("vendors", False, "Vendor names or aliases separated by ;. Blank means none stated."),
+    (
+        "vendors",
+        False,
+        "Vendor names or aliases separated by ;, each followed by (software) where the source "
+        "names a video management system's vendor rather than the equipment's maker, e.g. "
+        "Hikvision; Milestone (software). Blank means none stated.",
+    ),
     (
         "says_vendor_of_concern",
         False,

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from surveys.models import Answer, Publication, Return, SystemType, Vendor
+from surveys.models import Answer, Publication, Return, SystemType
 
 # An existing answer's values that the public pages show (the statistics count all but the
 # notes): they change by correction.
 PUBLIC_FIELDS = (
     "operates",
-    "kind",
+    "kinds",
     "unit_count",
     "says_vendor_of_concern",
     "aware_of_concerns",
@@ -38,7 +38,7 @@ class PlannedAnswer:
     survey_return: Return
     system_type: SystemType
     values: dict
-    vendors: list[Vendor]
+    vendors: list  # VendorLink: a vendor and its role
     existing: Answer | None
     changes: list[FieldChange]
     # The publication each field's own source column names (a changed or new value's credit).

@@ -7,12 +7,13 @@ same few queries however many rows it has. A row either plans one answer or give
 from __future__ import annotations
 
 from surveys import stats
-from surveys.editorial.correction_values import vendor_lookup
+from surveys.editorial.correction_values import VendorLink, vendor_links, vendor_lookup
 from surveys.editorial.import_columns import FIELD_SOURCE_COLUMNS, REQUIRED_COLUMNS
 from surveys.editorial.import_files import MAX_CELL_LENGTH, is_formula, unescape
 from surveys.editorial.import_plans import FieldChange, PlannedAnswer, RowError
 from surveys.models import (
     Answer,
+    AnswerKind,
     AnswerVendor,
     Body,
     BodyAlias,
@@ -20,17 +21,16 @@ from surveys.models import (
     Return,
     SurveyRound,
     SystemType,
-    Vendor,
 )
 from surveys.values import (
+    ROLES_COUNTING_TOWARD_CONCERN,
     count_text,
     intent_text,
-    kind_text,
+    kinds_text,
     parse_count,
     parse_intent,
-    parse_kind,
+    parse_kinds,
     parse_yes_no,
-    vendor_names,
     vendors_text,
     yes_no_text,
 )
@@ -62,11 +62,16 @@ class Lookups:
             for r in Return.objects.select_related("body", "survey_round")
         }
         self.answers: dict[tuple[int, int], Answer] = {}
-        self.answer_vendors: dict[int, list[Vendor]] = {}
+        self.answer_vendors: dict[int, list[VendorLink]] = {}
+        self.answer_kinds: dict[int, list[str]] = {}
         for answer in Answer.objects.select_related("source"):
             self.answers[(answer.survey_return_id, answer.system_type_id)] = answer
-        for link in AnswerVendor.objects.select_related("vendor"):
-            self.answer_vendors.setdefault(link.answer_id, []).append(link.vendor)
+        for link in AnswerVendor.objects.select_related("vendor").order_by("pk"):
+            self.answer_vendors.setdefault(link.answer_id, []).append(
+                VendorLink(link.vendor, link.role)
+            )
+        for answer_id, kind in AnswerKind.objects.values_list("answer_id", "kind"):
+            self.answer_kinds.setdefault(answer_id, []).append(kind)
 
 
 def validate_row(
@@ -122,7 +127,7 @@ def validate_row(
         "aware_of_concerns": parse_yes_no,
         "says_vendor_of_concern": parse_yes_no,
         "intent": parse_intent,
-        "kind": parse_kind,
+        "kinds": parse_kinds,
         "unit_count": parse_count,
     }
     for column, parse in parsers.items():
@@ -139,15 +144,12 @@ def validate_row(
             if credits[name] is None:
                 error(column, f"unknown source {code!r}: use a publication code such as PR2023")
 
-    vendors: list[Vendor] | None = None
+    vendors: list[VendorLink] | None = None
     if "vendors" in row:
-        vendors = []
-        for name in vendor_names(row["vendors"]):
-            vendor = lookups.vendors.get(name.casefold())
-            if vendor is None:
-                error("vendors", f"unknown vendor {name!r}")
-            elif vendor not in vendors:
-                vendors.append(vendor)
+        try:
+            vendors = vendor_links(row["vendors"], lookups.vendors)
+        except ValueError as exc:
+            error("vendors", str(exc))
 
     survey_return = None
     if body and survey_round:
@@ -162,8 +164,8 @@ def validate_row(
             error("system_type", f"duplicate of row {seen[key]} (same body, round and system type)")
         else:
             seen[key] = number
-    if system_type is not None and not Answer.kind_allowed(values.get("kind", ""), system_type):
-        error("kind", Answer.KIND_MESSAGE)
+    if system_type is not None and not Answer.kinds_allowed(values.get("kinds"), system_type):
+        error("kinds", Answer.KIND_MESSAGE)
     if errors or survey_return is None or system_type is None:
         return None, errors
 
@@ -171,6 +173,7 @@ def validate_row(
     old_vendors = lookups.answer_vendors.get(existing.pk, []) if existing else []
     if vendors is None:
         vendors = old_vendors
+    old_kinds = sorted(lookups.answer_kinds.get(existing.pk, [])) if existing else []
     # Contradictions in the answer as it would be after this row (file over database).
     operates = values.get("operates", existing.operates if existing else None)
     aware = values.get("aware_of_concerns", existing.aware_of_concerns if existing else None)
@@ -190,7 +193,11 @@ def validate_row(
     )
     if says_concern is False and {"vendors", "says_vendor_of_concern"} & set(row):
         of_concern = lookups.concern_vendors.get(survey_return.survey_round_id, set())
-        if named := sorted(vendor.name for vendor in vendors if vendor.pk in of_concern):
+        if named := sorted(
+            link.vendor.name
+            for link in vendors
+            if link.vendor.pk in of_concern and link.role in ROLES_COUNTING_TOWARD_CONCERN
+        ):
             column = "vendors" if "vendors" in row else "says_vendor_of_concern"
             error(
                 column,
@@ -205,14 +212,17 @@ def validate_row(
     for name, value in values.items():
         if existing is not None and name == "source":
             continue  # an existing answer keeps its source; a changed value cites the row's
-        old = getattr(existing, name) if existing else None
-        if existing is None or old != value:
-            if existing is None and name != "source" and value in (None, ""):
+        if name == "kinds":
+            old = old_kinds if existing else []
+        else:
+            old = getattr(existing, name) if existing else None
+        if existing is None or _differs(name, old, value):
+            if existing is None and name != "source" and value in (None, "", []):
                 continue
             changes.append(
                 FieldChange(name, _shown(name, old), _shown(name, value), credited.get(name, ""))
             )
-    if {v.pk for v in old_vendors} != {v.pk for v in vendors}:
+    if {(v.vendor.pk, v.role) for v in old_vendors} != {(v.vendor.pk, v.role) for v in vendors}:
         old, new = _shown("vendors", old_vendors), _shown("vendors", vendors)
         changes.append(FieldChange("vendors", old, new, credited.get("vendors", "")))
     errors.extend(_credit_errors(number, credits, changes, existing, values, vendors, lookups))
@@ -229,7 +239,7 @@ def _credit_errors(
     changes: list[FieldChange],
     existing: Answer | None,
     values: dict,
-    vendors: list[Vendor],
+    vendors: list[VendorLink],
     lookups: Lookups,
 ) -> list[RowError]:
     """A field's source names who states its value: there must be a value, and a source
@@ -241,6 +251,9 @@ def _credit_errors(
         column = f"{name}_source"
         if name == "vendors":
             stated = bool(vendors)
+        elif name == "kinds":
+            old_kinds = lookups.answer_kinds.get(getattr(existing, "pk", None), [])
+            stated = bool(values.get("kinds", old_kinds))
         else:
             stated = values.get(name, getattr(existing, name, None)) not in (None, "")
         if not stated:
@@ -266,12 +279,18 @@ def _credit_errors(
     return errors
 
 
+def _differs(name: str, old, new) -> bool:
+    if name == "kinds":
+        return sorted(old or []) != sorted(new or [])
+    return old != new
+
+
 def _shown(name: str, value) -> str:
     """A field's value as the change list shows it; unknown is never "no" or blank."""
     if name in ("operates", "aware_of_concerns", "says_vendor_of_concern"):
         return yes_no_text(value)
-    if name == "kind":
-        return kind_text(value)
+    if name == "kinds":
+        return kinds_text(value)
     if name == "unit_count":
         return count_text(value)
     if name == "vendors":

@@ -75,7 +75,8 @@ def apply(
             for name, value in plan.values.items():
                 if name in by_correction or (plan.existing is not None and name == "source"):
                     continue
-                setattr(answer, name, value)
+                if name != "kinds":  # links of their own, written below
+                    setattr(answer, name, value)
             if plan.existing is None:
                 for name, publication in plan.credits.items():
                     setattr(answer, SOURCE_FIELD[name], publication)
@@ -83,6 +84,8 @@ def apply(
             answer.save()
             if plan.existing is None:
                 corrections.set_vendors(answer, plan.vendors, change_reason=answer._change_reason)
+                kinds = plan.values.get("kinds", [])
+                corrections.set_kinds(answer, kinds, change_reason=answer._change_reason)
             for change in corrected:
                 corrections.record_correction(
                     Correction(

@@ -2,7 +2,7 @@
 
 Keeping the database's value changes nothing. Taking the files' value depends on the field:
 
-- a value the public sees that corrections change (an answer's operates, kind, units, vendor
+- a value the public sees that corrections change (an answer's operates, units, vendor
   of concern, awareness or future use; a return's response status) becomes a correction
   *draft*, credited to the publication the files cite for it: nothing public changes until
   it is published the usual way (preview, then publish; by a second editor where
@@ -29,11 +29,11 @@ from surveys.editorial.correction_values import value_text
 from surveys.editorial.reference_report import Difference, explain, field_value
 from surveys.models import Answer, Correction, PublishedFinding, ReferenceRecord, Return
 
-# What a correction changes on each model it targets (vendors are not a field the files
-# compare: their links are rows of their own).
+# What a correction changes on each model it targets (vendors and kinds are not fields the
+# files compare: their links are rows of their own).
 DRAFTED_FIELDS: dict[type[models.Model], set[str]] = {
     Answer: set(Correction.AnswerField.values)
-    - {Correction.AnswerField.VENDORS, Correction.AnswerField.STATUS},
+    - {Correction.AnswerField.VENDORS, Correction.AnswerField.KINDS, Correction.AnswerField.STATUS},
     Return: {Correction.AnswerField.STATUS},
 }
 SOURCE_OF = dict(Answer.SOURCED_FIELDS)

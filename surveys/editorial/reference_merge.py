@@ -39,6 +39,11 @@ def difference(obj: models.Model, record: str, name: str, database: Any, file: A
     return Difference.of(type(obj), obj.pk, record, name, database, file)
 
 
+def _default(model: type[models.Model], field_name: str) -> Any:
+    field = model._meta.get_field(field_name)
+    return comparable(field.get_default()) if field.has_default() else MISSING
+
+
 class Loader:
     """What one load has met so far: the rows by their key in the files (for the rows that refer
     to them), the records of what the files said last time, and the report."""
@@ -109,8 +114,11 @@ class Loader:
         for field_name, file_value in wanted.items():
             database = field_value(obj, field_name)
             last = loaded.get(field_name, MISSING)
-            if last is MISSING and database in (None, ""):
-                last = database  # the files had not described it: filling a gap is no edit
+            new_field = record.pk is not None and database == _default(model, field_name)
+            if last is MISSING and (database in (None, "") or new_field):
+                # The files had not described it (or, for a row loaded before, the field is new
+                # to the files and holds its default): filling a gap is no edit.
+                last = database
             if database == file_value:
                 loaded[field_name] = file_value
                 conflicts.pop(field_name, None)

@@ -11,6 +11,7 @@ from surveys.editorial.reference_files import DataFileError
 from surveys.editorial.reference_merge import Loader
 from surveys.models import (
     Answer,
+    AnswerKind,
     AnswerVendor,
     Body,
     BodyAlias,
@@ -23,6 +24,7 @@ from surveys.models import (
     VendorAlias,
     VendorConcern,
 )
+from surveys.values import ANSWER_KIND_ORDER, vendor_entry
 
 
 def load_publications(loader: Loader) -> None:
@@ -227,7 +229,6 @@ def load_answers(loader: Loader) -> None:
         stated, sources = answer["values"], answer["sources"]
         values = {
             "operates": stated.get("operates"),
-            "kind": stated.get("kind", ""),
             "unit_count": stated.get("unit_count"),
             "says_vendor_of_concern": stated.get("says_vendor_of_concern"),
             "aware_of_concerns": stated.get("aware_of_concerns"),
@@ -245,6 +246,17 @@ def load_answers(loader: Loader) -> None:
             },
             values,
         )
-        for name in stated.get("vendors", []):
+        if obj is None:
+            continue
+        if not Answer.kinds_allowed(stated.get("kinds"), system_type):
+            raise DataFileError(
+                f"answers.yaml: {body.slug}, {system_type.slug}: {Answer.KIND_MESSAGE}"
+            )
+        for kind in stated.get("kinds", []):
+            if kind not in ANSWER_KIND_ORDER:
+                raise DataFileError(f"answers.yaml: unknown kind of facial recognition {kind!r}")
+            loader.upsert(AnswerKind, {"answer": obj, "kind": kind}, {})
+        for entry in stated.get("vendors", []):
+            name, role = vendor_entry(entry)
             vendor = loader.ref(loader.vendors, name, "vendor")
-            loader.upsert(AnswerVendor, {"answer": obj, "vendor": vendor}, {})
+            loader.upsert(AnswerVendor, {"answer": obj, "vendor": vendor}, {"role": role})

@@ -7,10 +7,12 @@ stored as NULL, never as 0 or False, so a gap stays a gap.
 
 from surveys.models.answers import (  # noqa: F401
     Answer,
+    AnswerKind,
     AnswerVendor,
     Vendor,
     VendorAlias,
     VendorConcern,
+    counts_toward_concern,
 )
 from surveys.models.editorial import (  # noqa: F401
     DataVersion,

@@ -8,7 +8,13 @@ from simple_history.models import HistoricalRecords
 
 from surveys.limits import NOTES_MAX, TEXT_MAX
 from surveys.models.survey import Publication, Return, SystemType
-from surveys.values import ANSWER_KINDS, Intent
+from surveys.values import (
+    ANSWER_KIND_ORDER,
+    ANSWER_KINDS,
+    ROLES_COUNTING_TOWARD_CONCERN,
+    Intent,
+    VendorRole,
+)
 
 
 class Vendor(models.Model):
@@ -97,7 +103,7 @@ class Answer(models.Model):
     # The fields that carry their own source, in display order: (field, source field).
     SOURCED_FIELDS = (
         ("operates", "operates_source"),
-        ("kind", "kind_source"),
+        ("kinds", "kind_source"),
         ("unit_count", "unit_count_source"),
         ("vendors", "vendors_source"),
         ("says_vendor_of_concern", "says_vendor_of_concern_source"),
@@ -108,14 +114,6 @@ class Answer(models.Model):
     survey_return = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="answers")
     system_type = models.ForeignKey(SystemType, on_delete=models.PROTECT, related_name="answers")
     operates = models.BooleanField(null=True, blank=True, help_text="Empty: not known.")
-    kind = models.CharField(
-        "kind of facial recognition",
-        max_length=20,
-        choices=ANSWER_KINDS,
-        blank=True,
-        default="",
-        help_text="Only where a source states it. Empty: not stated.",
-    )
     unit_count = models.PositiveIntegerField(
         "units",
         null=True,
@@ -135,7 +133,7 @@ class Answer(models.Model):
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     source = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
     operates_source = _source_field("whether the body operates it")
-    kind_source = _source_field("the kind of facial recognition")
+    kind_source = _source_field("the kinds of facial recognition")
     unit_count_source = _source_field("the number of units")
     vendors_source = _source_field("the vendors named")
     says_vendor_of_concern_source = _source_field("the statement about vendors of concern")
@@ -160,25 +158,30 @@ class Answer(models.Model):
         r = self.survey_return
         return f"{r.body.short_name}, {r.survey_round.year}, {self.system_type}"
 
-    KIND_MESSAGE = "The kind of facial recognition applies only to a facial recognition answer."
+    KIND_MESSAGE = "The kinds of facial recognition apply only to a facial recognition answer."
 
     @staticmethod
-    def kind_allowed(kind: str, system_type: SystemType) -> bool:
-        """Only a facial-recognition answer has a kind (live, retrospective...)."""
-        return not kind or system_type.slug == "facial-recognition"
+    def kinds_allowed(kinds, system_type: SystemType) -> bool:
+        """Only a facial-recognition answer has kinds (live, retrospective...)."""
+        return not kinds or system_type.slug == "facial-recognition"
 
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of facial recognition a source says the body uses, in a stable order
+        (read from ``answer_kinds``: prefetch it). A kind not listed is not known, not "no"."""
+        return sorted((k.kind for k in self.answer_kinds.all()), key=ANSWER_KIND_ORDER.__getitem__)
 
-        if self.system_type_id and not self.kind_allowed(
-            self.kind, SystemType.objects.get(pk=self.system_type_id)
-        ):
-            raise ValidationError({"kind": self.KIND_MESSAGE})
+    @property
+    def kind_labels(self) -> list[str]:
+        labels = dict(ANSWER_KINDS)
+        return [labels[kind] for kind in self.kinds]
 
     def stated_source(self, field_name: str) -> Publication | None:
         """The publication that states this field, or None where the field is not stated."""
         if field_name == "vendors":
-            stated = bool(self.vendors.all())
+            stated = bool(self.answer_vendors.all())
+        elif field_name == "kinds":
+            stated = bool(self.answer_kinds.all())
         else:
             stated = getattr(self, field_name) not in (None, "")
         return self.source_of(field_name) if stated else None
@@ -191,10 +194,60 @@ class Answer(models.Model):
         raise ValueError(f"{field_name} has no source of its own")
 
 
+class AnswerKind(models.Model):
+    """One kind of facial recognition a source says the body uses (an answer may state
+    several); its source is the answer's ``kind_source`` (else the answer's)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_kinds")
+    kind = models.CharField("kind of facial recognition", max_length=20, choices=ANSWER_KINDS)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["answer", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "kind"], name="kind_once_per_answer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer}: {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        system_type_id = getattr(getattr(self, "answer", None), "system_type_id", None)
+        if system_type_id and not Answer.kinds_allowed(
+            [self.kind], SystemType.objects.get(pk=system_type_id)
+        ):
+            raise ValidationError({"kind": Answer.KIND_MESSAGE})
+
+
+class AnswerVendorQuerySet(models.QuerySet):
+    def counting_toward_concern(self) -> AnswerVendorQuerySet:
+        """The links whose role counts toward "uses a vendor named as of concern"."""
+        return self.filter(role__in=ROLES_COUNTING_TOWARD_CONCERN)
+
+
+def counts_toward_concern(prefix: str = "") -> Q:
+    """``ROLES_COUNTING_TOWARD_CONCERN`` as a condition on answer vendor links, reached from
+    another model through ``prefix`` (e.g. "answer_vendors__" from an answer)."""
+    return Q(**{f"{prefix}role__in": ROLES_COUNTING_TOWARD_CONCERN})
+
+
 class AnswerVendor(models.Model):
+    Role = VendorRole
+
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="answer_vendors")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="answer_vendors")
+    role = models.CharField(
+        max_length=20,
+        choices=VendorRole.choices,
+        default=VendorRole.EQUIPMENT,
+        help_text="What the source says the vendor supplies: only an equipment maker counts "
+        'toward "uses a vendor named as of concern".',
+    )
     history = HistoricalRecords()
+
+    objects = AnswerVendorQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -203,3 +256,8 @@ class AnswerVendor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer}: {self.vendor}"
+
+    @property
+    def role_suffix(self) -> str:
+        """Said after the vendor's name where it is not an equipment maker."""
+        return "" if self.role == VendorRole.EQUIPMENT else f" ({self.get_role_display()})"

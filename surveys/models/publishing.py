@@ -201,7 +201,7 @@ class Correction(models.Model):
         AWARE = "aware_of_concerns", "Aware of concerns"
         INTENT = "intent", "Future use"
         VENDORS = "vendors", "Vendors named"
-        KIND = "kind", "Kind of facial recognition"
+        KINDS = "kinds", "Kinds of facial recognition"
         UNIT_COUNT = "unit_count", "Units"
         SAYS_VENDOR_OF_CONCERN = "says_vendor_of_concern", "Says it uses a vendor of concern"
         NOTES = "notes", "Notes"

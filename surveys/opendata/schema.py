@@ -19,6 +19,7 @@ from surveys.editorial.synthetic import has_synthetic_data
 from surveys.exports import FORMULA_PREFIXES
 from surveys.models import (
     Answer,
+    AnswerKind,
     AnswerVendor,
     Body,
     BodyAlias,
@@ -84,6 +85,7 @@ TABLES: dict[str, type[models.Model]] = {
     "returns": Return,
     "answers": Answer,
     "answer_vendors": AnswerVendor,
+    "answer_kinds": AnswerKind,
     "findings": PublishedFinding,
     "corrections": Correction,
     "key_findings": KeyFinding,
@@ -101,14 +103,18 @@ TABLE_DESCRIPTIONS = {
     "bodies": "The policing bodies invited to answer the survey.",
     "body_aliases": "Other names a body goes or went by (former, Welsh, names used in a source).",
     "system_types": "The kinds of surveillance camera system the survey asks about.",
-    "vendors": "Equipment makers named in the survey results.",
+    "vendors": "Vendors named in the survey results: equipment makers, and suppliers of "
+    "software such as a video management system (answer_vendors.role says which).",
     "vendor_aliases": "Other spellings of a vendor's name.",
     "vendor_concerns": "Cited security or ethical concerns about a vendor. A vendor is 'of "
     "concern' in a round when a concern is in force on the date that round's survey went out.",
     "returns": "One row per body per round: whether it returned the survey.",
     "answers": "What one body answered about one system type in one round. Only answers a "
     "publication states per body are here; most published figures are totals only.",
-    "answer_vendors": "The vendors an answer names (one row per answer and vendor).",
+    "answer_vendors": "The vendors an answer names (one row per answer and vendor), each with "
+    "its role.",
+    "answer_kinds": "The kinds of facial recognition an answer states (one row per answer and "
+    "kind).",
     "findings": "Figures exactly as a publication stated them. Never edited: a change is a "
     "row in corrections.",
     "corrections": "Later statements that change a published figure or a body's answer, kept "
@@ -186,6 +192,13 @@ COLUMN_DESCRIPTIONS = {
     "stated.",
     "answer_vendors.answer_id": "The answer.",
     "answer_vendors.vendor_id": "A vendor the answer names.",
+    "answer_vendors.role": "What the source names the vendor for: equipment (the maker of the "
+    "equipment) or software (e.g. a video management system). Only an equipment maker counts "
+    'toward "uses a vendor named as of concern".',
+    "answer_kinds.answer_id": "The answer (facial recognition only).",
+    "answer_kinds.kind": "A kind of facial recognition a source says the body uses. An answer "
+    "may state several; a kind not listed is not known, not a no. Its source is the answer's "
+    "kind_source, else the answer's source.",
     "findings.publication_id": "The publication that states the figure.",
     "findings.survey_round_id": "The round the figure is about.",
     "findings.metric": "What the figure counts.",

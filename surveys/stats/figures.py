@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 
-from surveys.models import SurveyRound, VendorConcern
+from surveys.models import SurveyRound, VendorConcern, counts_toward_concern
 
 
 def percent(numerator: int, denominator: int) -> int:
@@ -38,14 +38,16 @@ def concern_vendor_ids(rounds: Iterable[SurveyRound]) -> dict[int, set[int]]:
 
 
 def _concern_q(concern_ids: dict[int, set[int]], prefix: str = "") -> Q:
-    """Rows whose vendor was of concern in their own round."""
+    """Rows naming, in a role that counts toward concern, a vendor that was of concern in
+    their own round."""
     q = Q(pk__in=[])
     for round_id, vendor_ids in concern_ids.items():
         q |= Q(
+            counts_toward_concern(f"{prefix}answer_vendors__"),
             **{
                 f"{prefix}survey_return__survey_round": round_id,
                 f"{prefix}answer_vendors__vendor__in": vendor_ids,
-            }
+            },
         )
     return q
 
@@ -169,18 +171,22 @@ FIGURES = (
     FigureDescription(
         "concern_users",
         "Use a vendor named as of concern (derived)",
-        "Distinct responding bodies with at least one vendor recorded for the system type that "
-        "had a cited concern in force at the round's date, out of the answers that list vendors, "
-        "say the body does not operate it, or say it uses no vendor of concern. Derived by the "
-        "dashboard from the vendors named: not a statement by the bodies.",
+        "Distinct responding bodies with at least one vendor recorded for the system type as "
+        "the equipment's maker that had a cited concern in force at the round's date, out of "
+        "the answers that name the equipment's maker, say the body does not operate it, or say "
+        "it uses no vendor of concern (a vendor named only for software, such as a video "
+        "management system, settles nothing). Derived by the dashboard from the vendors named: "
+        "not a statement by the bodies.",
         counts=lambda concerns: _concern_q(concerns),
         known=lambda concerns: (
-            Q(answer_vendors__isnull=False) | Q(operates=False) | Q(says_vendor_of_concern=False)
+            counts_toward_concern("answer_vendors__")
+            | Q(operates=False)
+            | Q(says_vendor_of_concern=False)
         ),
         distinct="survey_return__body",
         body_label="Uses a vendor named as of concern (derived)",
         front_page=True,
-        coverage_words="answers that name vendors or say none is of concern",
+        coverage_words="answers that name who made the equipment or say none is of concern",
         derived_from="the vendors named",
     ),
     FigureDescription(

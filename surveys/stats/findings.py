@@ -13,15 +13,26 @@ from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
     SystemTypeStats,
     intent_counts,
-    stated_counts,
+    kind_counts,
     system_type_stats_by_round,
     vendor_breakdown,
 )
 
 Metric = PublishedFinding.Metric
 
-# A published count of bodies using one kind of facial recognition, and that kind.
+# A published count of bodies using one kind of facial recognition, and that kind. A body's
+# answer says "yes" to a kind it states; only an answer saying it does not use facial
+# recognition at all says "no" (a kind not listed is not known: the Met's "live" says nothing
+# about its access to national image databases).
 KIND_OF_METRIC = {Metric.LIVE_USERS: "live", Metric.DATABASE_ACCESS: "database_access"}
+
+
+def kind_figure(stated: dict[str, int], kind: str, operators: Figure) -> Figure:
+    """Bodies stating ``kind``, out of the answers that settle it: those stating it and those
+    saying the body does not operate the system type. No answer settles it: not known."""
+    users = stated.get(kind, 0)
+    not_operating = operators.coverage - (operators.value or 0)
+    return Figure.of(users, users + not_operating)
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,13 @@ class _Computed:
         return cls(
             responses={r.year: r for r in response_by_round()},
             by_type=system_type_stats_by_round(rounds, system_type_ids=type_ids),
-            by_vendor={(v.round_id, v.system_type_id, v.vendor_id): v.bodies for v in breakdown},
+            by_vendor={
+                (v.round_id, v.system_type_id, v.vendor_id): v.bodies
+                for v in breakdown
+                if v.counts_toward_concern  # "N use Hikvision" speaks of equipment
+            },
             intents=intent_counts(rounds) if type_ids else {},
-            kinds=stated_counts(rounds, "kind") if type_ids else {},
+            kinds=kind_counts(rounds) if type_ids else {},
         )
 
     def figure_for(self, finding: PublishedFinding) -> tuple[Figure | None, bool]:
@@ -133,9 +148,9 @@ class _Computed:
         elif finding.metric in (Metric.INTENDS, Metric.NO_INTENTION, Metric.UNSURE):
             stated = self.intents.get(key, {})
             figure = Figure.of(stated.get(finding.metric, 0), sum(stated.values()))
-        elif finding.metric in KIND_OF_METRIC:  # over the answers that state a kind
-            stated = self.kinds.get(key, {})
-            figure = Figure.of(stated.get(KIND_OF_METRIC[finding.metric], 0), sum(stated.values()))
+        elif finding.metric in KIND_OF_METRIC:  # over the answers that settle the kind
+            kind = KIND_OF_METRIC[finding.metric]
+            figure = kind_figure(self.kinds.get(key, {}), kind, stats.operators)
         else:
             figure = {
                 Metric.OPERATORS: stats.operators,

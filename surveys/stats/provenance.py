@@ -9,19 +9,24 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from surveys.caching import cached
-from surveys.models import Answer, PublishedFinding, Return
+from surveys.models import Answer, PublishedFinding, Return, counts_toward_concern
 
 Metric = PublishedFinding.Metric
 RESPONDED = Return.Status.RESPONDED
 RETURN_METRICS = (Metric.INVITED, Metric.RESPONDED, Metric.RESPONSE_RATE)
 
 _VENDOR_FACTS = (
-    ("vendors", Q(answer_vendors__isnull=False)),
+    ("vendors", counts_toward_concern("answer_vendors__")),
     ("operates", Q(operates=False)),
     ("says_vendor_of_concern", Q(says_vendor_of_concern=False)),
 )
 _INTENT_FACTS = (("intent", ~Q(intent="")),)
-_KIND_FACTS = (("kind", ~Q(kind="")),)
+
+
+def _kind_facts(kind: str) -> tuple[tuple[str, Q], ...]:
+    """As ``findings.kind_figure`` settles a kind: stated, or the body does not operate it."""
+    return (("kinds", Q(answer_kinds__kind=kind)), ("operates", Q(operates=False)))
+
 
 # Per metric computed from answers: the facts that put an answer into the computed figure's
 # coverage (as FIGURES and findings.figure_for count it), each with the field whose source
@@ -34,8 +39,8 @@ FACTS = {
     Metric.INTENDS: _INTENT_FACTS,
     Metric.NO_INTENTION: _INTENT_FACTS,
     Metric.UNSURE: _INTENT_FACTS,
-    Metric.LIVE_USERS: _KIND_FACTS,
-    Metric.DATABASE_ACCESS: _KIND_FACTS,
+    Metric.LIVE_USERS: _kind_facts("live"),
+    Metric.DATABASE_ACCESS: _kind_facts("database_access"),
 }
 SOURCE_FIELD = dict(Answer.SOURCED_FIELDS)
 

@@ -1,5 +1,5 @@
 """Per round and system type: every figure of FIGURES, the vendor breakdown and the stated
-counts (intent, kind), each a fixed number of queries."""
+counts (intent, kinds), each a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from surveys.caching import cached
-from surveys.models import Answer, AnswerVendor, Return, SurveyRound, SystemType
+from surveys.models import Answer, AnswerKind, AnswerVendor, Return, SurveyRound, SystemType
 from surveys.stats.figures import (
     FIGURES,
     Figure,
@@ -18,6 +18,7 @@ from surveys.stats.figures import (
     concern_vendor_ids,
     figure_description,
 )
+from surveys.values import ROLES_COUNTING_TOWARD_CONCERN
 
 RESPONDED = Return.Status.RESPONDED
 
@@ -122,6 +123,15 @@ class VendorCount:
     vendor_slug: str
     bodies: int
     of_concern: bool
+    role: str = AnswerVendor.Role.EQUIPMENT  # what the answers name it for
+
+    @property
+    def role_label(self) -> str:
+        return AnswerVendor.Role(self.role).label
+
+    @property
+    def counts_toward_concern(self) -> bool:
+        return self.role in ROLES_COUNTING_TOWARD_CONCERN
 
 
 def vendor_breakdown(
@@ -155,6 +165,7 @@ def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
             "vendor",
             "vendor__name",
             "vendor__slug",
+            "role",
         )
         .annotate(bodies=Count("answer__survey_return__body", distinct=True))
         .order_by(
@@ -162,6 +173,7 @@ def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
             "answer__system_type__position",
             "-bodies",
             "vendor__name",
+            "role",
         )
     )
     return [
@@ -173,6 +185,7 @@ def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
             vendor_slug=row["vendor__slug"],
             bodies=row["bodies"],
             of_concern=row["vendor"] in concern_ids[row["answer__survey_return__survey_round"]],
+            role=row["role"],
         )
         for row in rows
     ]
@@ -182,7 +195,7 @@ def stated_counts(
     rounds: Iterable[SurveyRound], field: str
 ) -> dict[tuple[int, int], dict[str, int]]:
     """Per (round id, system type id) and each value of a choice ``field`` of the answers
-    (``intent``: intends...; ``kind``: live...), the responding bodies stating it."""
+    (``intent``: intends...), the responding bodies stating it."""
     rounds = list(rounds)
     return cached(
         "stated_counts",
@@ -194,6 +207,30 @@ def stated_counts(
 def intent_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
     """Per (round id, system type id) and stated future intent, the bodies stating it."""
     return stated_counts(rounds, "intent")
+
+
+def kind_counts(rounds: Iterable[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    """Per (round id, system type id) and kind of facial recognition, the responding bodies
+    whose answer states that kind (an answer may state several)."""
+    rounds = list(rounds)
+    return cached("kind_counts", tuple(r.pk for r in rounds), lambda: _kind_counts(rounds))
+
+
+def _kind_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    rows = (
+        AnswerKind.objects.filter(
+            answer__survey_return__survey_round__in=rounds,
+            answer__survey_return__status=RESPONDED,
+        )
+        .values("answer__survey_return__survey_round", "answer__system_type", "kind")
+        .annotate(n=Count("answer__survey_return__body", distinct=True))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        key = (row["answer__survey_return__survey_round"], row["answer__system_type"])
+        counts.setdefault(key, {})[row["kind"]] = row["n"]
+    return counts
 
 
 def _stated_counts(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:

@@ -17,7 +17,7 @@ STATUS = {"responded": "Responded", "did_not_respond": "Did not respond"}
 CSV_FIELDS = (
     ("operates", "Operates"),
     ("vendors", "Vendors named"),
-    ("kind", "Kind of facial recognition"),
+    ("kinds", "Kinds of facial recognition"),
     ("unit_count", "Units"),
     ("says_vendor_of_concern", "Says it uses a vendor of concern"),
     ("aware_of_concerns", "Aware of concerns"),
@@ -66,7 +66,10 @@ def compare(request):
 
 def _value(answer: Answer, name: str) -> str:
     if name == "vendors":
-        return "; ".join(v.name for v in answer.vendors.all()) or "None stated"
+        named = [f"{link.vendor.name}{link.role_suffix}" for link in answer.answer_vendors.all()]
+        return "; ".join(named) or "None stated"
+    if name == "kinds":
+        return "; ".join(answer.kind_labels) or "Not stated"
     value = getattr(answer, name)
     if value is None or value == "":
         return "Not stated" if name != "operates" else "Not known"
@@ -100,7 +103,7 @@ def _csv(chosen, responses, rows):
                     if cell.answer is None:
                         line += ["No answer recorded", ""]
                         continue
-                    if name == "kind" and row.system_type.slug != "facial-recognition":
+                    if name == "kinds" and row.system_type.slug != "facial-recognition":
                         line += ["Not applicable", ""]
                         continue
                     source = cell.answer.stated_source(name)

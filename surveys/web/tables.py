@@ -13,6 +13,7 @@ from surveys.models import Answer, Body, Return, SystemType, licence_groups
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
 from surveys.stats import CONCERN_USERS
 from surveys.stats.figures import DERIVED
+from surveys.values import ANSWER_KINDS
 from surveys.web.filters import AppliedFilter
 
 STATUS_LABELS = dict(Return.Status.choices)
@@ -71,25 +72,27 @@ def concern_label(record) -> str:
 
 
 FACIAL_RECOGNITION = "facial-recognition"
-KIND_LABELS = dict(Answer._meta.get_field("kind").choices)
 
 
 class KindColumn(tables.Column):
-    """The kind of facial recognition a body's answer gives; "Not stated" where none does."""
+    """The kinds of facial recognition a body's answer states (from ``with_answer_kinds``);
+    "Not stated" where none is."""
 
     def __init__(self, **kwargs):
         super().__init__(
-            verbose_name="Kind of facial recognition",
+            verbose_name="Kinds of facial recognition",
             orderable=False,
-            default="Not stated",
+            empty_values=(),
+            accessor="pk",
             **kwargs,
         )
 
-    def render(self, value):
-        return KIND_LABELS[value]
+    def render(self, record):
+        stated = [label for code, label in ANSWER_KINDS if getattr(record, f"kind_{code}")]
+        return "; ".join(stated) or "Not stated"
 
-    def value(self, value):
-        return KIND_LABELS.get(value, "Not stated")
+    def value(self, record):
+        return self.render(record)
 
 
 class BodyTable(tables.Table):

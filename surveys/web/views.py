@@ -155,9 +155,9 @@ def bodies(request):
     rows, extra_columns = body_filter.qs, []
     system_type = body_filter.system_type_filtered()
     if system_type is not None and system_type.slug == FACIAL_RECOGNITION:
-        # Which kind, where a source says: "uses facial recognition" is not "uses it live".
-        rows = selectors.with_answer_kind(rows, survey_round, system_type)
-        extra_columns = [("answer_kind", KindColumn())]
+        # Which kinds, where a source says: "uses facial recognition" is not "uses it live".
+        rows = selectors.with_answer_kinds(rows, survey_round, system_type)
+        extra_columns = [("answer_kinds", KindColumn())]
     table = BodyTable(
         rows,
         order_by=_sort_param(request, BodyTable),
@@ -341,7 +341,7 @@ ANSWER_EXPORT_HEADER = [
     "intent",
     "source",
     "notes",
-    "kind",
+    "kinds",
     "unit_count",
     "says_vendor_of_concern",
     *SOURCE_COLUMNS,

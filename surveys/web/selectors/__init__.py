@@ -27,7 +27,7 @@ from surveys.web.selectors.pages import (  # noqa: F401
     system_types_index,
     vendor_detail,
     vendors_index,
-    with_answer_kind,
+    with_answer_kinds,
 )
 from surveys.web.selectors.rounds import (  # noqa: F401
     all_rounds,

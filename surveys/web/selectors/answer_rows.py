@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from surveys.models import (
     Answer,
+    AnswerKind,
     AnswerVendor,
     Publication,
 )
+from surveys.values import kinds_text, vendor_entry_text
 
 # Each field the download credits to its own publication (empty where the field is not
 # stated), as the API's ``sources`` does; the import reads these columns back.
@@ -51,7 +53,6 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
         "survey_return__body__slug",
         "system_type__slug",
         "operates",
-        "kind",
         "unit_count",
         "says_vendor_of_concern",
         "aware_of_concerns",
@@ -68,15 +69,22 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
         chunk = list(answers.filter(pk__gt=last_pk).values(*fields)[:chunk_size])
         if not chunk:
             return
+        ids = [row["pk"] for row in chunk]
         vendors: dict[int, list[str]] = {}
-        for answer_id, name in (
-            AnswerVendor.objects.filter(answer_id__in=[row["pk"] for row in chunk])
+        for answer_id, name, role in (
+            AnswerVendor.objects.filter(answer_id__in=ids)
             .order_by("vendor__name")
-            .values_list("answer_id", "vendor__name")
+            .values_list("answer_id", "vendor__name", "role")
         ):
-            vendors.setdefault(answer_id, []).append(name)
+            vendors.setdefault(answer_id, []).append(vendor_entry_text(name, role))
+        kinds: dict[int, list[str]] = {}
+        for answer_id, kind in AnswerKind.objects.filter(answer_id__in=ids).values_list(
+            "answer_id", "kind"
+        ):
+            kinds.setdefault(answer_id, []).append(kind)
         for row in chunk:
             named = vendors.get(row["pk"], [])
+            row["kinds"] = kinds.get(row["pk"], [])
             yield [
                 row["survey_return__survey_round__year"],
                 row["survey_return__body__name"],
@@ -88,7 +96,7 @@ def answer_rows(*, year: int | None = None, chunk_size: int = 5000):
                 row["intent"],
                 row["source__code"],
                 row["notes"],
-                row["kind"],
+                kinds_text(row["kinds"]) if row["kinds"] else "",
                 "" if row["unit_count"] is None else row["unit_count"],
                 _yes_no_blank(row["says_vendor_of_concern"]),
                 *_credits(row, named, codes),
@@ -100,7 +108,7 @@ def _credits(row: dict, vendors: list[str], codes: dict[int, str]) -> list[str]:
     """Each sourced field's publication code, as ``Answer.stated_source`` gives it."""
     credits = []
     for name, source_name in Answer.SOURCED_FIELDS:
-        stated = bool(vendors) if name == "vendors" else row[name] not in (None, "")
+        stated = bool(vendors) if name == "vendors" else row[name] not in (None, "", [])
         source_id = row[f"{source_name}_id"] or row["source_id"]
         credits.append(codes[source_id] if stated else "")
     return credits

@@ -9,7 +9,15 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from surveys import stats
-from surveys.models import Answer, Body, Publication, Return, SurveyRound, SystemType
+from surveys.models import (
+    Answer,
+    Body,
+    Publication,
+    Return,
+    SurveyRound,
+    SystemType,
+    counts_toward_concern,
+)
 
 
 def _answers(survey_round: SurveyRound) -> QuerySet[Answer]:
@@ -77,7 +85,11 @@ def with_concern(
         answers = answers.filter(system_type=system_type)
     return bodies.annotate(
         vendors_known=Exists(answers.filter(stats.CONCERN_USERS.known({}))),
-        uses_concern=Exists(answers.filter(answer_vendors__vendor__in=concern_ids)),
+        uses_concern=Exists(
+            answers.filter(
+                counts_toward_concern("answer_vendors__"), answer_vendors__vendor__in=concern_ids
+            )
+        ),
     )
 
 

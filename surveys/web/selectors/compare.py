@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
-from surveys.models import Answer, Body, Correction, Return, SurveyRound, SystemType, Vendor
+from surveys.models import Answer, Body, Correction, Return, SurveyRound, SystemType
+from surveys.web.selectors.pages import ANSWER_LINKS
 from surveys.stats import CONCERN_USERS, concern_vendor_ids
 
 MIN_BODIES, MAX_BODIES = 2, 4
@@ -80,7 +81,7 @@ def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]
     answers = list(
         Answer.objects.filter(survey_return__body__in=chosen)
         .select_related("survey_return", "system_type", "source", *source_fields)
-        .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
+        .prefetch_related(*ANSWER_LINKS)
         .order_by("system_type__position")
     )
     corrections = list(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from surveys import stats
 from surveys.caching import cached, data_last_changed
 from surveys.models import (
     Answer,
+    AnswerKind,
     AnswerVendor,
     Body,
     CommissionerTerm,
@@ -23,10 +23,19 @@ from surveys.models import (
     Vendor,
 )
 from surveys.stats import findings_for_display
+from surveys.values import ANSWER_KINDS
 from surveys.web.chart_data import system_summary, system_type_chart
 from surveys.web.selectors.rounds import all_rounds, default_round
 
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
+# An answer's vendors (with their role) and kinds, as the pages list them.
+ANSWER_LINKS = (
+    Prefetch(
+        "answer_vendors",
+        queryset=AnswerVendor.objects.select_related("vendor").order_by("vendor__name"),
+    ),
+    "answer_kinds",
+)
 
 
 def round_has_returns(survey_round: SurveyRound) -> bool:
@@ -38,15 +47,17 @@ def round_has_returns(survey_round: SurveyRound) -> bool:
     return known
 
 
-def with_answer_kind(bodies: QuerySet[Body], survey_round: SurveyRound, system_type: SystemType):
-    """``bodies`` with ``answer_kind``: the kind of ``system_type`` its answer gives (facial
-    recognition: live, retrospective...), empty where not stated."""
-    answer = Answer.objects.filter(
-        survey_return__body=OuterRef("pk"),
-        survey_return__survey_round=survey_round,
-        system_type=system_type,
+def with_answer_kinds(bodies: QuerySet[Body], survey_round: SurveyRound, system_type: SystemType):
+    """``bodies`` with ``kind_<code>`` for each kind of facial recognition: whether its answer
+    about ``system_type`` states that kind (in the same query, one EXISTS a kind)."""
+    stated = AnswerKind.objects.filter(
+        answer__survey_return__body=OuterRef("pk"),
+        answer__survey_return__survey_round=survey_round,
+        answer__system_type=system_type,
     )
-    return bodies.annotate(answer_kind=Coalesce(Subquery(answer.values("kind")[:1]), Value("")))
+    return bodies.annotate(
+        **{f"kind_{code}": Exists(stated.filter(kind=code)) for code, _ in ANSWER_KINDS}
+    )
 
 
 def body_detail(slug: str):
@@ -86,7 +97,7 @@ def body_detail(slug: str):
             "source",
             *source_fields,
         )
-        .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
+        .prefetch_related(*ANSWER_LINKS)
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
     corrections = list(
@@ -166,7 +177,7 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
             "source",
             *(source for _, source in Answer.SOURCED_FIELDS),
         )
-        .prefetch_related(Prefetch("vendors", queryset=Vendor.objects.order_by("name")))
+        .prefetch_related(*ANSWER_LINKS)
         .order_by("survey_return__body__name")[:LIST_LIMIT]
     )
     chart = system_type_chart(system_type, views, [str(r.year) for r in rounds])
