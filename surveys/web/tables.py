@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 
 from surveys.caching import data_last_changed
 from surveys.exports import download_name
-from surveys.models import Answer, Body, Return, SystemType, licence_groups
+from surveys.models import Body, Return, SystemType, licence_groups
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
 from surveys.stats import CONCERN_USERS
 from surveys.stats.figures import DERIVED

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from surveys.models import Answer, Body, Correction, Return, SurveyRound, SystemType
-from surveys.web.selectors.pages import ANSWER_LINKS
 from surveys.stats import CONCERN_USERS, concern_vendor_ids
+from surveys.web.selectors.pages import ANSWER_LINKS
 
 MIN_BODIES, MAX_BODIES = 2, 4
 
