@@ -108,5 +108,5 @@ def test_the_bodies_page_offers_each_body_to_compare(client, real_data):
 def test_comparing_four_bodies_runs_a_bounded_number_of_queries(
     client, real_data, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get("/compare/?bodies=west-yorkshire,metropolitan-police,kent,essex")

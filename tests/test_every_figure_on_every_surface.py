@@ -91,7 +91,9 @@ def test_the_system_type_page_has_a_column_for_every_figure(every_figure_world, 
     html = client.get("/systems/external-cctv/").content.decode()
     for d, value in every_figure_world.described:
         assert f'<th scope="col">{escape(d.label)}</th>' in html
-        assert f"<td>{escape(figure(value))}</td>" in html
+        cells = [visible(cell) for cell in re.findall(r"<td>(.*?)</td>", html, re.S)]
+        # As text: the count and its coverage are links to the rows behind them.
+        assert figure(value) in [c.strip() for c in cells]
 
 
 def test_about_defines_every_figure(every_figure_world, client):

@@ -24,7 +24,10 @@ def test_each_answers_kind_becomes_its_set_of_kinds_and_back():
         apps = migrate(BEFORE)
         model = lambda name: apps.get_model("surveys", name)  # noqa: E731
         source = model("Publication").objects.create(
-            code="TESTMIG", title="Synthetic test publication", kind="final_report"
+            code="TESTMIG",
+            title="Synthetic test publication",
+            kind="final_report",
+            date_precision="not_stated",
         )
         survey_round = model("SurveyRound").objects.create(
             year=2020, invitations_sent_on=datetime.date(2020, 6, 1)

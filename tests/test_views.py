@@ -45,7 +45,7 @@ BUDGETS = {
     "/systems/drones/figures.csv": 17,
     "/data/answers.csv": 9,  # + the kinds of each chunk of answers
     "/data/": 24,  # + the answer_kinds table
-    "/data/obscc-data.zip": 26,
+    "/data/obscc-data.zip": 27,
     "/data/obscc-data.json": 27,  # + the answer_kinds table
     "/data/tables/answers.csv": 4,
     "/data/data-dictionary.csv": 3,

@@ -21,15 +21,18 @@ ANSWER_COLUMN_NOTES = {
     "body_slug": "The body's stable identifier, as in its page's address.",
     "system_type": "The system type's identifier (system_types.slug).",
     "operates": "yes or no: whether the body operates the system; empty when not stated.",
-    "vendors": "The vendors the answer names, separated by '; '; empty when it names none.",
+    "vendors": "The vendors the answer names, separated by '; ', each followed by "
+    "'(software)' where the source names it for a video management system rather than as the "
+    "equipment's maker; empty when it names none.",
     "aware_of_concerns": "yes or no: whether the body said it was aware of security or ethical "
     "concerns about the vendor; empty when not stated.",
     "intent": "Whether the body intends to use the system in future (for facial recognition: "
     "live facial recognition): intends, no_intention or unsure; empty when not stated.",
     "source": "The code of the publication the answer comes from (publications.code).",
     "notes": "Notes on the answer; may be empty.",
-    "kind": "For facial recognition, the kind the source states (live, retrospective, ...); "
-    "empty when not stated, and for other system types.",
+    "kinds": "For facial recognition, the kinds the source states (live, retrospective, ...), "
+    "separated by '; '; a kind not listed is not known, not 'no'; empty when none is stated, "
+    "and for other system types.",
     "unit_count": "How many units (e.g. drones) the body said it has; empty when not stated.",
     "says_vendor_of_concern": "yes or no: the body's own statement whether it uses equipment "
     "from a vendor of concern; empty when not stated.",
