@@ -5,7 +5,8 @@ Runs the Lighthouse installed by `npm ci` in scripts/lighthouse/ (pinned in its 
 with Debian's Chromium (CHROME_PATH, default /usr/bin/chromium); nothing is downloaded. Prints
 the four scores per page (performance, accessibility, best practices, SEO) and the main
 metrics, writes var/lighthouse.json (the full reports go to var/lighthouse/) and says which
-targets are missed. Usage: make lighthouse (LIGHTHOUSE_RUNS=3 for the median of three runs).
+targets are missed. Usage: make lighthouse (LIGHTHOUSE_RUNS=3 for the median of three runs),
+or python scripts/lighthouse.py /systems/anpr/ ... for other pages.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def main() -> int:
     base = f"http://127.0.0.1:{PORT}"
     results = {}
     try:
-        for path in pages(base):
+        for path in sys.argv[1:] or pages(base):
             fetch(base + path)  # warm the statistics cache, as a live site's would be
             name = path.strip("/").replace("/", "-") or "overview"
             results[path] = median_run(

@@ -60,8 +60,8 @@
       charts.forEach(draw);
       return;
     }
-    // "Near": within about a phone screen's height, so a reader scrolling at an ordinary pace
-    // finds the chart drawn.
+    // "Near": within 100 px of the screen. The chart's summary and table come first and say
+    // the same, so a wider margin would only fetch plotly.js for charts nobody scrolls to.
     var observer = new IntersectionObserver(
       function (entries) {
         entries.forEach(function (entry) {
@@ -70,7 +70,7 @@
           }
         });
       },
-      { rootMargin: "300px 0px" }
+      { rootMargin: "100px 0px" }
     );
     charts.forEach(function (element) {
       observer.observe(element);
