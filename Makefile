@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test workers (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
 WORKERS ?= auto
 
-.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench mutation
+.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench mutation lighthouse
 
 # Exactly the locked versions, checked against their hashes (requirements/*.txt; `make lock`).
 $(STAMP): pyproject.toml $(LOCK)
@@ -76,6 +76,16 @@ test-fast: install var
 # 50 connections for 60 s against gunicorn on 127.0.0.1 (production settings); see docs/operations.md.
 loadtest: install var
 	scripts/loadtest.sh
+
+# Lighthouse (mobile) on the public pages, served by gunicorn with production settings, run with
+# Debian's Chromium; prints the four scores per page and writes var/lighthouse.json. Lighthouse
+# is the version in scripts/lighthouse/package-lock.json, installed once by `npm ci`.
+LIGHTHOUSE_NPM := scripts/lighthouse/node_modules/.package-lock.json
+$(LIGHTHOUSE_NPM): scripts/lighthouse/package-lock.json
+	npm ci --prefix scripts/lighthouse --ignore-scripts --no-audit --no-fund --loglevel=error
+
+lighthouse: install var chromium $(LIGHTHOUSE_NPM)
+	$(PY) scripts/lighthouse.py
 
 # Pages and exports on PostgreSQL at 127.0.0.1: the real data and 10,000 bodies x 10 rounds.
 bench: install var

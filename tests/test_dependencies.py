@@ -1,6 +1,7 @@
 """Reproducible installs: the lock files pin every dependency within pyproject's ranges, the
 environment the tests run in is the locked one, and the charts' two plotly halves agree."""
 
+import json
 import re
 import tomllib
 from importlib.metadata import version
@@ -52,10 +53,25 @@ def test_the_tests_run_in_the_locked_environment():
 
 def test_python_plotly_and_the_served_plotly_js_are_the_same_release():
     """The figures are built by Python plotly and drawn by the vendored plotly.js: the schema
-    the first writes must be the one the second reads."""
+    the first writes must be the one the second reads. The bundle is built from the plotly.js
+    that scripts/plotly/package-lock.json pins (docs/development.md)."""
     from plotly.offline import get_plotlyjs_version
 
-    (served,) = (ROOT / "static" / "vendor" / "plotly").glob("plotly-basic-*.min.js")
-    header = served.read_text(encoding="utf-8")[:200]
-    assert f"v{get_plotlyjs_version()}" in header
-    assert served.name == f"plotly-basic-{get_plotlyjs_version()}.min.js"
+    release = get_plotlyjs_version()
+    (served,) = (ROOT / "static" / "vendor" / "plotly").glob("plotly-*.min.js")
+    assert served.name == f"plotly-bar-scatter-{release}.min.js"
+    assert f"v{release}: core, bar and scatter only" in served.read_text(encoding="utf-8")[:300]
+    lock = json.loads((ROOT / "scripts" / "plotly" / "package-lock.json").read_text())
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == release
+    chart_scripts = ROOT / "templates" / "surveys" / "partials" / "chart_scripts.html"
+    assert f"vendor/plotly/{served.name}" in chart_scripts.read_text(encoding="utf-8")
+
+
+def test_the_plotly_bundle_registers_only_the_traces_the_figures_use():
+    """A trace type the figures start using must be added to the bundle (scripts/plotly/)."""
+    entry = (ROOT / "scripts" / "plotly" / "entry.js").read_text()
+    bundled = set(re.findall(r"require\('plotly\.js/lib/(\w+)'\)", entry)) - {"core"}
+    assert bundled == {"bar", "scatter"}
+    source = (ROOT / "surveys" / "charts.py").read_text()
+    used = {name.lower() for name in re.findall(r"\bgo\.(\w+)\(", source)} - {"figure"}
+    assert used == bundled, f"charts.py draws {used}; the bundle has {bundled}"
