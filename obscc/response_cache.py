@@ -218,7 +218,9 @@ def not_modified(request, tag: str, changed: datetime.datetime | None) -> bool:
     """If-None-Match when sent (it wins), else If-Modified-Since (as wget -N sends)."""
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
-        return if_none_match.strip() == "*" or tag in if_none_match
+        # Weak comparison: a proxy that compresses may have made a strong tag weak, or back.
+        sent = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in sent or tag.removeprefix("W/") in sent
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     return since is not None and changed is not None and int(changed.timestamp()) <= since
 
