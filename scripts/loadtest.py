@@ -95,12 +95,16 @@ def warm(paths: list[str], times: int) -> None:
 
 
 def drain() -> None:
-    """Wait (up to a minute) until the server answers promptly again: the requests a run
+    """Wait (up to three minutes) until the server answers promptly again: the requests a run
     left queued are served before the next run starts."""
-    for _ in range(60):
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
         start = time.monotonic()
-        with urllib.request.urlopen(f"{BASE}/about/", timeout=60) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(f"{BASE}/about/", timeout=30) as response:
+                response.read()
+        except OSError:
+            continue
         if time.monotonic() - start < 0.5:
             return
         time.sleep(1)
