@@ -30,7 +30,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import connection
-from django.http import FileResponse, HttpResponse, HttpResponseNotModified, QueryDict
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseNotModified,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -147,30 +153,35 @@ def _compressible(response) -> bool:
 
 
 class Entry:
-    """A stored response: status, headers, body, and the body gzipped once when it is text."""
+    """A stored response: status, headers, body, and the body gzipped once when it is text.
+    A streamed response (a CSV) is served streamed again, as its view made it."""
 
-    def __init__(self, response):
+    def __init__(self, response, content: bytes):
         self.status = response.status_code
         skip = {"content-length", "content-encoding"}
         self.headers = [(k, v) for k, v in response.items() if k.lower() not in skip]
-        self.content = response.content
+        self.content = content
+        self.streamed = response.streaming
         self.gzipped = None
         if settings.COMPRESS_RESPONSES and _compressible(response):
             self.gzipped = gzip_body(self.content)
 
-    def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, status=self.status)
+    def response(self) -> HttpResponse | StreamingHttpResponse:
+        if self.streamed:
+            response = StreamingHttpResponse([self.content], status=self.status)
+        else:
+            response = HttpResponse(self.content, status=self.status)
         for name, value in self.headers:
             response[name] = value
         return response
 
 
-def buffered(response, limit: int):
-    """The response whole when it holds at most ``limit`` bytes (a streamed one too: a
-    chart's CSV), else None and the response unchanged (streamed on from what was read). A
-    file is left to be served as a file."""
+def buffered(response, limit: int) -> bytes | None:
+    """The body when it holds at most ``limit`` bytes (read whole if streamed: a chart's
+    CSV, which then streams from what was read), else None, the response unchanged (a larger
+    one streams on from what was read). A file is left to be served as a file."""
     if not response.streaming:
-        return response if len(response.content) <= limit else None
+        return response.content if len(response.content) <= limit else None
     if isinstance(response, FileResponse):
         return None
     chunks, size = [], 0
@@ -181,10 +192,9 @@ def buffered(response, limit: int):
         if size > limit:
             response.streaming_content = itertools.chain(chunks, stream)
             return None
-    whole = HttpResponse(b"".join(chunks), status=response.status_code)
-    for name, value in response.items():
-        whole[name] = value
-    return whole
+    body = b"".join(chunks)
+    response.streaming_content = [body]
+    return body
 
 
 def gzip_body(content: bytes) -> bytes | None:
@@ -264,9 +274,9 @@ class ResponseCacheMiddleware:
                     patch_cache_control(response, private=True, no_store=True)
                 return response
             if settings.RESPONSE_CACHE and request.method == "GET":
-                whole = buffered(response, settings.RESPONSE_CACHE_MAX_BYTES)
-                if whole is not None:
-                    response, entry = whole, Entry(whole)
+                body = buffered(response, settings.RESPONSE_CACHE_MAX_BYTES)
+                if body is not None:
+                    entry = Entry(response, body)
                     cache.set(key, entry, TIMEOUT)
         return self._finish(request, response, entry, version, changed)
 
@@ -286,12 +296,15 @@ class ResponseCacheMiddleware:
         if (
             compressible
             and settings.COMPRESS_RESPONSES
-            and not response.streaming
+            and (entry is not None or not response.streaming)
             and accepts_gzip(request)
         ):
             body = entry.gzipped if entry is not None else gzip_body(response.content)
             if body is not None:
-                response.content = body
+                if response.streaming:
+                    response.streaming_content = [body]
+                else:
+                    response.content = body
                 response["Content-Encoding"] = "gzip"
                 response["Content-Length"] = str(len(body))
         return response
