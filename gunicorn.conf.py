@@ -15,9 +15,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that slow memory growth cannot accumulate.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so that slow memory growth cannot accumulate. Not too often: a
+# page from the whole-response cache takes a few milliseconds, so 2,000 requests went by in
+# seconds under load, and a new worker starts with an empty in-process cache.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Logs to stdout; the access log has no query strings or cookies (paths only).
 accesslog = "-"
 logger_class = "obscc.logs.AccessLogger"  # a secret path (a password link) shows as its route

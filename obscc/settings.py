@@ -104,6 +104,10 @@ MIDDLEWARE = [
     "obscc.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "surveys.caching.RequestVersionMiddleware",
+    # Whole public responses per data version (obscc/response_cache.py): outside the session,
+    # CSRF and authentication middleware, so that it sees every cookie and Vary they add.
+    "obscc.response_cache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,7 +115,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "surveys.caching.RequestVersionMiddleware",
     "obscc.middleware.OpenDataMiddleware",
     # Last, so that it sees failed logins after authentication has run.
     "axes.middleware.AxesMiddleware",
@@ -182,6 +185,18 @@ DATABASE_ROUTERS = ["obscc.routers.PrimaryReplicaRouter"]
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
 # Computed statistics are cached, keyed by the data version (surveys/caching.py).
 STATS_CACHE = env_bool("STATS_CACHE", True)
+# Whole public responses are cached per data version and deploy (obscc/response_cache.py).
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", True)
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 4 * 1024 * 1024)
+# The deployed code, in every ETag and cache key; unset: a hash of the source and templates.
+DEPLOY_ID = os.environ.get("DEPLOY_ID", "").strip()
+# Cache-Control of public pages: browsers keep them PAGE_MAX_AGE seconds, a CDN or proxy
+# PAGE_S_MAXAGE, and may serve them PAGE_STALE_WHILE_REVALIDATE longer while it asks again.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 30)
+PAGE_S_MAXAGE = env_int("PAGE_S_MAXAGE", 60)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 300)
+# gzip for public text responses (never for a response with a cookie, a session or CSRF token).
+COMPRESS_RESPONSES = env_bool("COMPRESS_RESPONSES", not DEBUG)
 # Maker-checker: a correction or an import drafted by one editor is published by another.
 CORRECTIONS_NEED_SECOND_EDITOR = env_bool("CORRECTIONS_NEED_SECOND_EDITOR", False)
 # History keeps an editor's whole reason: a text column, never PostgreSQL's varchar(100).

@@ -1,4 +1,5 @@
--- wrk script: every connection cycles through the public pages; non-2xx answers are counted.
+-- wrk script: every connection cycles through the public pages (or through WRK_PATHS, a
+-- comma-separated list, when set); non-2xx answers are counted.
 local paths = {
   "/", "/?round=2019", "/forces/", "/forces/?concern=yes", "/forces/?nation=wales&status=responded",
   "/forces/metropolitan-police/", "/forces/kent/", "/systems/", "/systems/body-worn-video/",
@@ -6,6 +7,12 @@ local paths = {
   "/findings/?round=2022&system_type=drones", "/corrections/", "/about/",
   "/charts/concern-by-system-type.csv?round=2022", "/forces/?export=csv",
 }
+if os.getenv("WRK_PATHS") then
+  paths = {}
+  for path in string.gmatch(os.getenv("WRK_PATHS"), "[^,]+") do
+    paths[#paths + 1] = path
+  end
+end
 local counter = 0
 local bad = 0
 

@@ -67,6 +67,18 @@ def data_last_changed() -> datetime.datetime | None:
     return DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
+def version_and_last_changed() -> tuple[int, datetime.datetime | None]:
+    """The data version and when the data last changed, in one query; in a request the
+    version is then remembered as ``current_version`` remembers it."""
+    from surveys.models import DataVersion
+
+    row = DataVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    version, changed = row or (0, None)
+    if _request_version.get() == 0 and version:
+        _request_version.set(version)
+    return version, changed
+
+
 # The modules that compute what is cached, and the classes it is made of.
 CODE_MODULES = (
     "surveys.stats",

@@ -213,8 +213,12 @@ def test_dashboard_downloads_link_to_the_data_page(real_data, client, url):
     assert 'href="/data/">All the data behind the dashboard' in client.get(url).content.decode()
 
 
-def test_the_page_itself_is_not_given_a_data_etag(real_data, client):
-    assert "ETag" not in client.get("/data/")
+def test_the_page_itself_is_validated_by_the_deploy_as_well_as_the_data(real_data, client):
+    """Its template can change on deploy: no date validator, an ETag with the deploy in it."""
+    from obscc.response_cache import deploy_id
+
+    page = client.get("/data/")
+    assert deploy_id() in page["ETag"] and "Last-Modified" not in page
 
 
 # --- The round trip -------------------------------------------------------------------------
