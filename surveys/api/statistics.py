@@ -15,12 +15,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from surveys import stats
+from surveys.api.finding_serializers import FigureField
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
 # anything else (404, 429): {"detail": "..."}. A 304 has no body.
 from surveys.api.schema import ERROR, PARAMETER_ERRORS, integer_param
-from surveys.api.serializers import FigureField
 from surveys.models import (
     AnswerVendor,
     SurveyRound,

@@ -16,6 +16,7 @@ from surveys.api.filters import (
     FindingApiFilter,
     ReturnFilter,
 )
+from surveys.api.finding_serializers import CorrectionSerializer, FindingSerializer
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
@@ -25,9 +26,7 @@ from surveys.api.serializers import (
     AnswerSerializer,
     BodySerializer,
     CommissionerTermSerializer,
-    CorrectionSerializer,
     EvidenceSerializer,
-    FindingSerializer,
     PublicationSerializer,
     ReturnSerializer,
     RoundSerializer,

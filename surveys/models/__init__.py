@@ -29,6 +29,7 @@ from surveys.models.key_findings import (  # noqa: F401
     KeyFindingDraft,
     check_key_sentence,
 )
+from surveys.models.publications import Publication, licence_groups  # noqa: F401
 from surveys.models.publishing import (  # noqa: F401
     Correction,
     CorrectionQuerySet,
@@ -38,11 +39,9 @@ from surveys.models.publishing import (  # noqa: F401
 from surveys.models.survey import (  # noqa: F401
     Body,
     BodyAlias,
-    Publication,
     Return,
     RoundSystemType,
     SurveyRound,
     SystemType,
-    licence_groups,
 )
 from surveys.values import FacialRecognitionKind  # noqa: F401

@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from surveys.limits import NOTES_MAX, TEXT_MAX
 from surveys.models.answers import Vendor
-from surveys.models.survey import Body, Publication, SystemType, format_date
+from surveys.models.publications import format_date
+from surveys.models.survey import Body, Publication, SystemType
 
 
 class PublicEvidence(models.Model):

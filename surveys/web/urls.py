@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.web import compare, views
+from surveys.web import compare, record_views, views
 from surveys.web.feeds import CorrectionsFeed
 
 app_name = "surveys"
@@ -19,11 +19,11 @@ urlpatterns = [
     ),
     path("vendors/", views.vendors, name="vendors"),
     path("vendors/<slug:slug>/", views.vendor, name="vendor"),
-    path("findings/", views.findings, name="findings"),
-    path("corrections/", views.corrections, name="corrections"),
+    path("findings/", record_views.findings, name="findings"),
+    path("corrections/", record_views.corrections, name="corrections"),
     path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
-    path("corrections/<int:pk>/", views.correction, name="correction"),
-    path("about/", views.about, name="about"),
+    path("corrections/<int:pk>/", record_views.correction, name="correction"),
+    path("about/", record_views.about, name="about"),
     path("data/", views.data, name="data"),
     path("data/obscc-data.zip", views.data_zip, name="data_zip"),
     path("data/obscc-data.json", views.data_json, name="data_json"),

@@ -17,7 +17,7 @@ from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
 from surveys.templatetags.licences import licence_of_cell
 from surveys.web import chart_data, maps, selectors, trend_chart
-from surveys.web.filters import BodyFilter, FindingFilter
+from surveys.web.filters import BodyFilter
 from surveys.web.selectors.answer_rows import ANSWER_COLUMN_NOTES, SOURCE_COLUMNS
 from surveys.web.tables import (
     FACIAL_RECOGNITION,
@@ -46,7 +46,7 @@ def _chart(chart_id: str, data, summary: str, csv_url: str, *, kind: str = "bar"
     }
 
 
-def _as_published(request) -> bool:
+def as_published(request) -> bool:
     return request.GET.get("as_published") == "1"
 
 
@@ -93,13 +93,13 @@ def overview(request):
     if survey_round is None:
         return _no_data(request)
     data = selectors.overview(
-        survey_round=survey_round, rounds=rounds, as_published=_as_published(request)
+        survey_round=survey_round, rounds=rounds, as_published=as_published(request)
     )
     year = survey_round.year
     context = {
         "o": data,
         "round_error": round_error,
-        "as_published": _as_published(request),
+        "as_published": as_published(request),
         "category_chart": _chart(
             "concern-chart",
             data.category_chart,
@@ -250,7 +250,7 @@ def system_types(request):
 def system_type(request, slug: str):
     context = selectors.system_type_detail(
         slug,
-        as_published=_as_published(request),
+        as_published=as_published(request),
         show_evidence=request.GET.get("evidence") == "1",
     )
     context["chart"] = _chart(
@@ -283,51 +283,6 @@ def vendor(request, slug: str):
     latest = maps.latest_round_with_returns()
     context["hexmap"] = maps.vendor_map(latest, context["vendor"]) if latest else None
     return render(request, "surveys/vendor.html", context)
-
-
-@require_safe
-def findings(request):
-    finding_filter = FindingFilter(
-        request.GET,
-        queryset=stats.findings_for_display().order_by(
-            "-survey_round__year", "publication__published_on", "pk"
-        ),
-    )
-    page = Paginator(finding_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
-    as_published = _as_published(request)
-    query = request.GET.copy()
-    query.pop("page", None)
-    base = query.copy()
-    base.pop("as_published", None)
-    return render(
-        request,
-        "surveys/findings.html",
-        {
-            "filter": finding_filter,
-            "page": page,
-            "views": stats.finding_views(page.object_list, as_published=as_published),
-            "as_published": as_published,
-            "query": query.urlencode(),
-            "base_query": base.urlencode(),
-        },
-    )
-
-
-@require_safe
-def about(request):
-    return render(request, "surveys/about.html", selectors.about())
-
-
-@require_safe
-def corrections(request):
-    return render(
-        request, "surveys/corrections.html", {"corrections": selectors.corrections_list()}
-    )
-
-
-@require_safe
-def correction(request, pk: int):
-    return render(request, "surveys/correction.html", {"c": selectors.correction_detail(pk)})
 
 
 ANSWER_EXPORT_HEADER = [
