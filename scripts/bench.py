@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "9"))
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "obscc_bench")
 DATASETS = {
-    "real": {"database": "obscc_bench_real"},
-    "large": {"database": "obscc_bench_large", "bodies": 10_000, "rounds": 10},
+    "real": {"database": f"{PREFIX}_real"},
+    "large": {"database": f"{PREFIX}_large", "bodies": 10_000, "rounds": 10},
 }
 PAGES = [
     ("overview", "/"),

@@ -31,7 +31,7 @@ BUDGETS = {
     "/forces/west-yorkshire/": 12,
     "/systems/": 7,
     "/systems/facial-recognition/": 25,
-    "/vendors/": 3,
+    "/vendors/": 4,  # + whether the summaries are current
     "/vendors/hikvision/": 24,
     "/findings/": 19,
     "/findings/?as_published=1&round=2022": 19,
@@ -39,11 +39,11 @@ BUDGETS = {
     "/charts/concern-by-system-type.csv?round=2022": 18,  # only its chart, not the overview
     "/charts/figures-by-round.csv": 11,
     "/systems/drones/figures.csv": 16,
-    "/data/answers.csv": 8,
+    "/data/answers.csv": 9,  # + the version its file is built for
     "/data/": 21,
     "/data/obscc-data.zip": 25,
     "/data/obscc-data.json": 24,
-    "/data/tables/answers.csv": 4,
+    "/data/tables/answers.csv": 5,  # + the version its file is built for
     "/data/data-dictionary.csv": 3,
 }
 

@@ -27,6 +27,7 @@ from surveys.editorial.correction_values import (
 )
 from surveys.limits import REASON_MAX
 from surveys.models import Answer, AnswerVendor, Correction, Return, Vendor, WithdrawalDraft
+from surveys.stats import summaries
 
 AnswerField = Correction.AnswerField
 
@@ -173,6 +174,7 @@ def _apply(correction: Correction, *, user=None) -> Correction:
     correction.published_at = timezone.now()
     correction._change_reason = correction.reason
     correction.save()
+    summaries.refresh()
     return correction
 
 
@@ -293,6 +295,7 @@ def withdraw_correction(
         _restore(locked)
     locked._change_reason = f"Withdrawn: {locked.withdrawal_reason}"
     locked.save()
+    summaries.refresh()
     correction.refresh_from_db()
     return correction
 

@@ -37,15 +37,21 @@ def concern_vendor_ids(rounds: Iterable[SurveyRound]) -> dict[int, set[int]]:
     return result
 
 
+def concern_links(vendor_ids: set[int], prefix: str = "answer_vendors__") -> Q:
+    """The rule for "uses a vendor named as of concern", on an answer's vendor links
+    (``prefix`` leads from the rows filtered to them): a link to a vendor of concern in the
+    answer's round (``concern_vendor_ids``). The figure, the summaries and the bodies table
+    all apply it through here."""
+    return Q(**{f"{prefix}vendor__in": vendor_ids})
+
+
 def _concern_q(concern_ids: dict[int, set[int]], prefix: str = "") -> Q:
     """Rows whose vendor was of concern in their own round."""
     q = Q(pk__in=[])
     for round_id, vendor_ids in concern_ids.items():
         q |= Q(
-            **{
-                f"{prefix}survey_return__survey_round": round_id,
-                f"{prefix}answer_vendors__vendor__in": vendor_ids,
-            }
+            concern_links(vendor_ids, f"{prefix}answer_vendors__"),
+            **{f"{prefix}survey_return__survey_round": round_id},
         )
     return q
 
