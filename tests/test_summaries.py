@@ -33,13 +33,9 @@ from surveys.models import (
     VendorConcern,
 )
 from surveys.stats import summaries
+from surveys.stats.counting import round_counts, stated_rows, vendor_rows, vendor_rows_by_round
 from surveys.stats.figures import CONCERN_USERS, concern_vendor_ids
-from surveys.stats.response import round_counts
-from surveys.stats.system_types import (
-    figures_from_answers,
-    stated_rows,
-    vendor_rows_by_round,
-)
+from surveys.stats.system_types import figures_from_answers
 from surveys.web import selectors
 from tests import factories as f
 
@@ -163,7 +159,7 @@ def _assert_summaries_equal_the_full_computation() -> None:
             )
     vendors = {v.pk: v.n_bodies for v in selectors.vendors_index()}
     assert vendors == {
-        v.pk: next((r["bodies"] for r in summaries.vendor_rows() if r["vendor_id"] == v.pk), 0)
+        v.pk: next((r["bodies"] for r in vendor_rows() if r["vendor_id"] == v.pk), 0)
         for v in Vendor.objects.all()
     }
 

@@ -65,12 +65,16 @@ def serve(
     return file_response(request, path, content_type=content_type, filename=filename)
 
 
-def build(path: Path, name: str, chunks: Chunks) -> bool:
-    """Build ``path`` unless it is being built; whether it is there within ``BUILD_WAIT``."""
+def build(path: Path, name: str, chunks: Chunks, *, background: bool | None = None) -> bool:
+    """Build ``path`` unless it is being built; whether it is there within ``BUILD_WAIT``.
+
+    Inside a transaction (a test, a preview) another connection would not see what this one
+    sees, so the build is made here and now (``background`` None: decide so).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if connection.in_atomic_block:
-        # Inside a transaction (a test, a preview) another connection would not see what this
-        # one sees: build here and now.
+    if background is None:
+        background = not connection.in_atomic_block
+    if not background:
         _write(path, name, chunks)
         return True
     threading.Thread(target=_build_in_background, args=(path, name, chunks), daemon=True).start()

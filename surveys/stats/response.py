@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
 from surveys.caching import cached
@@ -49,19 +48,6 @@ class RoundResponse:
         if not self.invited or self.responded is None:
             return None
         return percent(self.responded, self.invited)
-
-
-def round_counts(rounds: list[SurveyRound]) -> list[tuple[int, int, int]]:
-    """Per round (id): the returns recorded and those responding, counted from the returns:
-    what the summaries hold (one query)."""
-    return list(
-        SurveyRound.objects.filter(pk__in=[r.pk for r in rounds])
-        .annotate(
-            n_invited=Count("returns"),
-            n_responded=Count("returns", filter=Q(returns__status=RESPONDED)),
-        )
-        .values_list("pk", "n_invited", "n_responded")
-    )
 
 
 def response_by_round() -> list[RoundResponse]:

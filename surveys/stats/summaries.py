@@ -47,6 +47,13 @@ from surveys.models import (
     VendorConcern,
     VendorSummary,
 )
+from surveys.stats.counting import (
+    figure_rows,
+    round_counts,
+    stated_rows,
+    vendor_rows,
+    vendor_rows_by_round,
+)
 from surveys.stats.figures import CONCERN_USERS, concern_vendor_ids
 
 RESPONDED = Return.Status.RESPONDED
@@ -216,9 +223,6 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
 
 
 def _round_rows(rounds: list[SurveyRound]) -> None:
-    from surveys.stats.response import round_counts
-    from surveys.stats.system_types import figure_rows, stated_rows, vendor_rows_by_round
-
     RoundSummary.objects.bulk_create(
         RoundSummary(survey_round_id=pk, invited=invited, responded=responded)
         for pk, invited, responded in round_counts(rounds)
@@ -263,17 +267,6 @@ def _round_rows(rounds: list[SurveyRound]) -> None:
         for (round_id, type_id), counts in stated_rows(rounds, field).items()
         for value, n in counts.items()
     )
-
-
-def vendor_rows() -> list[dict]:
-    """Per vendor, the distinct responding bodies recording it in any round."""
-    rows = (
-        AnswerVendor.objects.filter(answer__survey_return__status=RESPONDED)
-        .values("vendor")
-        .annotate(bodies=Count("answer__survey_return__body", distinct=True))
-        .order_by()
-    )
-    return [{"vendor_id": row["vendor"], "bodies": row["bodies"]} for row in rows]
 
 
 def _flag(condition: Q) -> Case:

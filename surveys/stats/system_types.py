@@ -8,12 +8,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count
-
 from surveys.caching import cached
 from surveys.models import (
     Answer,
-    AnswerVendor,
     Return,
     RoundTypeSummary,
     RoundTypeValueSummary,
@@ -21,6 +18,7 @@ from surveys.models import (
     SurveyRound,
     SystemType,
 )
+from surveys.stats.counting import figure_rows, stated_rows
 from surveys.stats.figures import FIGURES, Figure, FigureDescription, concern_vendor_ids
 from surveys.stats.summaries import STATED_FIELDS, ensure_current
 
@@ -106,22 +104,6 @@ def _figures(rounds, system_types, counts: dict) -> dict[tuple[int, int], System
     return result
 
 
-def figure_rows(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
-    """Every figure's counts per (round id, system type id), counted from the answers: what
-    the summaries hold (one query)."""
-    concern_ids = concern_vendor_ids(rounds)
-    annotations = {"answered": Count("pk", distinct=True)}
-    for d in FIGURES:
-        annotations.update(d.annotations(concern_ids))
-    rows = (
-        _answers_in(rounds)
-        .values("survey_return__survey_round", "system_type")
-        .annotate(**annotations)
-        .order_by()
-    )
-    return {(row.pop("survey_return__survey_round"), row.pop("system_type")): row for row in rows}
-
-
 def figures_from_answers(
     rounds: list[SurveyRound],
 ) -> dict[tuple[int, int], SystemTypeStats]:
@@ -190,29 +172,6 @@ def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
     ]
 
 
-def vendor_rows_by_round(rounds: list[SurveyRound]) -> list[dict]:
-    """Per round, system type and vendor, the distinct responding bodies recording it,
-    counted from the answers: what the summaries hold (one query)."""
-    rows = (
-        AnswerVendor.objects.filter(
-            answer__survey_return__survey_round__in=rounds,
-            answer__survey_return__status=RESPONDED,
-        )
-        .values("answer__survey_return__survey_round", "answer__system_type", "vendor")
-        .annotate(bodies=Count("answer__survey_return__body", distinct=True))
-        .order_by()
-    )
-    return [
-        {
-            "round_id": row["answer__survey_return__survey_round"],
-            "system_type_id": row["answer__system_type"],
-            "vendor_id": row["vendor"],
-            "bodies": row["bodies"],
-        }
-        for row in rows
-    ]
-
-
 def stated_counts(
     rounds: Iterable[SurveyRound], field: str
 ) -> dict[tuple[int, int], dict[str, int]]:
@@ -240,20 +199,4 @@ def _stated_counts(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int
         survey_round__in=rounds, field=field
     ).values_list("survey_round", "system_type", "value", "bodies"):
         counts.setdefault((round_id, type_id), {})[value] = n
-    return counts
-
-
-def stated_rows(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:
-    """``stated_counts`` counted from the answers: what the summaries hold (one query)."""
-    rows = (
-        _answers_in(rounds)
-        .exclude(**{field: ""})
-        .values("survey_return__survey_round", "system_type", field)
-        .annotate(n=Count("survey_return__body", distinct=True))
-        .order_by()
-    )
-    counts: dict[tuple[int, int], dict[str, int]] = {}
-    for row in rows:
-        key = (row["survey_return__survey_round"], row["system_type"])
-        counts.setdefault(key, {})[row[field]] = row["n"]
     return counts
