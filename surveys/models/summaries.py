@@ -17,6 +17,19 @@ from surveys.models.survey import Body, Return, SurveyRound, SystemType
 EVERY_ROUND = 0  # SummaryDirty.round_id meaning every round
 
 
+def _derived(to, *, related_name: str = "+", index: bool = False) -> models.ForeignKey:
+    """A reference from a summary row: no constraint or index of its own (a rebuild writes
+    thousands of rows; the rows it refers to exist, and each table's unique index serves the
+    lookups); deleting the row referred to deletes the summary rows (Django's cascade)."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        db_constraint=False,
+        db_index=index,
+    )
+
+
 class SummaryDirty(models.Model):
     """A round whose summaries wait to be rebuilt (``EVERY_ROUND``: all of them). Written in
     the same transaction as the change, so a rebuild can never miss one."""
@@ -119,9 +132,9 @@ class VendorSummary(models.Model):
 class BodyRoundSummary(models.Model):
     """Per return (body and round): what the bodies table shows, filters and sorts on."""
 
-    survey_return = models.OneToOneField(Return, on_delete=models.CASCADE, related_name="+")
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="round_summaries")
-    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="+")
+    survey_return = _derived(Return)
+    body = _derived(Body, related_name="round_summaries")
+    survey_round = _derived(SurveyRound)
     status = models.CharField(max_length=20)
     status_is_derived = models.BooleanField()
     answered = models.PositiveIntegerField()
@@ -144,12 +157,10 @@ class BodyTypeSummary(models.Model):
     """Per responding body's answer (body, round and system type): the flags the bodies table
     filters on when it is limited to one system type."""
 
-    survey_return = models.ForeignKey(
-        Return, on_delete=models.CASCADE, related_name="type_summaries"
-    )
-    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="type_summaries")
-    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="+")
-    system_type = models.ForeignKey(SystemType, on_delete=models.CASCADE, related_name="+")
+    survey_return = _derived(Return, related_name="type_summaries")
+    body = _derived(Body, related_name="type_summaries")
+    survey_round = _derived(SurveyRound)
+    system_type = _derived(SystemType)
     asked = models.BooleanField(help_text="The round asked about the system type.")
     operates = models.BooleanField(null=True)
     uses_concern = models.BooleanField()

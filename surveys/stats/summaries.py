@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -54,7 +55,7 @@ from surveys.stats.counting import (
     vendor_rows,
     vendor_rows_by_round,
 )
-from surveys.stats.figures import CONCERN_USERS, concern_vendor_ids
+from surveys.stats.figures import concern_links, concern_vendor_ids
 
 RESPONDED = Return.Status.RESPONDED
 # The choice fields of the answers whose stated values are counted (``stats.stated_counts``).
@@ -209,6 +210,9 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
         rounds = rounds.filter(pk__in=round_ids)
     rounds = list(rounds)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # compiling a plan costs more than it saves
+                cursor.execute("SET LOCAL jit = off")
         for model in _PER_ROUND:
             stale = model.objects.all()
             if round_ids is not None:
@@ -278,9 +282,12 @@ def _flag(condition: Q) -> Case:
 def _body_rows(survey_round: SurveyRound) -> None:
     """The round's per-answer flags, then per-return rows counted from them: two INSERT ...
     SELECT statements, whatever the number of bodies."""
-    concerns = {survey_round.pk: concern_vendor_ids([survey_round])[survey_round.pk]}
+    concern_ids = concern_vendor_ids([survey_round])[survey_round.pk]
     asked = asked_type_ids(survey_round)
-    this_answer = Answer.objects.filter(pk=OuterRef("pk"))
+    # Per answer, probes of its vendor links by the (answer, vendor) index: the same rules as
+    # CONCERN_USERS.counts and .known (the tests hold them equal), in a form that stays
+    # an index lookup per answer at any size.
+    links = AnswerVendor.objects.filter(answer=OuterRef("pk"))
     answers = Answer.objects.filter(survey_return__survey_round=survey_round).filter(
         survey_return__status=RESPONDED
     )
@@ -293,19 +300,27 @@ def _body_rows(survey_round: SurveyRound) -> None:
         system_type=F("system_type_id"),
         asked=_flag(Q(system_type__in=asked)),
         operates=F("operates"),
-        uses_concern=Exists(this_answer.filter(CONCERN_USERS.counts(concerns))),
-        vendors_known=Exists(this_answer.filter(CONCERN_USERS.known(concerns))),
+        uses_concern=Exists(links.filter(concern_links(concern_ids, prefix=""))),
+        vendors_known=_flag(Q(Exists(links)) | Q(operates=False) | Q(says_vendor_of_concern=False)),
     )
-    summaries = "type_summaries"
+    summaries = "round_type_summaries"
     returns = Return.objects.filter(survey_round=survey_round).annotate(
+        round_type_summaries=FilteredRelation(
+            "type_summaries", condition=Q(type_summaries__survey_round=survey_round)
+        )
+    )
+    returns = returns.annotate(
         n_answered=Count(summaries),
-        n_operated=Count(summaries, filter=Q(type_summaries__operates=True)),
-        n_asked=Count(summaries, filter=Q(type_summaries__asked=True)),
+        n_operated=Count(summaries, filter=Q(round_type_summaries__operates=True)),
+        n_asked=Count(summaries, filter=Q(round_type_summaries__asked=True)),
         n_asked_known=Count(
-            summaries, filter=Q(type_summaries__asked=True, type_summaries__operates__isnull=False)
+            summaries,
+            filter=Q(
+                round_type_summaries__asked=True, round_type_summaries__operates__isnull=False
+            ),
         ),
-        n_concern=Count(summaries, filter=Q(type_summaries__uses_concern=True)),
-        n_known=Count(summaries, filter=Q(type_summaries__vendors_known=True)),
+        n_concern=Count(summaries, filter=Q(round_type_summaries__uses_concern=True)),
+        n_known=Count(summaries, filter=Q(round_type_summaries__vendors_known=True)),
     )
     _insert(
         BodyRoundSummary,
