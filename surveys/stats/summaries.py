@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from surveys.caching import _request_version
 from surveys.models import (
     EVERY_ROUND,
     Answer,
@@ -185,11 +186,14 @@ _checked: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
 def ensure_current() -> None:
     """Before reading the summaries: rebuild what a write left marked (one query, once per
     request). Where public pages read a replica, its primary's writers rebuilt them."""
-    if _checked.get():
+    # Only within the request middleware's span: a request whose response was never closed
+    # must not leave "checked" behind for what runs after it.
+    in_request = _request_version.get() is not None
+    if in_request and _checked.get():
         return
     if router.db_for_read(SummaryDirty) == router.db_for_write(SummaryDirty):
         refresh()
-    if _checked.get() is not None:
+    if in_request:
         _checked.set(True)
 
 
