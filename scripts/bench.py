@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SERVER = os.environ.get("BENCH_SERVER", "postgres://postgres@127.0.0.1:5432")
 REPEATS = int(os.environ.get("BENCH_REPEATS", "9"))
+PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "obscc_bench")
 DATASETS = {
-    "real": {"database": "obscc_bench_real"},
-    "large": {"database": "obscc_bench_large", "bodies": 10_000, "rounds": 10},
+    "real": {"database": f"{PREFIX}_real"},
+    "large": {"database": f"{PREFIX}_large", "bodies": 10_000, "rounds": 10},
 }
 PAGES = [
     ("overview", "/"),
@@ -40,19 +41,29 @@ PAGES = [
     ("findings", "/findings/"),
     ("corrections", "/corrections/"),
     ("about", "/about/"),
+    ("open data", "/data/"),
     ("chart CSV", "/charts/concern-by-system-type.csv"),
+    ("trend chart CSV", "/charts/figures-by-round.csv"),
+    ("system type chart CSV", "/systems/drones/figures.csv"),
+    ("API bodies", "/api/v1/bodies/"),
+    ("API returns", "/api/v1/returns/?round={last_year}"),
+    ("API answers", "/api/v1/answers/"),
+    ("API answers, one round", "/api/v1/answers/?round={last_year}"),
+    ("API findings", "/api/v1/findings/"),
+    ("API vendors", "/api/v1/vendors/"),
+    ("API round statistics", "/api/v1/statistics/rounds/"),
+    ("API system type statistics", "/api/v1/statistics/system-types/?round={last_year}"),
     ("bodies CSV", "/forces/?export=csv"),
     ("bodies XLSX", "/forces/?export=xlsx"),
 ]
-TARGETS_MS = {  # on the large set: (uncached, warm)
-    "overview": (300, 20),
-    "overview, earlier round": (300, 20),
-    "system type": (300, 20),
-    "bodies": (200, None),
-    "bodies, filtered": (200, None),
-    "bodies, sorted by concern": (200, None),
-    "bodies, vendor filter": (200, None),
-}
+# Targets on the large set: every HTML page, chart CSV and API list uncached p50 <= 100 ms and
+# warm p50 <= 2x /about/'s warm p50; the same number of queries on both sets. The bodies
+# downloads (CSV, XLSX) stream every body and are not held to the page targets.
+UNCACHED_MS = 100
+WARM_TIMES_ABOUT = 2
+REFERENCE = "about"
+NOT_A_PAGE = {"bodies CSV", "bodies XLSX"}
+FIRST_BYTE_S = 1.0
 
 
 def prepare(name: str, spec: dict) -> None:
@@ -70,10 +81,11 @@ def prepare(name: str, spec: dict) -> None:
         text=True,
         check=True,
     ).stdout.strip()
-    if exists == "1":
+    manage = [sys.executable, "manage.py"]
+    if exists == "1":  # later migrations (and the summaries they mark for a rebuild)
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
         return
     subprocess.run(["psql", f"{SERVER}/postgres", "-qc", f"CREATE DATABASE {database}"], check=True)
-    manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     if name == "real":
         subprocess.run(
@@ -119,9 +131,16 @@ def measure(name: str, database: str) -> list[dict]:
     from surveys.models import AnswerVendor, Body, SurveyRound
 
     setup_test_environment()
+    try:  # summaries a migration or a write left to rebuild: not part of any page's time
+        from surveys.stats import summaries
+
+        summaries.refresh()
+    except ImportError:  # code from before the summaries
+        pass
     client = Client()
     names = {
         "first_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).first(),
+        "last_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).last(),
         "body": Body.objects.order_by("pk").values_list("slug", flat=True).first(),
         "vendor": AnswerVendor.objects.values_list("vendor__slug", flat=True).first() or "dji",
     }
@@ -189,15 +208,25 @@ STREAMED = {
 
 
 def export_memory(database: str, label: str) -> dict:
-    """Time, size and peak memory of one streamed download, measured in a fresh process."""
+    """A download, measured in a fresh process: the first request after a change (which may
+    build it, answered 503 "retry" meanwhile: retried until it is there), then a second
+    request's first byte and whole time; size and peak memory."""
     code = (
         "import os, resource, time, django; django.setup();"
         "from django.test import Client; from django.test.utils import setup_test_environment;"
         "setup_test_environment(); base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-        f"t = time.perf_counter(); r = Client().get({STREAMED[label]!r}); n = 0\n"
-        "for chunk in r.streaming_content: n += len(chunk)\n"
+        "client = Client(); url = " + repr(STREAMED[label]) + "\n"
+        "def get():\n"
+        "    started = time.perf_counter(); r = client.get(url); chunks = iter(r)\n"
+        "    first = next(chunks, b''); first_at = time.perf_counter() - started\n"
+        "    n = len(first) + sum(len(c) for c in chunks)\n"
+        "    return r.status_code, n, first_at, time.perf_counter() - started\n"
+        "t = time.perf_counter(); status, n, _, _ = get()\n"
+        "while status == 503: time.sleep(1); status, n, _, _ = get()\n"
+        "ready = time.perf_counter() - t\n"
+        "status, n, first, whole = get()\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(n, round(time.perf_counter() - t, 1), peak // 1024, base // 1024)"
+        "print(n, round(ready, 2), round(first, 3), round(whole, 2), peak // 1024, base // 1024)"
     )
     env = {
         **os.environ,
@@ -205,14 +234,19 @@ def export_memory(database: str, label: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "obscc.test_settings",
     }
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    size, seconds, peak_mb, base_mb = out.stdout.split()
+    if out.returncode:
+        print(out.stderr, file=sys.stderr)
+        raise SystemExit(out.returncode)
+    size, ready, first, whole, peak_mb, base_mb = out.stdout.split()
     return {
         "dataset": database,
         "page": label,
         "megabytes": round(int(size) / 1e6, 1),
-        "seconds": float(seconds),
+        "first_request_s": float(ready),
+        "first_byte_s": float(first),
+        "seconds": float(whole),
         "peak_rss_mb": int(peak_mb),
         "rss_before_mb": int(base_mb),
     }
@@ -240,38 +274,45 @@ def main() -> int:
 def report(results: list[dict]) -> None:
     pages = [r for r in results if "queries" in r]
     by = {(r["dataset"], r["page"]): r for r in pages}
+    about_warm = by[("large", REFERENCE)]["warm_median_ms"]
     print(
-        f"{'page':28} {'q real':>6} {'q large':>7} | {'real ms':>8} | "
-        f"{'large: uncached':>15} {'p95':>6} {'warm':>6} {'SQL floor':>9} {'ratio':>5}"
+        f"{'page':30} {'q real':>6} {'q large':>7} | {'real ms':>8} | "
+        f"{'large: uncached p50':>19} {'p95':>6} {'warm p50':>8} {'SQL floor':>9}"
     )
     misses = []
     for label, _ in PAGES:
         real, large = by[("real", label)], by[("large", label)]
-        ratio = large["uncached_median_ms"] / max(large["sql_floor_median_ms"], 0.1)
         print(
-            f"{label:28} {real['queries']:6} {large['queries']:7} | "
-            f"{real['uncached_median_ms']:8} | {large['uncached_median_ms']:15} "
-            f"{large['uncached_p95_ms']:6} {large['warm_median_ms']:6} "
-            f"{large['sql_floor_median_ms']:9} {ratio:5.1f}"
+            f"{label:30} {real['queries']:6} {large['queries']:7} | "
+            f"{real['uncached_median_ms']:8} | {large['uncached_median_ms']:19} "
+            f"{large['uncached_p95_ms']:6} {large['warm_median_ms']:8} "
+            f"{large['sql_floor_median_ms']:9}"
         )
         if real["queries"] != large["queries"]:
             misses.append(
                 f"{label}: {real['queries']} queries on the real data, "
                 f"{large['queries']} on the large set"
             )
-        uncached, warm = TARGETS_MS.get(label, (None, None))
-        if uncached and large["uncached_median_ms"] > uncached:
-            misses.append(f"{label}: uncached {large['uncached_median_ms']} ms > {uncached} ms")
-        if warm and large["warm_median_ms"] > warm:
-            misses.append(f"{label}: warm {large['warm_median_ms']} ms > {warm} ms")
-        if ratio > 2 and large["uncached_median_ms"] > 20:
-            misses.append(f"{label}: uncached is {ratio:.1f}x its SQL floor (target 2x)")
+        if label in NOT_A_PAGE:
+            continue
+        if large["uncached_median_ms"] > UNCACHED_MS:
+            misses.append(f"{label}: uncached p50 {large['uncached_median_ms']} ms > {UNCACHED_MS}")
+        if large["warm_median_ms"] > WARM_TIMES_ABOUT * about_warm:
+            misses.append(
+                f"{label}: warm p50 {large['warm_median_ms']} ms > {WARM_TIMES_ABOUT} x "
+                f"/about/'s {about_warm} ms"
+            )
+    print(f"\nReference: /about/ warm p50 {about_warm} ms on the large set.\n")
     for r in results:
         if "peak_rss_mb" in r:
             print(
-                f"{r['page']}, {r['dataset']}: {r['megabytes']} MB in {r['seconds']} s, "
-                f"peak RSS {r['peak_rss_mb']} MB (before the request: {r['rss_before_mb']} MB)"
+                f"{r['page']}, {r['dataset']}: {r['megabytes']} MB; first request after a "
+                f"change ready in {r['first_request_s']} s; then first byte "
+                f"{r['first_byte_s']} s, whole {r['seconds']} s; peak RSS {r['peak_rss_mb']} MB "
+                f"(before the requests: {r['rss_before_mb']} MB)"
             )
+            if r["first_byte_s"] > FIRST_BYTE_S:
+                misses.append(f"{r['page']} on {r['dataset']}: first byte {r['first_byte_s']} s")
             if r["peak_rss_mb"] > 200:
                 misses.append(f"{r['page']} on {r['dataset']}: peak {r['peak_rss_mb']} MB > 200 MB")
     out = ROOT / "var" / "bench.json"

@@ -10,6 +10,8 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         from surveys.caching import connect_signals
         from surveys.editorial.roles import ensure_roles
+        from surveys.stats import summaries
 
         connect_signals()
+        summaries.connect_signals()
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="surveys-roles")

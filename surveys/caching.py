@@ -176,6 +176,7 @@ def _watched() -> set:
         from django.apps import apps
 
         from surveys.models import (
+            SUMMARY_MODELS,
             DataVersion,
             ImportDraft,
             KeyFindingDraft,
@@ -186,6 +187,7 @@ def _watched() -> set:
 
         # not shown anywhere (a draft is the editors' until it is published)
         bookkeeping = {
+            *SUMMARY_MODELS,  # derived from the data, rebuilt with it
             DataVersion,
             ReferenceLoad,
             ReferenceRecord,

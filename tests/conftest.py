@@ -90,6 +90,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def downloads_dir(settings, tmp_path):
+    """Downloads built once per data version go to the test's own directory: data versions
+    restart with every test's database."""
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+
+
 @pytest.fixture
 def world(db) -> World:
     report = f.publication("TESTREP")

@@ -35,7 +35,7 @@ BUDGETS = {
     "/forces/west-yorkshire/": 17,
     "/systems/": 7,
     "/systems/facial-recognition/": 30,  # + the answers' kinds; the tile map: rounds and rows
-    "/vendors/": 4,
+    "/vendors/": 5,  # + whether the summaries are current
     "/vendors/hikvision/": 28,  # + the tile map: rounds and its rows
     "/findings/": 20,
     "/findings/?as_published=1&round=2022": 20,
@@ -43,11 +43,11 @@ BUDGETS = {
     "/charts/concern-by-system-type.csv?round=2022": 19,  # only its chart, not the overview
     "/charts/figures-by-round.csv": 11,
     "/systems/drones/figures.csv": 17,
-    "/data/answers.csv": 9,  # + the kinds of each chunk of answers
+    "/data/answers.csv": 11,  # + the kinds of each chunk; the version its file is built for
     "/data/": 24,  # + the answer_kinds table
     "/data/obscc-data.zip": 27,
     "/data/obscc-data.json": 27,  # + the answer_kinds table
-    "/data/tables/answers.csv": 4,
+    "/data/tables/answers.csv": 5,  # + the version its file is built for
     "/data/data-dictionary.csv": 3,
 }
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from surveys.exports import csv_response
+from surveys.stats import summaries
 
 
 def _resolve(obj, path):
@@ -42,6 +43,10 @@ class Admin(SimpleHistoryAdmin):
     actions = [export_as_csv]
     export_fields: list[tuple[str, str]] = [("Name", "__str__")]
     list_per_page = 50
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        summaries.refresh()  # in the change form's transaction, after its inlines
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -27,7 +27,15 @@ from surveys.editorial.correction_values import (
     value_text,
 )
 from surveys.limits import REASON_MAX
-from surveys.models import Answer, AnswerKind, AnswerVendor, Correction, Return, WithdrawalDraft
+from surveys.models import (
+    Answer,
+    AnswerKind,
+    AnswerVendor,
+    Correction,
+    Return,
+    WithdrawalDraft,
+)
+from surveys.stats import summaries
 
 AnswerField = Correction.AnswerField
 
@@ -196,6 +204,7 @@ def _apply(correction: Correction, *, user=None) -> Correction:
     correction.published_at = timezone.now()
     correction._change_reason = correction.reason
     correction.save()
+    summaries.refresh()
     return correction
 
 
@@ -317,6 +326,7 @@ def withdraw_correction(
         _restore(locked)
     locked._change_reason = f"Withdrawn: {locked.withdrawal_reason}"
     locked.save()
+    summaries.refresh()
     correction.refresh_from_db()
     return correction
 

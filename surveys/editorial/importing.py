@@ -21,6 +21,7 @@ from surveys.editorial.import_files import ImportFileError
 from surveys.editorial.import_plans import FieldChange, ImportResult, PlannedAnswer
 from surveys.editorial.import_rows import Lookups, validate_row
 from surveys.models import Answer, Correction
+from surveys.stats import summaries
 
 SOURCE_FIELD = dict(Answer.SOURCED_FIELDS)
 
@@ -63,7 +64,7 @@ def apply(
     plans: Iterable[PlannedAnswer] = result.plans
     if progress:
         plans = tqdm(plans, desc="Importing", unit="row", disable=None)
-    with transaction.atomic():
+    with transaction.atomic(), summaries.deferred():
         for plan in plans:
             if plan.action == "unchanged":
                 continue

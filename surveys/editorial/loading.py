@@ -22,6 +22,7 @@ from surveys.editorial.reference_merge import Loader
 from surveys.editorial.reference_report import EditorsWork, LoadReport, explain
 from surveys.editorial.roles import ensure_roles
 from surveys.models import ReferenceLoad
+from surveys.stats import summaries
 
 # In the order the rows refer to each other (a round names its system types, a body its source).
 STEPS: tuple[Callable[[Loader], None], ...] = (
@@ -43,7 +44,7 @@ STEPS: tuple[Callable[[Loader], None], ...] = (
 def load_reference_data(data_dir: Path = DATA_DIR) -> LoadReport:
     loader = Loader(data_dir)
     digest = files_digest(data_dir)
-    with transaction.atomic():
+    with transaction.atomic(), summaries.deferred():
         loader.load_records()
         for step in STEPS:
             step(loader)

@@ -19,6 +19,7 @@ from tqdm import tqdm
 from surveys.caching import bump_version, cached
 from surveys.editorial.reference_files import DATA_DIR, read_data
 from surveys.models import (
+    EVERY_ROUND,
     Answer,
     AnswerVendor,
     Body,
@@ -29,6 +30,7 @@ from surveys.models import (
     Vendor,
     VendorConcern,
 )
+from surveys.stats import summaries
 
 SYNTHETIC_CODE = "SYNTHETIC"
 REAL_DATA_MARKER = "PR2023"
@@ -230,6 +232,8 @@ def generate(
             report.answer_vendors += _copy(AnswerVendor, ["answer_id", "vendor_id"], links)
         _reset_sequences(Body, Return, Answer, AnswerVendor)
         bump_version()  # COPY sends no signals
+        summaries.mark([EVERY_ROUND])
+        summaries.refresh()
     report.seconds = clock() - started
     return report
 

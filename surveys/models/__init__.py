@@ -36,6 +36,18 @@ from surveys.models.publishing import (  # noqa: F401
     PublishedFinding,
     WithdrawalDraft,
 )
+from surveys.models.summaries import (  # noqa: F401
+    EVERY_ROUND,
+    SUMMARY_MODELS,
+    BodyRoundSummary,
+    BodyTypeSummary,
+    RoundSummary,
+    RoundTypeSummary,
+    RoundTypeValueSummary,
+    RoundTypeVendorSummary,
+    SummaryDirty,
+    VendorSummary,
+)
 from surveys.models.survey import (  # noqa: F401
     Body,
     BodyAlias,

@@ -6,6 +6,7 @@ computed from a loaded download are the dashboard's own. Rows are read in primar
 and written as they are read, so a download's memory does not grow with the data.
 """
 
+from surveys.opendata.built import csv_text, serve  # noqa: F401
 from surveys.opendata.dump import (  # noqa: F401
     dictionary_lines,
     json_chunks,

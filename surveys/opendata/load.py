@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, models, transaction
 from simple_history.utils import bulk_create_with_history
 
 from surveys.caching import bump_version
-from surveys.models import Correction
+from surveys.models import EVERY_ROUND, Correction
 from surveys.opendata.schema import (
     CHUNK,
     FORMAT,
@@ -29,6 +29,7 @@ from surveys.opendata.schema import (
     columns,
     table_counts,
 )
+from surveys.stats import summaries
 
 
 class DumpError(Exception):
@@ -195,6 +196,8 @@ def _load_tables(tables: Iterator[tuple[str, Iterable[dict]]], *, from_csv: bool
                 for sql in connection.ops.sequence_reset_sql(no_style(), list(TABLES.values())):
                     cursor.execute(sql)
             bump_version()  # bulk inserts send no signals
+            summaries.mark([EVERY_ROUND])
+            summaries.refresh()
     except IntegrityError as exc:
         raise DumpError(
             f"The rows do not fit together (a duplicate, or a reference to a row that is not "

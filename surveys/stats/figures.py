@@ -37,17 +37,23 @@ def concern_vendor_ids(rounds: Iterable[SurveyRound]) -> dict[int, set[int]]:
     return result
 
 
+def concern_links(vendor_ids: set[int], prefix: str = "answer_vendors__") -> Q:
+    """The rule for "uses a vendor named as of concern", on an answer's vendor links
+    (``prefix`` leads from the rows filtered to them): a link to a vendor of concern in the
+    answer's round (``concern_vendor_ids``). The figure, the summaries and the bodies table
+    all apply it through here. Only a vendor named in a role that counts toward concern (an
+    equipment maker, not a video management system's software) counts."""
+    return counts_toward_concern(prefix) & Q(**{f"{prefix}vendor__in": vendor_ids})
+
+
 def _concern_q(concern_ids: dict[int, set[int]], prefix: str = "") -> Q:
     """Rows naming, in a role that counts toward concern, a vendor that was of concern in
     their own round."""
     q = Q(pk__in=[])
     for round_id, vendor_ids in concern_ids.items():
         q |= Q(
-            counts_toward_concern(f"{prefix}answer_vendors__"),
-            **{
-                f"{prefix}survey_return__survey_round": round_id,
-                f"{prefix}answer_vendors__vendor__in": vendor_ids,
-            },
+            concern_links(vendor_ids, f"{prefix}answer_vendors__"),
+            **{f"{prefix}survey_return__survey_round": round_id},
         )
     return q
 

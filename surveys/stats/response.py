@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 
 from surveys.caching import cached
 from surveys.models import PublishedFinding, Return, SurveyRound
 from surveys.stats.figures import percent
+from surveys.stats.summaries import ensure_current
 
 RESPONDED = Return.Status.RESPONDED
 Metric = PublishedFinding.Metric
@@ -58,9 +59,9 @@ def response_by_round() -> list[RoundResponse]:
 
 
 def _response_by_round() -> list[RoundResponse]:
+    ensure_current()
     rounds = SurveyRound.objects.annotate(
-        n_invited=Count("returns"),
-        n_responded=Count("returns", filter=Q(returns__status=RESPONDED)),
+        n_invited=Coalesce("summary__invited", 0), n_responded=Coalesce("summary__responded", 0)
     ).order_by("year")
     published: dict[tuple[int, str], Decimal] = {}
     for year, metric, value in (

@@ -1,5 +1,6 @@
 """Per round and system type: every figure of FIGURES, the vendor breakdown and the stated
-counts (intent, kinds), each a fixed number of queries."""
+counts (intent, kinds), each a fixed number of queries, read from the summary tables; and
+the same counted from the answers, which is what the summaries are built from."""
 
 from __future__ import annotations
 
@@ -10,7 +11,18 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from surveys.caching import cached
-from surveys.models import Answer, AnswerKind, AnswerVendor, Return, SurveyRound, SystemType
+from surveys.models import (
+    Answer,
+    AnswerKind,
+    AnswerVendor,
+    Return,
+    RoundTypeSummary,
+    RoundTypeValueSummary,
+    RoundTypeVendorSummary,
+    SurveyRound,
+    SystemType,
+)
+from surveys.stats.counting import figure_rows, stated_rows
 from surveys.stats.figures import (
     FIGURES,
     Figure,
@@ -18,6 +30,7 @@ from surveys.stats.figures import (
     concern_vendor_ids,
     figure_description,
 )
+from surveys.stats.summaries import STATED_FIELDS, ensure_current
 from surveys.values import ROLES_COUNTING_TOWARD_CONCERN
 
 RESPONDED = Return.Status.RESPONDED
@@ -52,7 +65,8 @@ def _answers_in(rounds: list[SurveyRound]):
 def system_type_stats_by_round(
     rounds: Iterable[SurveyRound], *, system_type_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, int], SystemTypeStats]:
-    """Per (round id, system type id), over responding bodies' answers (three queries).
+    """Per (round id, system type id), over responding bodies' answers (read from the
+    summaries: two queries whatever the number of answers).
 
     Each figure counts only the answers that say something about it and carries how many those
     are (its coverage): operators over answers stating whether they operate it; bodies using a
@@ -72,28 +86,26 @@ def system_type_stats_by_round(
 def _system_type_stats(
     rounds: list[SurveyRound], types: tuple[int, ...] | None
 ) -> dict[tuple[int, int], SystemTypeStats]:
-    concern_ids = concern_vendor_ids(rounds)
-    answers = _answers_in(rounds)
+    ensure_current()
+    summaries = RoundTypeSummary.objects.filter(survey_round__in=rounds)
     system_types = SystemType.objects.all()
     if types is not None:
-        answers = answers.filter(system_type__in=types)
+        summaries = summaries.filter(system_type__in=types)
         system_types = system_types.filter(pk__in=types)
+    counts = {
+        (row.survey_round_id, row.system_type_id): {**row.counts, "answered": row.answered}
+        for row in summaries
+    }
+    return _figures(rounds, system_types, counts)
 
-    annotations = {"answered": Count("pk", distinct=True)}
-    for d in FIGURES:
-        annotations.update(d.annotations(concern_ids))
-    rows = (
-        answers.values("survey_return__survey_round", "system_type")
-        .annotate(**annotations)
-        .order_by()
-    )
-    counts = {(row["survey_return__survey_round"], row["system_type"]): row for row in rows}
+
+def _figures(rounds, system_types, counts: dict) -> dict[tuple[int, int], SystemTypeStats]:
     empty = defaultdict(int)
     result = {}
     for system_type in system_types:
         for survey_round in rounds:
             key = (survey_round.pk, system_type.pk)
-            row = counts.get(key, empty)
+            row = defaultdict(int, counts.get(key, empty))
             result[key] = SystemTypeStats(
                 system_type=system_type,
                 round_id=survey_round.pk,
@@ -101,6 +113,13 @@ def _system_type_stats(
                 figures={d.name: d.figure(row) for d in FIGURES},
             )
     return result
+
+
+def figures_from_answers(
+    rounds: list[SurveyRound],
+) -> dict[tuple[int, int], SystemTypeStats]:
+    """``system_type_stats_by_round`` counted from the answers themselves, not the summaries."""
+    return _figures(rounds, SystemType.objects.all(), figure_rows(rounds))
 
 
 def system_type_stats(*, survey_round: SurveyRound) -> list[SystemTypeStats]:
@@ -149,42 +168,25 @@ def vendor_breakdown(
 
 
 def _vendor_breakdown(rounds, type_id, vendor_id) -> list[VendorCount]:
+    ensure_current()
     concern_ids = concern_vendor_ids(rounds)
-    rows = AnswerVendor.objects.filter(
-        answer__survey_return__survey_round__in=rounds,
-        answer__survey_return__status=RESPONDED,
-    )
+    rows = RoundTypeVendorSummary.objects.filter(survey_round__in=rounds)
     if type_id is not None:
-        rows = rows.filter(answer__system_type_id=type_id)
+        rows = rows.filter(system_type_id=type_id)
     if vendor_id is not None:
         rows = rows.filter(vendor_id=vendor_id)
-    rows = (
-        rows.values(
-            "answer__survey_return__survey_round",
-            "answer__system_type",
-            "vendor",
-            "vendor__name",
-            "vendor__slug",
-            "role",
-        )
-        .annotate(bodies=Count("answer__survey_return__body", distinct=True))
-        .order_by(
-            "answer__survey_return__survey_round__year",
-            "answer__system_type__position",
-            "-bodies",
-            "vendor__name",
-            "role",
-        )
-    )
+    rows = rows.values(
+        "survey_round", "system_type", "vendor", "vendor__name", "vendor__slug", "role", "bodies"
+    ).order_by("survey_round__year", "system_type__position", "-bodies", "vendor__name", "role")
     return [
         VendorCount(
-            round_id=row["answer__survey_return__survey_round"],
-            system_type_id=row["answer__system_type"],
+            round_id=row["survey_round"],
+            system_type_id=row["system_type"],
             vendor_id=row["vendor"],
             vendor_name=row["vendor__name"],
             vendor_slug=row["vendor__slug"],
             bodies=row["bodies"],
-            of_concern=row["vendor"] in concern_ids[row["answer__survey_return__survey_round"]],
+            of_concern=row["vendor"] in concern_ids[row["survey_round"]],
             role=row["role"],
         )
         for row in rows
@@ -234,17 +236,14 @@ def _kind_counts(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, i
 
 
 def _stated_counts(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:
-    rows = (
-        _answers_in(rounds)
-        .exclude(**{field: ""})
-        .values("survey_return__survey_round", "system_type", field)
-        .annotate(n=Count("survey_return__body", distinct=True))
-        .order_by()
-    )
+    if field not in STATED_FIELDS:
+        return stated_rows(rounds, field)
+    ensure_current()
     counts: dict[tuple[int, int], dict[str, int]] = {}
-    for row in rows:
-        key = (row["survey_return__survey_round"], row["system_type"])
-        counts.setdefault(key, {})[row[field]] = row["n"]
+    for round_id, type_id, value, n in RoundTypeValueSummary.objects.filter(
+        survey_round__in=rounds, field=field
+    ).values_list("survey_round", "system_type", "value", "bodies"):
+        counts.setdefault((round_id, type_id), {})[value] = n
     return counts
 
 

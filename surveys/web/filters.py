@@ -12,6 +12,7 @@ from surveys import stats
 from surveys.models import (
     Answer,
     Body,
+    BodyTypeSummary,
     Publication,
     PublishedFinding,
     Return,
@@ -168,8 +169,10 @@ class BodyFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_system_type(self, queryset, name, value):
-        bodies = self._answers().filter(system_type=value, operates=True)
-        return queryset.filter(pk__in=bodies.values("survey_return__body"))
+        operating = BodyTypeSummary.objects.filter(
+            survey_round=self.survey_round, system_type=value, operates=True
+        )
+        return queryset.filter(pk__in=operating.values("body"))
 
     def filter_vendor(self, queryset, name, value):
         bodies = self._answers().filter(answer_vendors__vendor=value)

@@ -310,9 +310,14 @@ def answers_csv(request):
     if error:
         return HttpResponseBadRequest(error, content_type="text/plain")
     year = request.GET.get("round") and survey_round.year
-    rows = selectors.answer_rows(year=year)
-    name = download_name("answers", year or "all-rounds", suffix="csv")
-    return csv_response(ANSWER_EXPORT_HEADER, rows, filename=name)
+    return opendata.serve(
+        request,
+        name=f"answers-{year or 'all-rounds'}",
+        suffix=".csv",
+        chunks=lambda: opendata.csv_text(ANSWER_EXPORT_HEADER, selectors.answer_rows(year=year)),
+        content_type=CSV_TYPE,
+        filename=download_name("answers", year or "all-rounds", suffix="csv"),
+    )
 
 
 @require_safe
@@ -336,17 +341,29 @@ def _download(chunks, content_type: str, filename: str) -> StreamingHttpResponse
     return response
 
 
+def _built(request, name: str, suffix: str, chunks, content_type: str):
+    """A whole-data-set download, built once per data version and served as a file."""
+    return opendata.serve(
+        request,
+        name=f"{name}-{suffix}",
+        suffix=f".{suffix}",
+        chunks=chunks,
+        content_type=content_type,
+        filename=_dated(name, suffix),
+    )
+
+
 @require_safe
 def data_zip(request):
     """Every table as CSV, with the data dictionary and a README, zipped as it streams."""
-    return _download(opendata.zip_chunks(), "application/zip", _dated("obscc-data", "zip"))
+    return _built(request, "obscc-data", "zip", opendata.zip_chunks, "application/zip")
 
 
 @require_safe
 def data_json(request):
     """Every table, the data dictionary and the licence as one JSON document."""
-    return _download(
-        opendata.json_chunks(), "application/json; charset=utf-8", _dated("obscc-data", "json")
+    return _built(
+        request, "obscc-data", "json", opendata.json_chunks, "application/json; charset=utf-8"
     )
 
 
@@ -355,7 +372,7 @@ def data_table_csv(request, table: str):
     """One table of the whole data set as CSV, exactly as in the zip."""
     if table not in opendata.TABLES:
         raise Http404("No such table in the data set.")
-    return _download(opendata.table_csv_chunks(table), CSV_TYPE, _dated(table, "csv"))
+    return _built(request, table, "csv", lambda: opendata.table_csv_chunks(table), CSV_TYPE)
 
 
 @require_safe

@@ -1,14 +1,14 @@
 """The bodies table of a round: each body's response, how many system types its answers
-cover, and the derived concern column, for every system type or one."""
+cover, and the derived concern column, for every system type or one; read from the per-body
+summaries (``BodyRoundSummary``, ``BodyTypeSummary``), one join each."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from surveys import stats
 from surveys.models import (
     Answer,
     Body,
@@ -16,80 +16,55 @@ from surveys.models import (
     Return,
     SurveyRound,
     SystemType,
-    counts_toward_concern,
 )
-
-
-def _answers(survey_round: SurveyRound) -> QuerySet[Answer]:
-    """The answers of responding bodies in ``survey_round``."""
-    return Answer.objects.filter(
-        survey_return__survey_round=survey_round,
-        survey_return__status=Return.Status.RESPONDED,
-    )
-
-
-def asked_types(survey_round: SurveyRound) -> QuerySet[SystemType]:
-    """The system types ``survey_round`` asked about: those it lists, or else every one of
-    the survey's own categories (a grouping only a source used, like "CCTV, external or
-    internal not stated", is never asked about)."""
-    listed = survey_round.covered_type_ids()
-    if listed is not None:
-        return SystemType.objects.filter(pk__in=listed)
-    return SystemType.objects.filter(is_survey_category=True)
+from surveys.stats.summaries import ensure_current
 
 
 def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
     """Every body with its status and answer counts in ``survey_round`` (one query).
 
     A body's answers are *complete* for the round when one is recorded for every system type
-    the round asked about (``asked_types``); they say whether it operates each when every one
-    of those says so. Only then are the counts exact: otherwise they count what is recorded,
-    which is a floor, and nothing recorded is not known rather than 0.
+    the round asked about (``stats.summaries.asked_type_ids``); they say whether it operates
+    each when every one of those says so. Only then are the counts exact: otherwise they count
+    what is recorded, which is a floor, and nothing recorded is not known rather than 0.
     """
-    answers = _answers(survey_round).filter(survey_return__body=OuterRef("pk"))
-
-    def count(qs):
-        return Coalesce(
-            Subquery(
-                qs.order_by().values("survey_return__body").annotate(c=Count("pk")).values("c")
-            ),
-            0,
-        )
-
-    def every_asked_type_in(qs):
-        # No asked type lacks one of the body's answers ``qs``: NOT EXISTS, in the one query.
-        answered_types = qs.filter(survey_return__body=OuterRef(OuterRef("pk")))
-        missing = asked_types(survey_round).exclude(pk__in=answered_types.values("system_type"))
-        return ~Exists(missing)
-
-    survey_return = Return.objects.filter(body=OuterRef("pk"), survey_round=survey_round)
+    ensure_current()
     return Body.objects.annotate(
-        status=Subquery(survey_return.values("status")[:1]),
-        status_is_derived=Subquery(survey_return.values("status_is_derived")[:1]),
-        answered=count(answers),
-        operated=count(answers.filter(operates=True)),
-        answers_complete=every_asked_type_in(_answers(survey_round)),
-        operates_complete=every_asked_type_in(_answers(survey_round).exclude(operates=None)),
+        round_summary=FilteredRelation(
+            "round_summaries", condition=Q(round_summaries__survey_round=survey_round)
+        ),
+        status=F("round_summary__status"),
+        status_is_derived=F("round_summary__status_is_derived"),
+        answered=Coalesce("round_summary__answered", 0),
+        operated=Coalesce("round_summary__operated", 0),
+        answers_complete=Coalesce("round_summary__answers_complete", False),
+        operates_complete=Coalesce("round_summary__operates_complete", False),
     )
 
 
 def with_concern(
     bodies: QuerySet[Body], survey_round: SurveyRound, *, system_type: SystemType | None = None
 ) -> QuerySet[Body]:
-    """``bodies`` with the derived concern column of ``survey_round`` (``uses_concern``,
-    ``vendors_known``): from the answers about ``system_type`` only where one is given, since
-    a vendor named for another type says nothing about it; from every answer otherwise."""
-    concern_ids = stats.concern_vendor_ids([survey_round])[survey_round.pk]
-    answers = _answers(survey_round).filter(survey_return__body=OuterRef("pk"))
-    if system_type is not None:
-        answers = answers.filter(system_type=system_type)
-    return bodies.annotate(
-        vendors_known=Exists(answers.filter(stats.CONCERN_USERS.known({}))),
-        uses_concern=Exists(
-            answers.filter(
-                counts_toward_concern("answer_vendors__"), answer_vendors__vendor__in=concern_ids
+    """``bodies`` (from ``bodies_for_round``) with the derived concern column of
+    ``survey_round`` (``uses_concern``, ``vendors_known``): from the answers about
+    ``system_type`` only where one is given, since a vendor named for another type says nothing
+    about it; from every answer otherwise."""
+    if system_type is None:
+        summary = "round_summary"
+    else:
+        summary = "type_summary"
+        bodies = bodies.annotate(
+            type_summary=FilteredRelation(
+                "type_summaries",
+                condition=Q(
+                    type_summaries__survey_round=survey_round,
+                    type_summaries__system_type=system_type,
+                ),
             )
-        ),
+        )
+    return bodies.annotate(
+        vendors_known=Coalesce(f"{summary}__vendors_known", False),
+        uses_concern=Coalesce(f"{summary}__uses_concern", False),
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from surveys import stats
@@ -18,11 +19,14 @@ from surveys.models import (
     PublicEvidence,
     PublishedFinding,
     Return,
+    RoundTypeSummary,
     SurveyRound,
     SystemType,
     Vendor,
+    VendorConcern,
 )
 from surveys.stats import findings_for_display
+from surveys.stats.summaries import ensure_current
 from surveys.values import ANSWER_KINDS
 from surveys.web.chart_data import system_summary, system_type_chart
 from surveys.web.selectors.rounds import all_rounds, default_round
@@ -202,6 +206,7 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
 
 
 def system_types_index():
+    ensure_current()
     rounds = list(SurveyRound.objects.order_by("year"))
     findings = dict(
         PublishedFinding.objects.values("system_type")
@@ -209,7 +214,9 @@ def system_types_index():
         .values_list("system_type", "n")
     )
     answered = dict(
-        Answer.objects.values("system_type").annotate(n=Count("pk")).values_list("system_type", "n")
+        RoundTypeSummary.objects.values("system_type")
+        .annotate(n=Sum("answers"))
+        .values_list("system_type", "n")
     )
     return {
         "rounds": rounds,
@@ -227,14 +234,16 @@ def vendors_index() -> list[Vendor]:
 
 
 def _vendors_index():
+    ensure_current()
+
+    def count(model, field: str):
+        rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
     return Vendor.objects.select_related("country_source").annotate(
-        n_concerns=Count("concerns", distinct=True),
-        n_bodies=Count(
-            "answer_vendors__answer__survey_return__body",
-            filter=Q(answer_vendors__answer__survey_return__status=Return.Status.RESPONDED),
-            distinct=True,
-        ),
-        n_findings=Count("findings", distinct=True),
+        n_concerns=count(VendorConcern, "vendor"),
+        n_bodies=Coalesce("summary__bodies", 0),
+        n_findings=count(PublishedFinding, "vendor"),
     )
 
 

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Case, Prefetch, Value, When
 
 from surveys.models import (
-    Return,
     RoundSystemType,
     SurveyRound,
     SystemType,
 )
+from surveys.stats.summaries import ensure_current
 
 
 def all_rounds() -> list[SurveyRound]:
-    """Every round, oldest first, with the system types each covers (two queries)."""
+    """Every round, oldest first, with the system types each covers and whether it has
+    per-body returns (from its summary: no scan of the returns; two queries)."""
+    ensure_current()
     coverage = RoundSystemType.objects.select_related("system_type")
     return list(
         SurveyRound.objects.annotate(
-            has_returns=Exists(Return.objects.filter(survey_round=OuterRef("pk")))
+            has_returns=Case(
+                When(summary__invited__gt=0, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
         .select_related("source")
         .order_by("year")

@@ -1,0 +1,97 @@
+"""The counts the summary tables hold, counted from the answers and returns themselves: what
+``summaries.rebuild`` writes, and what the tests compare the summaries with."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from surveys.models import Answer, AnswerVendor, Return, SurveyRound
+from surveys.stats.figures import FIGURES, concern_vendor_ids
+
+RESPONDED = Return.Status.RESPONDED
+
+
+def _answers_in(rounds: list[SurveyRound]):
+    return Answer.objects.filter(
+        survey_return__survey_round__in=rounds, survey_return__status=RESPONDED
+    )
+
+
+def round_counts(rounds: list[SurveyRound]) -> list[tuple[int, int, int]]:
+    """Per round (id): the returns recorded and those responding, counted from the returns:
+    what the summaries hold (one query)."""
+    return list(
+        SurveyRound.objects.filter(pk__in=[r.pk for r in rounds])
+        .annotate(
+            n_invited=Count("returns"),
+            n_responded=Count("returns", filter=Q(returns__status=RESPONDED)),
+        )
+        .values_list("pk", "n_invited", "n_responded")
+    )
+
+
+def figure_rows(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+    """Every figure's counts per (round id, system type id), counted from the answers: what
+    the summaries hold (one query)."""
+    concern_ids = concern_vendor_ids(rounds)
+    annotations = {"answered": Count("pk", distinct=True)}
+    for d in FIGURES:
+        annotations.update(d.annotations(concern_ids))
+    rows = (
+        _answers_in(rounds)
+        .values("survey_return__survey_round", "system_type")
+        .annotate(**annotations)
+        .order_by()
+    )
+    return {(row.pop("survey_return__survey_round"), row.pop("system_type")): row for row in rows}
+
+
+def vendor_rows_by_round(rounds: list[SurveyRound]) -> list[dict]:
+    """Per round, system type, vendor and role, the distinct responding bodies recording it,
+    counted from the answers: what the summaries hold (one query)."""
+    rows = (
+        AnswerVendor.objects.filter(
+            answer__survey_return__survey_round__in=rounds,
+            answer__survey_return__status=RESPONDED,
+        )
+        .values("answer__survey_return__survey_round", "answer__system_type", "vendor", "role")
+        .annotate(bodies=Count("answer__survey_return__body", distinct=True))
+        .order_by()
+    )
+    return [
+        {
+            "round_id": row["answer__survey_return__survey_round"],
+            "system_type_id": row["answer__system_type"],
+            "vendor_id": row["vendor"],
+            "role": row["role"],
+            "bodies": row["bodies"],
+        }
+        for row in rows
+    ]
+
+
+def stated_rows(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:
+    """``stated_counts`` counted from the answers: what the summaries hold (one query)."""
+    rows = (
+        _answers_in(rounds)
+        .exclude(**{field: ""})
+        .values("survey_return__survey_round", "system_type", field)
+        .annotate(n=Count("survey_return__body", distinct=True))
+        .order_by()
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        key = (row["survey_return__survey_round"], row["system_type"])
+        counts.setdefault(key, {})[row[field]] = row["n"]
+    return counts
+
+
+def vendor_rows() -> list[dict]:
+    """Per vendor, the distinct responding bodies recording it in any round."""
+    rows = (
+        AnswerVendor.objects.filter(answer__survey_return__status=RESPONDED)
+        .values("vendor")
+        .annotate(bodies=Count("answer__survey_return__body", distinct=True))
+        .order_by()
+    )
+    return [{"vendor_id": row["vendor"], "bodies": row["bodies"]} for row in rows]
