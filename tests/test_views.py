@@ -29,11 +29,11 @@ BUDGETS = {
     "/forces/": 14,  # + the tile map: its rows and the bodies in view
     "/forces/?concern=yes&system_type=cctv-unspecified&nation=england": 15,
     "/forces/?export=csv": 7,
-    "/forces/?export=xlsx": 7,
+    "/forces/?export=xlsx": 8,  # + whether the summaries are current
     # + successors, evidence, rounds, ONS source, the answers' kinds, the tile map
     "/forces/metropolitan-police/": 17,
     "/forces/west-yorkshire/": 17,
-    "/systems/": 7,
+    "/systems/": 8,  # + whether the summaries are current
     "/systems/facial-recognition/": 30,  # + the answers' kinds; the tile map: rounds and rows
     "/vendors/": 5,  # + whether the summaries are current
     "/vendors/hikvision/": 28,  # + the tile map: rounds and its rows
