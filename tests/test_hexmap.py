@@ -159,3 +159,13 @@ def test_the_live_facial_recognition_intent_map_counts_the_13_named(client, real
     named = [n for _, n in tiles(response).values() if n.endswith(": Intends to use it")]
     assert len(named) == 13
     assert "Map: Intends to use live facial recognition in future" in text(response)
+
+
+def test_a_world_of_bodies_without_areas_draws_a_bounded_few_and_says_so(client, db):
+    from surveys.editorial.synthetic import generate
+    from surveys.web.hexmap import OTHERS_SHOWN
+
+    generate(bodies=30, rounds=1, seed=5)  # synthetic: no body has a police force area
+    response = client.get("/forces/")
+    assert text(response).count('class="hexmap__chip ') == OTHERS_SHOWN
+    assert "the table lists every one" in text(response)

@@ -21,6 +21,7 @@ LAYOUT_PATH = Path(__file__).resolve().parents[1] / "data" / "force_hexes.json"
 RADIUS = 30  # a tile's circumradius, in the drawing's units
 GAP = 1.5  # drawn inside the radius, so that neighbours stay apart
 WIDTH = math.sqrt(3) * RADIUS
+OTHERS_SHOWN = 12  # bodies without a tile drawn beside the map; beyond, the table lists them
 ROW_HEIGHT = 1.5 * RADIUS
 
 
@@ -96,7 +97,8 @@ class HexMap:
     measure: Measure
     table_url: str  # the bodies table with the same values
     tiles: list[Tile]  # the territorial bodies, north to south and west to east
-    national: list[Tile]  # bodies without a police force area
+    national: list[Tile]  # bodies without a police force area (at most OTHERS_SHOWN)
+    more_national: bool  # more bodies without an area than are drawn
     legend: list[tuple[Category, int]]
     view_box: str
 
@@ -154,13 +156,17 @@ def hex_map(
         Tile(**{**tile.__dict__, "points": _hexagon(tile.x, tile.y)})
         for _, _, tile in sorted(placed, key=lambda row: row[:2])
     ]
+    national = sorted(national, key=lambda tile: tile.name)
+    more_national = len(national) > OTHERS_SHOWN
+    national = national[:OTHERS_SHOWN]
     counts = Counter(tile.category for tile in [*tiles, *national])
     categories = [*measure.categories, *([OUTSIDE] if counts.get(OUTSIDE) else [])]
     return HexMap(
         measure=measure,
         table_url=table_url,
         tiles=tiles,
-        national=sorted(national, key=lambda tile: tile.name),
+        national=national,
+        more_national=more_national,
         legend=[(category, counts.get(category, 0)) for category in categories],
         view_box=_view_box(tiles),
     )

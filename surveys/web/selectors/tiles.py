@@ -3,9 +3,10 @@ read, in one query."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
 
 from surveys.models import Answer, Body, Return, SurveyRound, SystemType, Vendor
+from surveys.web.hexmap import OTHERS_SHOWN, layout
 from surveys.web.selectors.bodies import bodies_for_round, with_concern
 
 FACIAL_RECOGNITION = "facial-recognition"
@@ -43,4 +44,10 @@ def map_rows(
     if intent:
         facial = answers.filter(system_type__slug=FACIAL_RECOGNITION)
         rows = rows.annotate(live_fr_intent=Subquery(facial.values("intent")[:1]))
-    return list(rows.order_by("name"))
+    # The bodies with a tile first, then a bounded number of the others (the national bodies;
+    # a synthetic world's bodies have no area): a map draws a few of those, the table has all.
+    codes = list(layout())
+    rows = rows.annotate(
+        has_tile=Case(When(ons_code__in=codes, then=Value(1)), default=Value(0))
+    ).order_by("-has_tile", "name")
+    return list(rows[: len(codes) + OTHERS_SHOWN + 1])
