@@ -176,6 +176,7 @@ def _watched() -> set:
         from django.apps import apps
 
         from surveys.models import (
+            COLLECTION_MODELS,
             SUMMARY_MODELS,
             DataVersion,
             ImportDraft,
@@ -188,6 +189,7 @@ def _watched() -> set:
         # not shown anywhere (a draft is the editors' until it is published)
         bookkeeping = {
             *SUMMARY_MODELS,  # derived from the data, rebuilt with it
+            *COLLECTION_MODELS,  # a round being collected: public only once published
             DataVersion,
             ReferenceLoad,
             ReferenceRecord,

@@ -14,6 +14,15 @@ from surveys.models.answers import (  # noqa: F401
     VendorConcern,
     counts_toward_concern,
 )
+from surveys.models.collection import (  # noqa: F401
+    COLLECTION_MODELS,
+    Collection,
+    CollectionRequest,
+    CollectionSystemType,
+    Invitation,
+    OnlineAnswer,
+    OnlineReturn,
+)
 from surveys.models.editorial import (  # noqa: F401
     DataVersion,
     ImportDraft,
