@@ -217,3 +217,25 @@ def test_a_database_loaded_before_roles_takes_the_files_role_without_a_conflict(
     link.refresh_from_db()
     record.refresh_from_db()
     assert (link.role, record.conflicts) == ("software", {})
+
+
+def test_an_editors_saved_default_role_is_kept_as_a_conflict_not_overwritten(real_data, editor):
+    """As above, but an editor saved the link with the default role (history with a user):
+    the files' role is then a conflict for an editor to resolve, never a silent overwrite."""
+    import io
+
+    from django.core.management import call_command
+
+    from surveys.models import ReferenceRecord
+
+    link = west_yorkshire("external-cctv").answer_vendors.get()
+    link.role = "equipment"
+    link._history_user = editor
+    link.save()
+    record = ReferenceRecord.objects.get(model="surveys.answervendor", object_id=link.pk)
+    record.loaded.pop("role")
+    record.save()
+    call_command("load_obscc", stdout=io.StringIO())
+    link.refresh_from_db()
+    record.refresh_from_db()
+    assert (link.role, record.conflicts) == ("equipment", {"role": "software"})

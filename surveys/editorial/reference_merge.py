@@ -44,6 +44,23 @@ def _default(model: type[models.Model], field_name: str) -> Any:
     return comparable(field.get_default()) if field.has_default() else MISSING
 
 
+def editor_set(obj: models.Model, field_name: str) -> bool:
+    """Whether an editor's save (a history entry with a user) created the row with this field
+    or changed the field: an empty or default value there is the editor's, not a gap."""
+    history = getattr(obj, "history", None)
+    if history is None:
+        return False
+    attname = obj._meta.get_field(field_name).attname
+    before: Any = MISSING
+    for value, user_id, kind in history.order_by("history_date", "history_id").values_list(
+        attname, "history_user_id", "history_type"
+    ):
+        if user_id is not None and (kind == "+" or value != before):
+            return True
+        before = value
+    return False
+
+
 class Loader:
     """What one load has met so far: the rows by their key in the files (for the rows that refer
     to them), the records of what the files said last time, and the report."""
@@ -115,9 +132,15 @@ class Loader:
             database = field_value(obj, field_name)
             last = loaded.get(field_name, MISSING)
             new_field = record.pk is not None and database == _default(model, field_name)
-            if last is MISSING and (database in (None, "") or new_field):
+            if (
+                last is MISSING
+                and (database in (None, "") or new_field)
+                and (database == file_value or not editor_set(obj, field_name))
+            ):
                 # The files had not described it (or, for a row loaded before, the field is new
-                # to the files and holds its default): filling a gap is no edit.
+                # to the files and holds its default): filling a gap is no edit. Unless an
+                # editor's save set that value: then it is theirs, and a differing file value
+                # is a conflict for an editor to resolve, never a silent overwrite.
                 last = database
             if database == file_value:
                 loaded[field_name] = file_value
