@@ -15,7 +15,7 @@ RUN pip install --require-hashes -r requirements/base.txt
 COPY . .
 # collectstatic needs settings but no database or real secret: hashed, compressed files.
 RUN DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --no-input \
-    && mkdir -p /app/var/imports && chown -R app:app /app/var
+    && mkdir -p /app/var/imports /app/var/downloads && chown -R app:app /app/var
 
 USER app
 EXPOSE 8000

@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from surveys.editorial import corrections
 from surveys.editorial.roles import EDITORS
-from surveys.models import Answer, Correction
+from surveys.models import Answer, Correction, Return
 from tests.factories import account
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,15 @@ def test_with_a_second_editor_required_answers_come_by_import_only(real_data, cl
     answers = client.get("/admin/surveys/answer/").content.decode()
     assert 'data-testid="add-by-import"' in answers
     assert "/admin/surveys/answer/import/" in answers
+
+
+@override_settings(CORRECTIONS_NEED_SECOND_EDITOR=True)
+def test_with_a_second_editor_required_no_editor_adds_a_return_alone(real_data, client):
+    client.force_login(account("maker", EDITORS))
+    assert client.get("/admin/surveys/return/add/").status_code == 403
+    before = Return.objects.count()
+    response = client.post("/admin/surveys/return/add/", {"status": "responded"})
+    assert response.status_code == 403 and Return.objects.count() == before
 
 
 def test_one_editor_alone_adds_answers_when_no_second_editor_is_required(real_data, client):

@@ -189,6 +189,14 @@ class ReturnAdmin(PublicValuesReadOnly, Admin):
         ("Source", "source__code"),
     ]
 
+    def has_add_permission(self, request) -> bool:
+        """With a second editor required, a new return (a body's response to a round, which the
+        statistics count at once) comes only from the reference files or a published round
+        collected online, both of which a second editor has seen; never from this form."""
+        if settings.CORRECTIONS_NEED_SECOND_EDITOR:
+            return False
+        return super().has_add_permission(request)
+
 
 class AnswerVendorInline(admin.TabularInline):
     """Vendors are entered with a new answer; afterwards they change by import (with history)."""
