@@ -178,6 +178,7 @@ def _watched() -> set:
         from surveys.models import (
             COLLECTION_MODELS,
             SUMMARY_MODELS,
+            ChangeDraft,
             DataVersion,
             ImportDraft,
             KeyFindingDraft,
@@ -196,6 +197,7 @@ def _watched() -> set:
             ImportDraft,
             KeyFindingDraft,
             WithdrawalDraft,
+            ChangeDraft,
         }
         _WATCHED.update(
             m

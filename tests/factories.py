@@ -146,3 +146,20 @@ def import_text(
     """Run the answers import (the one path the command and the admin share) on a file's text."""
     data = text.encode() if isinstance(text, str) else text
     return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run, reason=reason)
+
+
+def change_draft(user, **fields):
+    """A change waiting for a second editor, to the first vendor, by ``user``: its form data is
+    empty (publishing it would be refused by the form), for tests of who may decide."""
+    from surveys.models import ChangeDraft, Vendor
+
+    vendor = Vendor.objects.order_by("pk").first()
+    defaults = {
+        "model": "surveys.vendor",
+        "object_id": vendor.pk,
+        "object_repr": str(vendor),
+        "data": [],
+        "summary": "Synthetic test change",
+        "requested_by": user,
+    }
+    return ChangeDraft.objects.create(**{**defaults, **fields})

@@ -115,6 +115,7 @@ def correction_drafts(accounts) -> dict[str, Correction]:
             user=accounts[EDITORS],
         )
     made["published"] = corrections.publish(made["published"], check_editor=False)
+    f.change_draft(accounts[EDITORS])
     return made
 
 

@@ -53,6 +53,9 @@ def post_urls(superuser) -> list[tuple[str, dict]]:
     """Each admin URL that takes a POST, with the data a real form would send."""
     urls = [("/admin/surveys/answer/import/", {"step": "confirm", "token": "x"})]
     urls.append(("/admin/reconciliation/", {}))
+    draft = f.change_draft(superuser)
+    for decision in ("publish", "discard"):
+        urls.append((f"/admin/surveys/changedraft/{draft.pk}/{decision}/", {}))
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label != "surveys":
             continue

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from surveys.admin.second_editor import SecondEditorChanges
 from surveys.exports import csv_response
 from surveys.stats import summaries
 
@@ -32,8 +33,9 @@ def export_as_csv(modeladmin, request, queryset):
     return csv_response([header for header, _ in fields], rows, filename=f"{name}.csv")
 
 
-class Admin(SimpleHistoryAdmin):
-    """Shared defaults: history, CSV export, no deletion of survey records.
+class Admin(SecondEditorChanges, SimpleHistoryAdmin):
+    """Shared defaults: history, CSV export, no deletion of survey records, and (where the
+    setting asks) a second editor for every change made on a record's form.
 
     History is for reading: simple-history's revert form would save a POST past the change
     form's rules (and, before this, for users who may only view), so it is refused for everyone.

@@ -160,6 +160,8 @@ class WithdrawalForm(forms.ModelForm):
 class CorrectionAdmin(CorrectionDraftsMixin, Admin):
     """Enter a correction to a published figure or an answer; later, withdraw it if needed."""
 
+    changes_wait_for_second_editor = False  # its drafts have their own second editor
+
     list_display = ["correction", "announced_on", "source", "state", "recorded_at", "published_at"]
     list_filter = ["status", "withdrawn_on", "source"]
     list_select_related = [

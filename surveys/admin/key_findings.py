@@ -64,6 +64,8 @@ class KeyFindingDraftForm(forms.ModelForm):
 class KeyFindingAdmin(Admin):
     """Which published findings the overview puts first, in what order, in what words."""
 
+    changes_wait_for_second_editor = False  # its drafts have their own second editor
+
     form = KeyFindingDraftForm
     list_display = ["position", "sentence", "finding"]
     list_display_links = ["sentence"]

@@ -24,6 +24,7 @@ from surveys.models.collection import (  # noqa: F401
     OnlineReturn,
 )
 from surveys.models.editorial import (  # noqa: F401
+    ChangeDraft,
     DataVersion,
     ImportDraft,
     ReferenceLoad,

@@ -87,3 +87,52 @@ class ReferenceLoad(models.Model):
 
     def __str__(self) -> str:
         return f"Reference load of {self.loaded_at:%Y-%m-%d %H:%M}"
+
+
+class ChangeDraft(models.Model):
+    """An editor's save of a public record in the admin, held for a second editor where
+    ``settings.CORRECTIONS_NEED_SECOND_EDITOR`` asks: the form's data as submitted (checked by
+    the form when it was made), what it would change, and who decided."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "", "Waiting for a second editor"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    model = models.CharField(max_length=60, help_text="The table, e.g. surveys.vendor.")
+    object_id = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: a new row.")
+    object_repr = models.CharField("record", max_length=300)
+    base_history_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The record's latest history entry when the change was made: publishing "
+        "refuses a change to a record that has changed since.",
+    )
+    data = models.JSONField(help_text="The form as submitted: [name, value] pairs.")
+    summary = models.TextField(help_text="What publishing it will change.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(
+        max_length=10, choices=Outcome.choices, blank=True, default=Outcome.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = "change waiting for a second editor"
+        verbose_name_plural = "changes waiting for a second editor"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="", decided_at__isnull=True)
+                | (~Q(outcome="") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="change_draft_decision_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Change to {self.object_repr} ({self.requested_at:%Y-%m-%d %H:%M})"
