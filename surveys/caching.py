@@ -207,6 +207,11 @@ def _watched() -> set:
     return _WATCHED
 
 
+def is_public_model(model) -> bool:
+    """Whether a change to this model's rows changes what the public sees."""
+    return model in _watched()
+
+
 def connect_signals() -> None:
     post_save.connect(_on_change, dispatch_uid="obscc-data-changed-save")
     post_delete.connect(_on_change, dispatch_uid="obscc-data-changed-delete")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from surveys.caching import is_public_model
 from surveys.models import ChangeDraft
 
 # Form fields that are no part of the change itself.
@@ -39,8 +40,9 @@ def latest_history_id(model, object_id) -> int | None:
 
 
 class SecondEditorChanges:
-    """Mixed into every admin of survey records: a save becomes a draft where the setting
-    asks. ``changes_wait_for_second_editor = False`` for an admin with drafts of its own."""
+    """Mixed into every admin of survey records: a save of a public record (one the data
+    version watches) becomes a draft where the setting asks. ``changes_wait_for_second_editor
+    = False`` for an admin with drafts of its own."""
 
     changes_wait_for_second_editor = True
 
@@ -49,6 +51,7 @@ class SecondEditorChanges:
             request.method == "POST"
             and settings.CORRECTIONS_NEED_SECOND_EDITOR
             and self.changes_wait_for_second_editor
+            and is_public_model(self.model)
             and getattr(request, "replaying_change_draft", None) is None
         ):
             return self._propose(request, object_id, form_url, extra_context)
