@@ -33,6 +33,10 @@ PAGES = [
     ("bodies, filtered", "/forces/?concern=yes&nation=wales&status=responded"),
     ("bodies, sorted by concern", "/forces/?sort=-uses_concern"),
     ("bodies, vendor filter", "/forces/?vendor={vendor}&system_type=drones"),
+    ("bodies, map of response", "/forces/?map=response"),
+    ("bodies, map of intent", "/forces/?map=intent"),
+    ("bodies, map of operators", "/forces/?system_type=drones&map=operates"),
+    ("compare", "/compare/?bodies={body},{other_body}"),
     ("body", "/forces/{body}/"),
     ("system types", "/systems/"),
     ("system type", "/systems/drones/"),
@@ -142,6 +146,7 @@ def measure(name: str, database: str) -> list[dict]:
         "first_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).first(),
         "last_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).last(),
         "body": Body.objects.order_by("pk").values_list("slug", flat=True).first(),
+        "other_body": Body.objects.order_by("-pk").values_list("slug", flat=True).first(),
         "vendor": AnswerVendor.objects.values_list("vendor__slug", flat=True).first() or "dji",
     }
 
