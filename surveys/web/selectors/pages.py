@@ -131,6 +131,9 @@ def body_detail(slug: str):
             "body", "system_type", "vendor", "source"
         )
     )
+    # Read whether or not the body has an area, so that every body's page runs the same
+    # queries (one row, by its unique code).
+    ons_source = Publication.objects.filter(code="ONSPFA2020").first()
     # Later evidence and corrections of its answers name the body too.
     for named in (*evidence, *corrections):
         sources[named.source_id] = named.source
@@ -138,9 +141,7 @@ def body_detail(slug: str):
         "body": body,
         "predecessors": lineage[1:],
         "successors": body.successor_line(),
-        "ons_source": Publication.objects.filter(code="ONSPFA2020").first()
-        if body.ons_code
-        else None,
+        "ons_source": ons_source if body.ons_code else None,
         "rounds_without_returns": list(
             SurveyRound.objects.filter(Q(summary=None) | Q(summary__invited=0)).order_by("year")
         ),
