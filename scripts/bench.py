@@ -146,14 +146,16 @@ def measure(name: str, database: str) -> list[dict]:
     names = {
         "first_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).first(),
         "last_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).last(),
-        # The body and the vendor the most answers name: pages with something on them, so
-        # the same queries run on both sets (a body without answers skips its answers' links).
+        # The body with the most answers and the vendor most named for drones (the vendor
+        # filter's system type): pages with something on them, so the same queries run on
+        # both sets (a body without answers skips its answers' links, an empty table its rows).
         "body": Answer.objects.values_list("survey_return__body__slug", flat=True)
         .annotate(n=Count("pk"))
         .order_by("-n", "survey_return__body__slug")
         .first(),
         "other_body": Body.objects.order_by("-pk").values_list("slug", flat=True).first(),
-        "vendor": AnswerVendor.objects.values_list("vendor__slug", flat=True)
+        "vendor": AnswerVendor.objects.filter(answer__system_type__slug="drones")
+        .values_list("vendor__slug", flat=True)
         .annotate(n=Count("pk"))
         .order_by("-n", "vendor__slug")
         .first()
