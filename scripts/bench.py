@@ -33,6 +33,10 @@ PAGES = [
     ("bodies, filtered", "/forces/?concern=yes&nation=wales&status=responded"),
     ("bodies, sorted by concern", "/forces/?sort=-uses_concern"),
     ("bodies, vendor filter", "/forces/?vendor={vendor}&system_type=drones"),
+    ("bodies, map of response", "/forces/?map=response"),
+    ("bodies, map of intent", "/forces/?map=intent"),
+    ("bodies, map of operators", "/forces/?system_type=drones&map=operates"),
+    ("compare", "/compare/?bodies={body},{other_body}"),
     ("body", "/forces/{body}/"),
     ("system types", "/systems/"),
     ("system type", "/systems/drones/"),
@@ -125,10 +129,11 @@ def measure(name: str, database: str) -> list[dict]:
     django.setup()
     from django.core.cache import cache
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from surveys.models import AnswerVendor, Body, SurveyRound
+    from surveys.models import Answer, AnswerVendor, Body, SurveyRound
 
     setup_test_environment()
     try:  # summaries a migration or a write left to rebuild: not part of any page's time
@@ -141,8 +146,20 @@ def measure(name: str, database: str) -> list[dict]:
     names = {
         "first_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).first(),
         "last_year": SurveyRound.objects.order_by("year").values_list("year", flat=True).last(),
-        "body": Body.objects.order_by("pk").values_list("slug", flat=True).first(),
-        "vendor": AnswerVendor.objects.values_list("vendor__slug", flat=True).first() or "dji",
+        # The body with the most answers and the vendor most named for drones (the vendor
+        # filter's system type): pages with something on them, so the same queries run on
+        # both sets (a body without answers skips its answers' links, an empty table its rows).
+        "body": Answer.objects.values_list("survey_return__body__slug", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n", "survey_return__body__slug")
+        .first(),
+        "other_body": Body.objects.order_by("-pk").values_list("slug", flat=True).first(),
+        "vendor": AnswerVendor.objects.filter(answer__system_type__slug="drones")
+        .values_list("vendor__slug", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n", "vendor__slug")
+        .first()
+        or "dji",
     }
 
     def get(url):

@@ -252,7 +252,15 @@ class Return(models.Model):
     class Meta:
         ordering = ["survey_round__year", "body__name"]
         # Statistics select a round's responding returns, then join their answers.
-        indexes = [models.Index(fields=["survey_round", "status"], name="return_round_status")]
+        indexes = [
+            models.Index(fields=["survey_round", "status"], name="return_round_status"),
+            # A body's page counts the non-respondents its rounds name.
+            models.Index(
+                fields=["survey_round"],
+                condition=Q(status="did_not_respond", status_is_derived=False),
+                name="return_named_non_respondents",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["body", "survey_round"], name="one_return_per_round"),
             models.CheckConstraint(

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from surveys.exports import csv_response, download_name
@@ -39,15 +41,11 @@ def compare(request):
     if unknown and not error:
         names = ", ".join(f"“{slug}”" for slug in unknown)
         error = f"No body is called {names}: choose from the list."
-    context = {
-        "chosen": chosen,
-        "choices": list(Body.objects.order_by("name").values_list("slug", "name")),
-        "slots": [
-            *(b.slug for b in chosen[: selector.MAX_BODIES]),
-            *[""] * max(0, selector.MAX_BODIES - len(chosen)),
-        ],
-        "error": error,
-    }
+    current = [
+        *(b.slug for b in chosen[: selector.MAX_BODIES]),
+        *[""] * max(0, selector.MAX_BODIES - len(chosen)),
+    ]
+    context = {"chosen": chosen, "slots": _choosers(current), "error": error}
     if error:
         # Fewer than two is a page still being filled in; anything else is a bad address.
         status = 200 if len(slugs) < selector.MIN_BODIES and not unknown else 400
@@ -62,6 +60,26 @@ def compare(request):
         "surveys/compare.html",
         {**context, "responses": responses, "rows": rows, "query": query},
     )
+
+
+def _choosers(current: list[str]) -> list[SafeString]:
+    """Each chooser's options, every body once, the one it holds selected: the list is
+    escaped once, not once per chooser and body (a world of many bodies lists them all)."""
+    options = format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        Body.objects.order_by("name").values_list("slug", "name"),
+    )
+    return [
+        mark_safe(
+            options.replace(
+                f'<option value="{escape(slug)}">', f'<option value="{escape(slug)}" selected>', 1
+            )
+        )
+        if slug
+        else options
+        for slug in current
+    ]
 
 
 def _value(answer: Answer, name: str) -> str:

@@ -55,8 +55,13 @@ class AppliedFilter:
 
 
 def region_choices():
-    regions = Body.objects.exclude(region="").order_by("region").values_list("region", flat=True)
-    return [(r, r) for r in dict.fromkeys(regions)]
+    regions = (
+        Body.objects.exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+    return [(r, r) for r in regions]
 
 
 class FigureFilter(django_filters.CharFilter):

@@ -57,7 +57,9 @@ def bodies_map(
         vendor=vendor,
         intent=(measure_param or default) == "intent",
     )
-    in_view = set(body_filter.qs.values_list("pk", flat=True))
+    # Which of the bodies drawn the filters keep: asked of those few, not of every body.
+    drawn = [row.pk for row in rows]
+    in_view = set(body_filter.qs.filter(pk__in=drawn).values_list("pk", flat=True))
     choices = [(key, MEASURES[key]) for key in offered]
     return hex_map(rows, measure, url=_url, in_view=in_view), choices, note
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -74,6 +76,7 @@ def body_detail(slug: str):
         slug=slug,
     )
     lineage = body.lineage()
+    ensure_current()  # the rounds' summaries say which have no returns
     # For a derived "responded": the non-respondents its round names, and who names them.
     named = Return.objects.filter(
         survey_round=OuterRef("survey_round"),
@@ -85,7 +88,7 @@ def body_detail(slug: str):
         .select_related("survey_round", "source", "body")
         .annotate(
             named_non_respondents=Subquery(
-                named.values("survey_round").annotate(c=Count("pk")).values("c")[:1]
+                named.values("survey_round").annotate(c=Count("survey_round")).values("c")[:1]
             ),
             non_respondents_named_by=Subquery(named.values("source__code")[:1]),
         )
@@ -128,6 +131,9 @@ def body_detail(slug: str):
             "body", "system_type", "vendor", "source"
         )
     )
+    # Read whether or not the body has an area, so that every body's page runs the same
+    # queries (one row, by its unique code).
+    ons_source = Publication.objects.filter(code="ONSPFA2020").first()
     # Later evidence and corrections of its answers name the body too.
     for named in (*evidence, *corrections):
         sources[named.source_id] = named.source
@@ -135,11 +141,9 @@ def body_detail(slug: str):
         "body": body,
         "predecessors": lineage[1:],
         "successors": body.successor_line(),
-        "ons_source": Publication.objects.filter(code="ONSPFA2020").first()
-        if body.ons_code
-        else None,
+        "ons_source": ons_source if body.ons_code else None,
         "rounds_without_returns": list(
-            SurveyRound.objects.exclude(returns__isnull=False).order_by("year")
+            SurveyRound.objects.filter(Q(summary=None) | Q(summary__invited=0)).order_by("year")
         ),
         "evidence": evidence,
         "returns": returns,
@@ -196,13 +200,20 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
         "per_round": per_round,
         "breakdown": [(year_of[v.round_id], v) for v in breakdown],
         "answers": answers_shown,
-        "answers_total": answers.count()
+        "answers_total": _answers_recorded(answers_round, system_type)
         if len(answers_shown) == LIST_LIMIT
         else len(answers_shown),
         "latest_year": answers_round.year if answers_round else None,
         "chart": chart,
         "chart_summary": system_summary(system_type, views),
     }
+
+
+def _answers_recorded(survey_round: SurveyRound, system_type: SystemType) -> int:
+    """Every answer about ``system_type`` in ``survey_round``, whatever the status (from its
+    summary, which ``all_rounds`` found current)."""
+    recorded = RoundTypeSummary.objects.filter(survey_round=survey_round, system_type=system_type)
+    return recorded.values_list("answers", flat=True).first() or 0
 
 
 def system_types_index():
@@ -255,6 +266,13 @@ def vendor_detail(slug: str, *, as_published: bool = False):
     year_of = {r.pk: r.year for r in rounds}
     types = {t.pk: t for t in SystemType.objects.all()}
     breakdown = stats.vendor_breakdown(rounds, vendor_id=vendor.pk)
+    links = AnswerVendor.objects.filter(vendor=vendor)
+    order = ["-answer__survey_return__survey_round__year", "answer__survey_return__body"]
+    listed = _rounds_listed(rounds, breakdown)
+    if listed is not None:
+        links = links.filter(answer__survey_return__survey_round__in=listed)
+        if len(listed) == 1:  # one round, one year: by body alone, which its index serves
+            order = order[1:]
     return {
         "vendor": vendor,
         "concerns": list(vendor.concerns.select_related("source")),
@@ -268,19 +286,32 @@ def vendor_detail(slug: str, *, as_published: bool = False):
         ),
         "links_total": AnswerVendor.objects.filter(vendor=vendor).count(),
         "links": list(
-            AnswerVendor.objects.filter(vendor=vendor)
-            .select_related(
+            links.select_related(
                 "answer__survey_return__body",
                 "answer__survey_return__survey_round",
                 "answer__system_type",
                 "answer__source",
                 "answer__vendors_source",
-            )
-            .order_by("-answer__survey_return__survey_round__year", "answer__survey_return__body")[
-                :LIST_LIMIT
-            ]
+            ).order_by(*order)[:LIST_LIMIT]
         ),
     }
+
+
+def _rounds_listed(rounds: list[SurveyRound], breakdown) -> list[int] | None:
+    """The newest rounds that hold the first ``LIST_LIMIT`` of a vendor's answers (listed
+    newest round first), from its breakdown, which counts each round's answers of responding
+    bodies naming it (one per system type and role): a floor of the round's answers naming
+    it. None where every round is needed. The list then sorts those rounds' answers only."""
+    named = Counter()
+    for count in breakdown:
+        named[count.round_id] += count.bodies
+    listed, total = [], 0
+    for survey_round in reversed(rounds):
+        listed.append(survey_round.pk)
+        total += named[survey_round.pk]
+        if total >= LIST_LIMIT:
+            return listed
+    return None
 
 
 # --- Corrections ------------------------------------------------------------------------------
