@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0014_summaries'),
+        ('surveys', '0016_change_drafts'),
     ]
 
     operations = [
