@@ -25,7 +25,7 @@ def attach_details(answers: list[Answer], page: QuerySet[Answer]) -> list[Answer
     for kind in AnswerKind.objects.filter(answer__in=ids).order_by("pk"):
         kinds[kind.answer_id].append(kind)
     # Every publication: a few dozen rows, edited by hand, whatever the number of answers.
-    publications = {p.pk: p for p in Publication.objects.only("code")}
+    publications = {p.pk: p for p in Publication.objects.only("code").order_by()}
     for answer in answers:
         answer._prefetched_objects_cache = {
             "answer_vendors": _cached(answer, "answer_vendors", links[answer.pk]),

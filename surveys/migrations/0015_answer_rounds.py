@@ -89,6 +89,19 @@ POSTGRESQL = [
     """CREATE TRIGGER answer_rounds_answers_truncated AFTER TRUNCATE ON surveys_answer
     FOR EACH STATEMENT EXECUTE FUNCTION surveys_answer_rounds_answers_truncated()""",
 ]
+# Fired always, even where a session skips the ordinary triggers (session_replication_role =
+# replica, as the synthetic generator's COPY does to skip the foreign-key checks).
+POSTGRESQL += [
+    f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {trigger}"
+    for table, trigger in [
+        ("surveys_answer", "answer_rounds_answers_inserted"),
+        ("surveys_return", "answer_rounds_returns_inserted"),
+        ("surveys_answer", "answer_rounds_answer_moved"),
+        ("surveys_return", "answer_rounds_return_moved"),
+        ("surveys_answer", "answer_rounds_answers_deleted"),
+        ("surveys_answer", "answer_rounds_answers_truncated"),
+    ]
+]
 POSTGRESQL_FUNCTIONS = [
     "surveys_answer_rounds_answers_inserted",
     "surveys_answer_rounds_returns_inserted",
