@@ -126,3 +126,13 @@ def test_a_list_makes_the_same_queries_with_an_empty_page_or_a_full_one(
     full = list_url.format(year=two_rounds[-1].year, body="synthetic-body-000003")
     empty = f"{full}&offset=100000"
     assert queries(client, empty) == queries(client, full) <= 12
+
+
+@pytest.mark.parametrize("name", ["operators", "concern_users", "aware"])
+@pytest.mark.parametrize("part", ["counted", "coverage"])
+def test_the_answers_behind_a_figure_are_counted_as_listed(client, two_rounds, name, part):
+    for suffix in ("", f"&round={two_rounds[0].year}"):
+        url = f"/api/v1/answers/?figure={name}.drones.{part}{suffix}"
+        rows, counts = every_page(client, url, 50)
+        assert set(counts) == {len(rows)}
+        assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)

@@ -83,6 +83,8 @@ class AnswerFilter(StrictFilterSet):
         "latest round that asked about every system type (as the pages).",
     )
 
+    figure_rows = None  # (figure, round), once filtered by a figure
+
     class Meta:
         model = Answer
         fields = ["round", "body", "nation", "region", "system_type", "vendor", "figure"]
@@ -104,6 +106,7 @@ class AnswerFilter(StrictFilterSet):
         answers = stats.figure_answers(
             value.description.name, survey_round, value.system_type, part=value.part
         )
+        self.figure_rows = (value, survey_round)
         return queryset.filter(placement__survey_round=survey_round, pk__in=answers.values("pk"))
 
 
@@ -124,7 +127,7 @@ class EvidenceFilter(StrictFilterSet):
 
 
 class ReturnFilter(StrictFilterSet):
-    round = IntegerFilter(field_name="survey_round__year")
+    round = IntegerFilter(field_name="survey_round__year", method="filter_round")
     body = django_filters.CharFilter(field_name="body__slug")
     nation = django_filters.ChoiceFilter(field_name="body__nation", choices=Body.Nation.choices)
     status = django_filters.ChoiceFilter(choices=Return.Status.choices)
@@ -132,6 +135,10 @@ class ReturnFilter(StrictFilterSet):
     class Meta:
         model = Return
         fields = ["round", "body", "nation", "status"]
+
+    def filter_round(self, queryset, name, value):
+        """By the round's id, which an index holds its returns in id order under."""
+        return queryset.filter(survey_round=in_round(value))
 
 
 class FindingApiFilter(StrictFilterSet):

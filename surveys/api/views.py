@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -131,11 +133,31 @@ class AnswerViewSet(ReadOnly):
     serializer_class = AnswerSerializer
     filterset_class = AnswerFilter
 
-    def records_count(self, request) -> int | None:
-        """Filtered by nothing but the round: the count the summaries hold."""
-        if not _by_round_only(request):
+    def filter_queryset(self, queryset):
+        """As DRF's filter backend does, keeping the filter set: what it found out about a
+        figure serves the count and the page."""
+        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not self.filterset.is_valid():
+            raise translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    def _figure_only(self, request):
+        """The figure and its round, where the list is filtered by a figure (and its round)
+        and nothing else."""
+        if set(request.query_params) - {"figure", "round", "limit", "offset"}:
             return None
-        return stats.answers_recorded(integer_param(request, "round"))
+        return self.filterset.figure_rows
+
+    def records_count(self, request) -> int | None:
+        """Filtered by nothing but the round, or by a figure: the count the summaries hold."""
+        if _by_round_only(request):
+            return stats.answers_recorded(integer_param(request, "round"))
+        if figure_rows := self._figure_only(request):
+            figure, survey_round = figure_rows
+            return stats.figure_answers_count(
+                figure.description.name, survey_round, figure.system_type, part=figure.part
+            )
+        return None
 
     def page_ids(self, request, offset: int, limit: int):
         """Filtered by one round and nothing else: the page's ids, from the index holding

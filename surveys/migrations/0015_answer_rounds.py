@@ -194,4 +194,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(install, uninstall),
+        migrations.AddIndex(
+            model_name='return',
+            index=models.Index(fields=['survey_round', 'id'], name='return_round_in_order'),
+        ),
     ]

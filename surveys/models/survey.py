@@ -252,7 +252,11 @@ class Return(models.Model):
     class Meta:
         ordering = ["survey_round__year", "body__name"]
         # Statistics select a round's responding returns, then join their answers.
-        indexes = [models.Index(fields=["survey_round", "status"], name="return_round_status")]
+        indexes = [
+            models.Index(fields=["survey_round", "status"], name="return_round_status"),
+            # A round's returns a page at a time, in the API's order (by id).
+            models.Index(fields=["survey_round", "id"], name="return_round_in_order"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["body", "survey_round"], name="one_return_per_round"),
             models.CheckConstraint(

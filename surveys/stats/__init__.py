@@ -22,7 +22,7 @@ from surveys.stats.findings import (
     findings_for_display,
     findings_with_status,
 )
-from surveys.stats.records import answers_recorded, returns_recorded
+from surveys.stats.records import answers_recorded, figure_answers_count, returns_recorded
 from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
     COUNTED,
@@ -43,6 +43,7 @@ __all__ = [
     "COUNTED",
     "COVERAGE",
     "figure_answers",
+    "figure_answers_count",
     "FIGURES",
     "KIND_OF_METRIC",
     "Agreement",
