@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -17,7 +18,7 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.web.filters import FigureFilter
-from surveys.web.selectors import default_round
+from surveys.web.selectors import all_rounds, default_round
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
@@ -66,7 +67,7 @@ class AnswerFilter(StrictFilterSet):
     """``figure=NAME.SYSTEM-TYPE.counted`` (or ``.coverage``), with ``round``: the answers one
     computed figure counts, or rests on, from the figure's own definition (as on /forces/)."""
 
-    round = IntegerFilter(field_name="survey_return__survey_round__year")
+    round = IntegerFilter(field_name="survey_return__survey_round__year", method="filter_round")
     body = django_filters.CharFilter(field_name="survey_return__body__slug")
     nation = django_filters.ChoiceFilter(
         field_name="survey_return__body__nation", choices=Body.Nation.choices
@@ -82,24 +83,36 @@ class AnswerFilter(StrictFilterSet):
         "latest round that asked about every system type (as the pages).",
     )
 
+    figure_rows = None  # (figure, round), once filtered by a figure
+
     class Meta:
         model = Answer
         fields = ["round", "body", "nation", "region", "system_type", "vendor", "figure"]
 
+    def filter_round(self, queryset, name, value):
+        """The round's answers through ``AnswerRound``, whose index holds them in id order:
+        a page is read without reading the whole round first."""
+        return queryset.filter(placement__survey_round=in_round(value))
+
     def filter_figure(self, queryset, name, value):
         year = self.form.cleaned_data.get("round")
-        rounds = SurveyRound.objects.all()
         survey_round = (
-            rounds.filter(year=year).first()
+            SurveyRound.objects.filter(year=year).first()
             if year is not None
-            else default_round(list(rounds.order_by("year")))
+            else default_round(all_rounds())  # each with its coverage: two queries
         )
         if survey_round is None:
             return queryset.none()
         answers = stats.figure_answers(
             value.description.name, survey_round, value.system_type, part=value.part
         )
-        return queryset.filter(pk__in=answers.values("pk"))
+        self.figure_rows = (value, survey_round)
+        return queryset.filter(placement__survey_round=survey_round, pk__in=answers.values("pk"))
+
+
+def in_round(year: int) -> Subquery:
+    """The id of the round of ``year``, as a subquery (none: no row matches)."""
+    return Subquery(SurveyRound.objects.filter(year=year).values("pk"))
 
 
 class EvidenceFilter(StrictFilterSet):
@@ -114,7 +127,7 @@ class EvidenceFilter(StrictFilterSet):
 
 
 class ReturnFilter(StrictFilterSet):
-    round = IntegerFilter(field_name="survey_round__year")
+    round = IntegerFilter(field_name="survey_round__year", method="filter_round")
     body = django_filters.CharFilter(field_name="body__slug")
     nation = django_filters.ChoiceFilter(field_name="body__nation", choices=Body.Nation.choices)
     status = django_filters.ChoiceFilter(choices=Return.Status.choices)
@@ -122,6 +135,10 @@ class ReturnFilter(StrictFilterSet):
     class Meta:
         model = Return
         fields = ["round", "body", "nation", "status"]
+
+    def filter_round(self, queryset, name, value):
+        """By the round's id, which an index holds its returns in id order under."""
+        return queryset.filter(survey_round=in_round(value))
 
 
 class FindingApiFilter(StrictFilterSet):

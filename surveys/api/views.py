@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from surveys import stats
+from surveys.api.answer_details import attach_details
 from surveys.api.filters import (
     AnswerFilter,
     BodyApiFilter,
     EvidenceFilter,
     FindingApiFilter,
     ReturnFilter,
+    in_round,
 )
 from surveys.api.finding_serializers import CorrectionSerializer, FindingSerializer
 
 # --- Errors, as the schema documents them ----------------------------------------------------
 # A refused parameter: 400 with each parameter's messages, {"round": ["Enter a whole number."]};
 # anything else (404, 429): {"detail": "..."}. A 304 has no body.
-from surveys.api.schema import MAX_OFFSET, integer_param
+from surveys.api.pagination import Pagination
+from surveys.api.schema import integer_param
 from surveys.api.serializers import (
     AnswerSerializer,
     BodySerializer,
@@ -35,12 +39,13 @@ from surveys.api.serializers import (
 )
 from surveys.models import (
     Answer,
-    AnswerVendor,
+    AnswerRound,
     Body,
     CommissionerTerm,
     Publication,
     PublicEvidence,
     Return,
+    RoundSystemType,
     SurveyRound,
     SystemType,
     Vendor,
@@ -48,28 +53,9 @@ from surveys.models import (
 from surveys.web import selectors
 
 
-class Pagination(LimitOffsetPagination):
-    """``limit`` (1 or more, capped at 500) and ``offset`` (0 or more); anything else is a 400."""
-
-    default_limit = 100
-    max_limit = 500
-
-    def get_limit(self, request):
-        limit = integer_param(request, self.limit_query_param, minimum=1)
-        return self.default_limit if limit is None else min(limit, self.max_limit)
-
-    def get_offset(self, request):
-        offset = integer_param(request, self.offset_query_param, minimum=0, maximum=MAX_OFFSET)
-        return offset or 0
-
-    def get_schema_operation_parameters(self, view):
-        limit, offset = super().get_schema_operation_parameters(view)
-        limit["description"] = f"Results per page (default {self.default_limit}, at most "
-        limit["description"] += f"{self.max_limit}: a larger limit gives {self.max_limit})."
-        limit["schema"] = {"type": "integer", "minimum": 1}
-        offset["description"] = "How many results to skip."
-        offset["schema"] = {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}
-        return [limit, offset]
+def _by_round_only(request) -> bool:
+    """The list is filtered by the round, if at all, and by nothing else."""
+    return not set(request.query_params) - {"round", "limit", "offset"}
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -96,7 +82,9 @@ class BodyViewSet(ReadOnly):
 class RoundViewSet(ReadOnly):
     queryset = (
         SurveyRound.objects.select_related("source")
-        .prefetch_related("coverage__system_type")
+        .prefetch_related(
+            Prefetch("coverage", RoundSystemType.objects.select_related("system_type"))
+        )
         .order_by("year")
     )
     serializer_class = RoundSerializer
@@ -130,24 +118,65 @@ class ReturnViewSet(ReadOnly):
     serializer_class = ReturnSerializer
     filterset_class = ReturnFilter
 
+    def records_count(self, request) -> int | None:
+        """Filtered by nothing but the round: the count the summaries hold."""
+        if not _by_round_only(request):
+            return None
+        return stats.returns_recorded(integer_param(request, "round"))
+
 
 class AnswerViewSet(ReadOnly):
-    queryset = (
-        Answer.objects.select_related(
-            "survey_return__body",
-            "survey_return__survey_round",
-            "system_type",
-            "source",
-            *(source_name for _, source_name in Answer.SOURCED_FIELDS),
-        )
-        .prefetch_related(
-            Prefetch("answer_vendors", queryset=AnswerVendor.objects.select_related("vendor")),
-            "answer_kinds",
-        )
-        .order_by("pk")
-    )
+    # The vendor links, kinds and sources are read beside the page (``attach_details``).
+    queryset = Answer.objects.select_related(
+        "survey_return__body", "survey_return__survey_round", "system_type"
+    ).order_by("pk")
     serializer_class = AnswerSerializer
     filterset_class = AnswerFilter
+
+    def filter_queryset(self, queryset):
+        """As DRF's filter backend does, keeping the filter set: what it found out about a
+        figure serves the count and the page."""
+        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not self.filterset.is_valid():
+            raise translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    def _figure_only(self, request):
+        """The figure and its round, where the list is filtered by a figure (and its round)
+        and nothing else."""
+        if set(request.query_params) - {"figure", "round", "limit", "offset"}:
+            return None
+        return self.filterset.figure_rows
+
+    def records_count(self, request) -> int | None:
+        """Filtered by nothing but the round, or by a figure: the count the summaries hold."""
+        if _by_round_only(request):
+            return stats.answers_recorded(integer_param(request, "round"))
+        if figure_rows := self._figure_only(request):
+            figure, survey_round = figure_rows
+            return stats.figure_answers_count(
+                figure.description.name, survey_round, figure.system_type, part=figure.part
+            )
+        return None
+
+    def page_ids(self, request, offset: int, limit: int):
+        """Filtered by one round and nothing else: the page's ids, from the index holding
+        each round's answers in id order (the round's first answer may be the millionth)."""
+        year = integer_param(request, "round")
+        if year is None or not _by_round_only(request):
+            return None
+        rows = AnswerRound.objects.filter(survey_round=in_round(year)).order_by("answer")
+        return rows.values("answer")[offset : offset + limit]
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        attach_details(page, self.paginator.page_query)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        answer = self.get_object()
+        attach_details([answer], Answer.objects.filter(pk=answer.pk))
+        return Response(self.get_serializer(answer).data)
 
 
 class EvidenceViewSet(ReadOnly):

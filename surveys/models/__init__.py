@@ -5,6 +5,7 @@ Every fact that comes from outside carries a ``source`` (a Publication). Unknown
 stored as NULL, never as 0 or False, so a gap stays a gap.
 """
 
+from surveys.models.answer_rounds import AnswerRound  # noqa: F401
 from surveys.models.answers import (  # noqa: F401
     Answer,
     AnswerKind,

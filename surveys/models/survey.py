@@ -260,6 +260,8 @@ class Return(models.Model):
                 condition=Q(status="did_not_respond", status_is_derived=False),
                 name="return_named_non_respondents",
             ),
+            # A round's returns a page at a time, in the API's order (by id).
+            models.Index(fields=["survey_round", "id"], name="return_round_in_order"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["body", "survey_round"], name="one_return_per_round"),

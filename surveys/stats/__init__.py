@@ -22,6 +22,7 @@ from surveys.stats.findings import (
     findings_for_display,
     findings_with_status,
 )
+from surveys.stats.records import answers_recorded, figure_answers_count, returns_recorded
 from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
     COUNTED,
@@ -42,6 +43,7 @@ __all__ = [
     "COUNTED",
     "COVERAGE",
     "figure_answers",
+    "figure_answers_count",
     "FIGURES",
     "KIND_OF_METRIC",
     "Agreement",
@@ -52,6 +54,7 @@ __all__ = [
     "SystemTypeStats",
     "VendorCount",
     "agreement",
+    "answers_recorded",
     "arithmetic_holds",
     "concern_vendor_ids",
     "figure_description",
@@ -62,6 +65,7 @@ __all__ = [
     "kind_counts",
     "percent",
     "response_by_round",
+    "returns_recorded",
     "stated_counts",
     "system_type_stats",
     "system_type_stats_by_round",
