@@ -38,6 +38,7 @@ from surveys.models.publishing import (  # noqa: F401
 )
 from surveys.models.summaries import (  # noqa: F401
     EVERY_ROUND,
+    NOT_ONE,
     SUMMARY_MODELS,
     BodyRoundSummary,
     BodyTypeSummary,
@@ -46,6 +47,7 @@ from surveys.models.summaries import (  # noqa: F401
     RoundTypeValueSummary,
     RoundTypeVendorSummary,
     SummaryDirty,
+    SummaryDirtyPart,
     VendorSummary,
 )
 from surveys.models.survey import (  # noqa: F401
