@@ -42,6 +42,7 @@ from surveys.models.summaries import (  # noqa: F401
     SUMMARY_MODELS,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyVendorSummary,
     RoundSummary,
     RoundTypeSummary,
     RoundTypeValueSummary,

@@ -159,6 +159,25 @@ class VendorSummary(models.Model):
         return f"{self.vendor}: {self.bodies}"
 
 
+class BodyVendorSummary(models.Model):
+    """Per body and vendor: its responding answers naming the vendor, in any round, system
+    type or role. ``VendorSummary`` counts the bodies with one; a write to one answer or return
+    changes a vendor's count by the bodies whose row it empties or fills, without counting
+    every round again."""
+
+    body = _derived(Body, related_name="vendor_summaries")
+    vendor = _derived(Vendor)
+    answers = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "body"], name="body_vendor_summary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id}, vendor {self.vendor_id}: {self.answers}"
+
+
 class BodyRoundSummary(models.Model):
     """Per return (body and round): what the bodies table shows, filters and sorts on."""
 
@@ -216,6 +235,7 @@ SUMMARY_MODELS = (
     RoundTypeVendorSummary,
     RoundTypeValueSummary,
     VendorSummary,
+    BodyVendorSummary,
     BodyRoundSummary,
     BodyTypeSummary,
 )

@@ -127,3 +127,18 @@ def vendor_rows(vendors: Ids = None) -> list[dict]:
         .order_by()
     )
     return [{"vendor_id": row["vendor"], "bodies": row["bodies"]} for row in rows]
+
+
+def body_vendor_counts(bodies: Ids = None, vendors: Ids = None) -> QuerySet:
+    """Per body and vendor, the responding answers naming the vendor, in any round, as rows
+    (body, vendor, answers) of one query."""
+    links = AnswerVendor.objects.filter(answer__survey_return__status=RESPONDED)
+    if bodies is not None:
+        links = links.filter(answer__survey_return__body__in=bodies)
+    if vendors is not None:
+        links = links.filter(vendor__in=vendors)
+    return (
+        links.values_list("answer__survey_return__body", "vendor")
+        .annotate(answers=Count("answer", distinct=True))
+        .order_by()
+    )

@@ -29,6 +29,7 @@ from surveys.models import (
     AnswerVendor,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyVendorSummary,
     Return,
     RoundSummary,
     RoundSystemType,
@@ -52,6 +53,7 @@ from surveys.stats.summary_rows import (  # noqa: F401 (STATED_FIELDS, asked_typ
     asked_type_ids,
     body_round_rows,
     body_type_rows,
+    body_vendor_rows,
     round_rows,
 )
 
@@ -294,5 +296,7 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
             asked = asked_type_ids(survey_round)
             body_type_rows(survey_round, concerns[survey_round.pk], asked)
             body_round_rows(survey_round, asked)
-        VendorSummary.objects.all()._raw_delete(VendorSummary.objects.db)
+        for model in (VendorSummary, BodyVendorSummary):
+            model.objects.all()._raw_delete(model.objects.db)
         VendorSummary.objects.bulk_create(VendorSummary(**row) for row in vendor_rows())
+        body_vendor_rows()

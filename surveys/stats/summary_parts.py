@@ -1,10 +1,12 @@
 """Rebuilding only what one write can change (``SummaryDirtyPart``), in the write's own
 transaction: an answer's edit changes its body's rows for the round (``BodyTypeSummary`` of
 that type, ``BodyRoundSummary``) and the rows of its round and system type
-(``RoundTypeSummary``, its stated values and, for the vendors it adds or drops, its vendor rows
-and ``VendorSummary``); a return's status changes those for each of its answers and the round's
+(``RoundTypeSummary``, its stated values and, for the vendors it adds or drops, its vendor
+rows); a return's status changes those for each of its answers and the round's
 ``RoundSummary``. Each is counted again, limited to those rows, by the full computation's own
-queries: a handful of statements whatever the number of bodies.
+queries: a handful of statements whatever the number of bodies. A vendor's count of bodies
+over every round (``VendorSummary``) changes by the bodies whose ``BodyVendorSummary`` row,
+counted again, empties or fills.
 
 Two transactions rebuilding the same rows take turns (PostgreSQL advisory locks, taken before
 counting, held to the end of the transaction): the second counts after the first commits, so
@@ -19,13 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 
 from surveys.models import (
     NOT_ONE,
     Answer,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyVendorSummary,
     RoundSummary,
     RoundTypeSummary,
     RoundTypeValueSummary,
@@ -33,7 +36,7 @@ from surveys.models import (
     SurveyRound,
     VendorSummary,
 )
-from surveys.stats.counting import vendor_rows
+from surveys.stats.counting import body_vendor_counts
 from surveys.stats.figures import concern_vendor_ids
 from surveys.stats.summary_rows import (
     asked_type_ids,
@@ -80,6 +83,7 @@ class _Scope:
     answers: set[tuple[int, int]] = field(default_factory=set)  # (body, system type)
     vendor_rows: set[tuple[int, int]] = field(default_factory=set)  # (system type, vendor)
     returns: set[int] = field(default_factory=set)  # bodies whose return itself changed
+    body_vendors: set[tuple[int, int]] = field(default_factory=set)  # (body, vendor)
 
     @property
     def types(self) -> set[int]:
@@ -102,6 +106,7 @@ def scopes(parts: Iterable[Part]) -> dict[int, _Scope]:
         scope.answers.add((body_id, type_id))
         if vendor_id != NOT_ONE:
             scope.vendor_rows.add((type_id, vendor_id))
+            scope.body_vendors.add((body_id, vendor_id))
     for round_id, scope in by_round.items():
         if scope.returns:
             for body_id, type_id, vendor_id in Answer.objects.filter(
@@ -110,6 +115,7 @@ def scopes(parts: Iterable[Part]) -> dict[int, _Scope]:
                 scope.answers.add((body_id, type_id))
                 if vendor_id is not None:
                     scope.vendor_rows.add((type_id, vendor_id))
+                    scope.body_vendors.add((body_id, vendor_id))
     return dict(by_round)
 
 
@@ -134,13 +140,38 @@ def rebuild_parts(by_round: dict[int, _Scope]) -> None:
     for pk, scope in by_round.items():
         _rebuild_scope(rounds[pk], scope)
     if vendors:
-        rows = [VendorSummary(**row) for row in vendor_rows(vendors)]
-        VendorSummary.objects.filter(vendor__in=vendors).exclude(
-            vendor__in=[row.vendor_id for row in rows]
-        )._raw_delete(VendorSummary.objects.db)
-        VendorSummary.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["vendor"], update_fields=["bodies"]
-        )
+        _vendor_counts({pair for scope in by_round.values() for pair in scope.body_vendors})
+
+
+def _vendor_counts(pairs: set[tuple[int, int]]) -> None:
+    """Count again the responding answers of these bodies naming these vendors (over every
+    round: a few dozen answers a body); each vendor's count of bodies changes by the bodies
+    whose count goes from none to some, or back."""
+    bodies, vendors = {b for b, _ in pairs}, {v for _, v in pairs}
+    now = {(b, v): n for b, v, n in body_vendor_counts(bodies, vendors) if (b, v) in pairs}
+    before = {
+        (b, v): n
+        for b, v, n in BodyVendorSummary.objects.filter(
+            body__in=bodies, vendor__in=vendors
+        ).values_list("body_id", "vendor_id", "answers")
+        if (b, v) in pairs
+    }
+    _raw_delete(BodyVendorSummary.objects.filter(_pairs(set(before) - set(now), "body", "vendor")))
+    BodyVendorSummary.objects.bulk_create(
+        [BodyVendorSummary(body_id=b, vendor_id=v, answers=n) for (b, v), n in now.items()],
+        update_conflicts=True,
+        unique_fields=["vendor", "body"],
+        update_fields=["answers"],
+    )
+    change: dict[int, int] = defaultdict(int)
+    for body_id, vendor_id in pairs:
+        change[vendor_id] += ((body_id, vendor_id) in now) - ((body_id, vendor_id) in before)
+    for vendor_id, by in change.items():
+        if by and not VendorSummary.objects.filter(vendor=vendor_id).update(
+            bodies=F("bodies") + by
+        ):
+            VendorSummary.objects.create(vendor_id=vendor_id, bodies=by)
+    _raw_delete(VendorSummary.objects.filter(vendor__in=vendors, bodies=0))
 
 
 def _pairs(pairs: Iterable[tuple[int, int]], first: str, second: str) -> Q:
@@ -203,4 +234,4 @@ def _rebuild_scope(survey_round: SurveyRound, scope: _Scope) -> None:
         answers = _pairs(scope.answers, "survey_return__body", "system_type")
         body_type_rows(survey_round, concern_ids, asked, answers)
     _raw_delete(BodyRoundSummary.objects.filter(survey_round=survey_round, body__in=scope.bodies))
-    body_round_rows(survey_round, asked, Q(body__in=scope.bodies))
+    body_round_rows(survey_round, asked, sorted(scope.bodies))

@@ -25,6 +25,7 @@ from surveys.models import (
     AnswerVendor,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyVendorSummary,
     Return,
     RoundSummary,
     RoundSystemType,
@@ -38,6 +39,7 @@ from surveys.models import (
 from surveys.stats.counting import (
     Ids,
     answer_counts,
+    body_vendor_counts,
     figure_rows,
     round_counts,
     stated_rows,
@@ -121,6 +123,17 @@ def round_rows(rounds: list[SurveyRound]) -> None:
     RoundTypeValueSummary.objects.bulk_create(value_summaries(rounds))
 
 
+def body_vendor_rows() -> None:
+    """Every body's rows per vendor: one INSERT ... SELECT statement."""
+    select, params = body_vendor_counts().query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("body_id", "vendor_id", "answers"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(BodyVendorSummary._meta.db_table)} ({columns}) {select}", params
+        )
+
+
 def _flag(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
@@ -157,14 +170,21 @@ def body_type_rows(
     )
 
 
-def body_round_rows(survey_round: SurveyRound, asked: list[int], returns: Q = EVERY) -> None:
-    """Per return (matching ``returns``), counted from its per-answer flags: one INSERT ...
-    SELECT statement, after ``body_type_rows``."""
+def body_round_rows(
+    survey_round: SurveyRound, asked: list[int], bodies: list[int] | None = None
+) -> None:
+    """Per return (of ``bodies``, or every one), counted from its per-answer flags: one
+    INSERT ... SELECT statement, after ``body_type_rows``."""
     summaries = "round_type_summaries"
-    rows = Return.objects.filter(returns, survey_round=survey_round).annotate(
-        round_type_summaries=FilteredRelation(
-            "type_summaries", condition=Q(type_summaries__survey_round=survey_round)
-        )
+    condition = Q(type_summaries__survey_round=survey_round)
+    rows = Return.objects.filter(survey_round=survey_round)
+    if bodies is not None:
+        rows = rows.filter(body__in=bodies)
+        # Said again of the flags joined (each return's own): their index finds them.
+        every_type = list(SystemType.objects.values_list("pk", flat=True))
+        condition &= Q(type_summaries__system_type__in=every_type, type_summaries__body__in=bodies)
+    rows = rows.annotate(
+        round_type_summaries=FilteredRelation("type_summaries", condition=condition)
     )
     rows = rows.annotate(
         n_answered=Count(summaries),
