@@ -116,13 +116,11 @@ def stated_rows(
     return counts
 
 
-def vendor_rows(vendors: Ids = None) -> list[dict]:
+def vendor_rows() -> list[dict]:
     """Per vendor, the distinct responding bodies recording it in any round."""
-    links = AnswerVendor.objects.filter(answer__survey_return__status=RESPONDED)
-    if vendors is not None:
-        links = links.filter(vendor__in=vendors)
     rows = (
-        links.values("vendor")
+        AnswerVendor.objects.filter(answer__survey_return__status=RESPONDED)
+        .values("vendor")
         .annotate(bodies=Count("answer__survey_return__body", distinct=True))
         .order_by()
     )

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.signals import request_finished, request_started
 from django.db import connection, router, transaction
+from django.db.models import Count
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from surveys.caching import _request_version
@@ -45,7 +46,6 @@ from surveys.models import (
     VendorSummary,
 )
 from surveys.stats import summary_parts
-from surveys.stats.counting import vendor_rows
 from surveys.stats.figures import concern_vendor_ids
 from surveys.stats.summary_parts import ROUND, VENDORS, lock_key, take_locks
 from surveys.stats.summary_rows import (  # noqa: F401 (STATED_FIELDS, asked_type_ids: read from here too)
@@ -298,5 +298,8 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
             body_round_rows(survey_round, asked)
         for model in (VendorSummary, BodyVendorSummary):
             model.objects.all()._raw_delete(model.objects.db)
-        VendorSummary.objects.bulk_create(VendorSummary(**row) for row in vendor_rows())
-        body_vendor_rows()
+        body_vendor_rows()  # then each vendor's bodies counted from them
+        by_vendor = BodyVendorSummary.objects.values("vendor").annotate(n=Count("body"))
+        VendorSummary.objects.bulk_create(
+            VendorSummary(vendor_id=row["vendor"], bodies=row["n"]) for row in by_vendor.order_by()
+        )
