@@ -8,9 +8,9 @@ Writes timed (median and max of BENCH_WRITE_REPEATS, default 7, on different ans
 - a correction published on one answer (``aware_of_concerns``), and withdrawn;
 - a correction published on one return's status (responded -> did not respond), and withdrawn.
 Every write is undone afterwards (untimed), so the data set stays as generated, apart from the
-corrections recorded (withdrawn). Usage: python scripts/bench_writes.py
-(the database is made once by scripts/bench.py's prepare: BENCH_DATABASE_PREFIX, default
-obscc_bench, gives <prefix>_large).
+corrections recorded (withdrawn). Usage: make bench-writes (python scripts/bench_writes.py).
+The database is made once by scripts/bench.py's prepare (BENCH_DATABASE_PREFIX, default
+obscc_bench, gives <prefix>_large), and migrated on each run.
 """
 
 from __future__ import annotations
