@@ -223,12 +223,16 @@ def refresh() -> None:
         )
         if not (marked or parts):
             return  # another transaction rebuilt them meanwhile
-        by_round = {} if EVERY_ROUND in marked else summary_parts.scopes(p[1:] for p in parts)
-        if marked or any(summary_parts.too_many(scope) for scope in by_round.values()):
-            # Whole rounds (a round marked with parts of others: those too, rarely).
-            rebuild(None if EVERY_ROUND in marked else marked | set(by_round))
-        elif by_round:
-            summary_parts.rebuild_parts(by_round)
+        if EVERY_ROUND in marked:
+            rebuild(None)
+        elif marked:  # whole rounds, and those of the parts marked with them (rarely any)
+            rebuild(marked | {p[1] for p in parts})
+        elif parts:
+            by_round = summary_parts.scopes(p[1:] for p in parts)
+            if any(summary_parts.too_many(scope) for scope in by_round.values()):
+                rebuild(by_round)
+            else:
+                summary_parts.rebuild_parts(by_round)
         SummaryDirty.objects.filter(round_id__in=marked)._raw_delete(alias)
         SummaryDirtyPart.objects.filter(pk__in=[p[0] for p in parts])._raw_delete(alias)
 
