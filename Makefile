@@ -11,7 +11,7 @@ PORT ?= 8000
 # Test workers (pytest-xdist): one per core; WORKERS=0 runs the tests in this process.
 WORKERS ?= auto
 
-.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench mutation lighthouse
+.PHONY: lock run test test-fast setup install lint format chromium clean admin loadtest bench bench-writes mutation lighthouse
 
 # Exactly the locked versions, checked against their hashes (requirements/*.txt; `make lock`).
 $(STAMP): pyproject.toml $(LOCK)
@@ -91,6 +91,11 @@ lighthouse: install var chromium $(LIGHTHOUSE_NPM)
 bench: install var
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	$(PY) scripts/bench.py
+
+# One write (an admin edit, a correction) and its summaries' rebuild, at 10,000 x 10 bodies.
+bench-writes: install var
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	$(PY) scripts/bench_writes.py
 
 # ruff, then the layers and forbidden imports declared in pyproject.toml ([tool.importlinter]).
 lint: install

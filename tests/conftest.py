@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from surveys.editorial.roles import EDITORS, VIEWERS
 from surveys.models import Body, Publication, Return, SurveyRound, SystemType, Vendor
+from surveys.stats import summaries
 from tests import factories as f
 from tests.snapshots import Snapshot, take_snapshots, whole_database
 
@@ -124,6 +125,27 @@ def world(db) -> World:
     f.survey_return(north, r2021, RESPONDED, report)
     f.survey_return(south, r2021, RESPONDED, report)
     f.survey_return(agency, r2021, NOT, report)
+    return world
+
+
+@pytest.fixture
+def answered_world(world):
+    """The world with answers in both rounds, some naming vendors, and its summaries."""
+    for body, operates, vendors in (
+        (world.northshire, True, [world.redcam, world.homecam]),
+        (world.southshire, True, [world.bluecam]),
+        (world.agency, False, []),
+    ):
+        survey_return = f.return_of(body, world.round_2020)
+        f.answer(survey_return, world.drones, operates=operates, vendors=vendors, intent="intends")
+        f.answer(survey_return, world.external, operates=None, aware_of_concerns=True)
+    f.answer(
+        f.return_of(world.northshire, world.round_2021),
+        world.drones,
+        operates=True,
+        vendors=[world.bluecam],
+    )
+    summaries.refresh()
     return world
 
 

@@ -49,14 +49,17 @@ from surveys.models.publishing import (  # noqa: F401
 )
 from surveys.models.summaries import (  # noqa: F401
     EVERY_ROUND,
+    NOT_ONE,
     SUMMARY_MODELS,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyVendorSummary,
     RoundSummary,
     RoundTypeSummary,
     RoundTypeValueSummary,
     RoundTypeVendorSummary,
     SummaryDirty,
+    SummaryDirtyPart,
     VendorSummary,
 )
 from surveys.models.survey import (  # noqa: F401

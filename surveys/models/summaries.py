@@ -4,7 +4,8 @@ body and round, and per body, round and system type.
 
 They are derived, never entered: ``surveys.stats.summaries`` rebuilds a round's rows from the
 answers in the same transaction as the write that changed them, and every row here can be
-rebuilt at any time. A round waiting for its rebuild is listed in ``SummaryDirty``.
+rebuilt at any time. A round waiting for its rebuild is listed in ``SummaryDirty``; a part of
+one (one body's answer or return) in ``SummaryDirtyPart``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,32 @@ class SummaryDirty(models.Model):
 
     def __str__(self) -> str:
         return f"Summaries of round {self.round_id or 'every round'} to rebuild"
+
+
+NOT_ONE = 0  # SummaryDirtyPart.system_type_id / vendor_id meaning none in particular
+
+
+class SummaryDirtyPart(models.Model):
+    """A part of a round whose summaries wait to be rebuilt, marked by a write to one record:
+    one body's answer for one system type (and a vendor it names, or ``NOT_ONE``), or, with
+    ``system_type_id`` ``NOT_ONE``, one body's return (its status). Only the rows that part
+    can change are rebuilt; written in the same transaction as the change."""
+
+    round_id = models.BigIntegerField()
+    body_id = models.BigIntegerField()
+    system_type_id = models.BigIntegerField(default=NOT_ONE)
+    vendor_id = models.BigIntegerField(default=NOT_ONE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_id", "body_id", "system_type_id", "vendor_id"],
+                name="summary_dirty_part_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Summaries of body {self.body_id} in round {self.round_id} to rebuild"
 
 
 class RoundSummary(models.Model):
@@ -132,6 +159,25 @@ class VendorSummary(models.Model):
         return f"{self.vendor}: {self.bodies}"
 
 
+class BodyVendorSummary(models.Model):
+    """Per body and vendor: its responding answers naming the vendor, in any round, system
+    type or role. ``VendorSummary`` counts the bodies with one; a write to one answer or return
+    changes a vendor's count by the bodies whose row it empties or fills, without counting
+    every round again."""
+
+    body = _derived(Body, related_name="vendor_summaries")
+    vendor = _derived(Vendor)
+    answers = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "body"], name="body_vendor_summary_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id}, vendor {self.vendor_id}: {self.answers}"
+
+
 class BodyRoundSummary(models.Model):
     """Per return (body and round): what the bodies table shows, filters and sorts on."""
 
@@ -183,11 +229,13 @@ class BodyTypeSummary(models.Model):
 # Derived tables: rebuilt, never edited, and no change to the survey data themselves.
 SUMMARY_MODELS = (
     SummaryDirty,
+    SummaryDirtyPart,
     RoundSummary,
     RoundTypeSummary,
     RoundTypeVendorSummary,
     RoundTypeValueSummary,
     VendorSummary,
+    BodyVendorSummary,
     BodyRoundSummary,
     BodyTypeSummary,
 )

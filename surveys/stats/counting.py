@@ -1,9 +1,12 @@
 """The counts the summary tables hold, counted from the answers and returns themselves: what
-``summaries.rebuild`` writes, and what the tests compare the summaries with."""
+``summaries.rebuild`` writes, and what the tests compare the summaries with. ``types`` (system
+type ids) and ``vendors`` (vendor ids) limit a count to the rows one write can change."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from collections.abc import Collection
+
+from django.db.models import Count, Q, QuerySet
 
 from surveys.models import Answer, AnswerVendor, Return, SurveyRound
 from surveys.stats.figures import FIGURES, concern_vendor_ids
@@ -11,10 +14,27 @@ from surveys.stats.figures import FIGURES, concern_vendor_ids
 RESPONDED = Return.Status.RESPONDED
 
 
-def _answers_in(rounds: list[SurveyRound]):
-    return Answer.objects.filter(
+Ids = Collection[int] | None  # None: every one
+
+
+def _answers_in(rounds: list[SurveyRound], types: Ids = None) -> QuerySet[Answer]:
+    answers = Answer.objects.filter(
         survey_return__survey_round__in=rounds, survey_return__status=RESPONDED
     )
+    return answers if types is None else answers.filter(system_type__in=types)
+
+
+def answer_counts(rounds: list[SurveyRound], types: Ids = None) -> dict[tuple[int, int], int]:
+    """Per (round id, system type id): every answer recorded, whatever the return's status
+    (one query)."""
+    answers = Answer.objects.filter(survey_return__survey_round__in=rounds)
+    if types is not None:
+        answers = answers.filter(system_type__in=types)
+    rows = answers.values("survey_return__survey_round", "system_type").annotate(n=Count("pk"))
+    return {
+        (row["survey_return__survey_round"], row["system_type"]): row["n"]
+        for row in rows.order_by()
+    }
 
 
 def round_counts(rounds: list[SurveyRound]) -> list[tuple[int, int, int]]:
@@ -30,7 +50,9 @@ def round_counts(rounds: list[SurveyRound]) -> list[tuple[int, int, int]]:
     )
 
 
-def figure_rows(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, int]]:
+def figure_rows(
+    rounds: list[SurveyRound], types: Ids = None
+) -> dict[tuple[int, int], dict[str, int]]:
     """Every figure's counts per (round id, system type id), counted from the answers: what
     the summaries hold (one query)."""
     concern_ids = concern_vendor_ids(rounds)
@@ -38,7 +60,7 @@ def figure_rows(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, in
     for d in FIGURES:
         annotations.update(d.annotations(concern_ids))
     rows = (
-        _answers_in(rounds)
+        _answers_in(rounds, types)
         .values("survey_return__survey_round", "system_type")
         .annotate(**annotations)
         .order_by()
@@ -46,15 +68,21 @@ def figure_rows(rounds: list[SurveyRound]) -> dict[tuple[int, int], dict[str, in
     return {(row.pop("survey_return__survey_round"), row.pop("system_type")): row for row in rows}
 
 
-def vendor_rows_by_round(rounds: list[SurveyRound]) -> list[dict]:
+def vendor_rows_by_round(
+    rounds: list[SurveyRound], types: Ids = None, vendors: Ids = None
+) -> list[dict]:
     """Per round, system type, vendor and role, the distinct responding bodies recording it,
     counted from the answers: what the summaries hold (one query)."""
+    links = AnswerVendor.objects.filter(
+        answer__survey_return__survey_round__in=rounds,
+        answer__survey_return__status=RESPONDED,
+    )
+    if types is not None:
+        links = links.filter(answer__system_type__in=types)
+    if vendors is not None:
+        links = links.filter(vendor__in=vendors)
     rows = (
-        AnswerVendor.objects.filter(
-            answer__survey_return__survey_round__in=rounds,
-            answer__survey_return__status=RESPONDED,
-        )
-        .values("answer__survey_return__survey_round", "answer__system_type", "vendor", "role")
+        links.values("answer__survey_return__survey_round", "answer__system_type", "vendor", "role")
         .annotate(bodies=Count("answer__survey_return__body", distinct=True))
         .order_by()
     )
@@ -70,10 +98,12 @@ def vendor_rows_by_round(rounds: list[SurveyRound]) -> list[dict]:
     ]
 
 
-def stated_rows(rounds: list[SurveyRound], field: str) -> dict[tuple[int, int], dict[str, int]]:
+def stated_rows(
+    rounds: list[SurveyRound], field: str, types: Ids = None
+) -> dict[tuple[int, int], dict[str, int]]:
     """``stated_counts`` counted from the answers: what the summaries hold (one query)."""
     rows = (
-        _answers_in(rounds)
+        _answers_in(rounds, types)
         .exclude(**{field: ""})
         .values("survey_return__survey_round", "system_type", field)
         .annotate(n=Count("survey_return__body", distinct=True))
@@ -95,3 +125,18 @@ def vendor_rows() -> list[dict]:
         .order_by()
     )
     return [{"vendor_id": row["vendor"], "bodies": row["bodies"]} for row in rows]
+
+
+def body_vendor_counts(bodies: Ids = None, vendors: Ids = None) -> QuerySet:
+    """Per body and vendor, the responding answers naming the vendor, in any round, as rows
+    (body, vendor, answers) of one query."""
+    links = AnswerVendor.objects.filter(answer__survey_return__status=RESPONDED)
+    if bodies is not None:
+        links = links.filter(answer__survey_return__body__in=bodies)
+    if vendors is not None:
+        links = links.filter(vendor__in=vendors)
+    return (
+        links.values_list("answer__survey_return__body", "vendor")
+        .annotate(answers=Count("answer", distinct=True))
+        .order_by()
+    )

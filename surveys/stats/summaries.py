@@ -1,10 +1,14 @@
 """Keeping the summary tables (``surveys.models.summaries``) equal to the survey data.
 
-A change to the survey data marks the rounds it touches (``SummaryDirty``, in the change's own
-transaction, from the model signals); each service that writes calls ``refresh`` before its
-transaction ends, which rebuilds those rounds' rows in a few statements. A reader finding a
-round still marked (a write from the shell, a test's factories) rebuilds it first, so a
-summary is never read out of date. A preview's changes are rolled back with its summaries.
+A change to the survey data marks what it touches, in the change's own transaction, from the
+model signals: a write to one answer, vendor link or return marks that part of its round
+(``SummaryDirtyPart``: the body's answer or return), a broader one (a round, its coverage, a
+system type, a concern, an import's many writes) whole rounds (``SummaryDirty``). Each service
+that writes calls ``refresh`` before its transaction ends, which rebuilds only the rows the
+parts can change (``surveys.stats.summary_parts``) and the marked rounds' rows in a few
+statements. A reader finding something still marked (a write from the shell, a test's
+factories) rebuilds it first, so a summary is never read out of date. A preview's changes
+are rolled back with its summaries.
 """
 
 from __future__ import annotations
@@ -15,28 +19,18 @@ from collections.abc import Iterable, Iterator
 
 from django.core.signals import request_finished, request_started
 from django.db import connection, router, transaction
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    F,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Count
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from surveys.caching import _request_version
 from surveys.models import (
     EVERY_ROUND,
+    NOT_ONE,
     Answer,
     AnswerVendor,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyVendorSummary,
     Return,
     RoundSummary,
     RoundSystemType,
@@ -44,24 +38,25 @@ from surveys.models import (
     RoundTypeValueSummary,
     RoundTypeVendorSummary,
     SummaryDirty,
+    SummaryDirtyPart,
     SurveyRound,
     SystemType,
+    Vendor,
     VendorConcern,
     VendorSummary,
-    counts_toward_concern,
 )
-from surveys.stats.counting import (
-    figure_rows,
-    round_counts,
-    stated_rows,
-    vendor_rows,
-    vendor_rows_by_round,
+from surveys.stats import summary_parts
+from surveys.stats.figures import concern_vendor_ids
+from surveys.stats.summary_parts import ROUND, VENDORS, lock_key, take_locks
+from surveys.stats.summary_rows import (  # noqa: F401 (STATED_FIELDS, asked_type_ids: read from here too)
+    STATED_FIELDS,
+    asked_type_ids,
+    body_round_rows,
+    body_type_rows,
+    body_vendor_rows,
+    round_rows,
 )
-from surveys.stats.figures import concern_links, concern_vendor_ids
 
-RESPONDED = Return.Status.RESPONDED
-# The choice fields of the answers whose stated values are counted (``stats.stated_counts``).
-STATED_FIELDS = ("intent",)  # kinds, a set per answer, are counted from AnswerKind
 _PER_ROUND = (
     RoundSummary,
     RoundTypeSummary,
@@ -70,17 +65,6 @@ _PER_ROUND = (
     BodyRoundSummary,
     BodyTypeSummary,
 )
-
-
-def asked_type_ids(survey_round: SurveyRound) -> list[int]:
-    """The system types ``survey_round`` asked about: those it lists, or else every one of
-    the survey's own categories (a grouping only a source used is never asked about)."""
-    listed = RoundSystemType.objects.filter(survey_round=survey_round).values_list(
-        "system_type_id", flat=True
-    )
-    return list(listed) or list(
-        SystemType.objects.filter(is_survey_category=True).values_list("pk", flat=True)
-    )
 
 
 # --- Marking what a change touches ----------------------------------------------------------
@@ -95,48 +79,109 @@ def mark(round_ids: Iterable[int | None]) -> None:
         _checked.set(False)  # a read later in this request looks again
 
 
-def _answer_round(answer_id: int) -> int | None:
-    return (
-        Answer.objects.filter(pk=answer_id)
-        .values_list("survey_return__survey_round_id", flat=True)
-        .first()
+def mark_parts(parts: Iterable[summary_parts.Part]) -> None:
+    """Mark parts of rounds (round, body, system type or ``NOT_ONE`` for the return, vendor
+    or ``NOT_ONE``) as waiting for a rebuild, in the caller's transaction. Inside ``deferred``
+    (a writer of many records) their whole rounds instead."""
+    parts = set(parts)
+    if _deferred.get(False):
+        mark(part[0] for part in parts)
+        return
+    SummaryDirtyPart.objects.bulk_create(
+        [
+            SummaryDirtyPart(round_id=r, body_id=b, system_type_id=t, vendor_id=v)
+            for r, b, t, v in parts
+        ],
+        ignore_conflicts=True,
     )
+    if _checked.get():
+        _checked.set(False)
 
 
-def _touched(sender, instance) -> list[int | None]:
-    """The rounds whose summaries a change of ``instance`` may change."""
+def _return_of(return_id: int) -> tuple[int, int] | None:
+    """(round, body) of a return."""
+    return Return.objects.filter(pk=return_id).values_list("survey_round_id", "body_id").first()
+
+
+def _answers_parts(answer_ids: Iterable[int], vendor_id: int = NOT_ONE) -> list:
+    rows = Answer.objects.filter(pk__in=list(answer_ids)).values_list(
+        "survey_return__survey_round_id", "survey_return__body_id", "system_type_id"
+    )
+    return [(r, b, t, vendor_id) for r, b, t in rows]
+
+
+# What a saved record was keyed by before the save (read by pre_save): a change of key moves
+# its counts from one part to another, so both are marked.
+_KEYS = {
+    Answer: ("survey_return_id", "system_type_id"),
+    AnswerVendor: ("answer_id", "vendor_id"),
+    Return: ("survey_round_id", "body_id"),
+}
+
+
+def _before_save(sender, instance, raw=False, **kwargs) -> None:
+    if sender in _KEYS and instance.pk is not None and not instance._state.adding:
+        keys = _KEYS[sender]
+        instance._summary_keys = sender.objects.filter(pk=instance.pk).values_list(*keys).first()
+
+
+def _touched(sender, instance, before: tuple | None) -> tuple[list, list[int | None]]:
+    """The parts of rounds, and the whole rounds, whose summaries a change of ``instance``
+    may change (``before``: its keys before a save moved it, else None)."""
     if sender is Answer:
-        return [
-            Return.objects.filter(pk=instance.survey_return_id)
-            .values_list("survey_round_id", flat=True)
-            .first()
-        ]
+        where = _return_of(instance.survey_return_id)
+        if before is not None or where is None:  # moved: both returns' rounds, whole
+            old = _return_of(before[0]) if before else None
+            return [], [where and where[0], old and old[0]]
+        return [(*where, instance.system_type_id, NOT_ONE)], []
     if sender is AnswerVendor:
+        parts = _answers_parts([instance.answer_id], instance.vendor_id)
+        if before is not None:
+            parts += _answers_parts([before[0]], before[1])
         # The vendor counts over every round change with it (VendorSummary): any round will do.
-        return [_answer_round(instance.answer_id) or EVERY_ROUND]
-    if sender in (Return, RoundSystemType):
-        return [instance.survey_round_id]
+        return parts, [] if parts else [EVERY_ROUND]
+    if sender is Return:
+        if before is not None:
+            return [], [before[0], instance.survey_round_id]
+        return [(instance.survey_round_id, instance.body_id, NOT_ONE, NOT_ONE)], []
+    if sender is RoundSystemType:
+        return [], [instance.survey_round_id]
     if sender is SurveyRound:
-        return [instance.pk]  # its date decides which concerns are in force
+        return [], [instance.pk]  # its date decides which concerns are in force
     if sender in (SystemType, VendorConcern):
-        return [EVERY_ROUND]
-    return []
+        return [], [EVERY_ROUND]
+    return [], []
 
 
 def _on_change(sender, instance, **kwargs) -> None:
-    if touched := _touched(sender, instance):
-        mark(touched)
+    before = None
+    if "created" in kwargs:  # a save, after _before_save
+        before = instance.__dict__.pop("_summary_keys", None)
+        if before == tuple(getattr(instance, key) for key in _KEYS.get(sender, ())):
+            before = None  # not moved
+    parts, rounds = _touched(sender, instance, before)
+    if parts:
+        mark_parts(parts)
+    if rounds:
+        mark(rounds)
 
 
-def _on_vendors(sender, instance, action, **kwargs) -> None:
-    if sender is AnswerVendor and action in ("post_add", "post_remove", "post_clear"):
+def _on_vendors(sender, instance, action, pk_set=None, **kwargs) -> None:
+    if sender is not AnswerVendor or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if action == "post_clear":  # the links are gone: which vendors they named is not known
         if isinstance(instance, Answer):
-            mark([_answer_round(instance.pk)])
+            mark(part[0] for part in _answers_parts([instance.pk]))
         else:
             mark([EVERY_ROUND])
+    elif isinstance(instance, Answer):
+        mark_parts(part for v in pk_set for part in _answers_parts([instance.pk], v))
+    elif isinstance(instance, Vendor):
+        mark_parts(_answers_parts(pk_set, instance.pk))
 
 
 def connect_signals() -> None:
+    pre_save.connect(_before_save, dispatch_uid="obscc-summaries-before-save")
     post_save.connect(_on_change, dispatch_uid="obscc-summaries-save")
     post_delete.connect(_on_change, dispatch_uid="obscc-summaries-delete")
     m2m_changed.connect(_on_vendors, dispatch_uid="obscc-summaries-m2m")
@@ -163,18 +208,40 @@ def deferred() -> Iterator[None]:
 
 
 def refresh() -> None:
-    """Rebuild every round marked, in the caller's transaction; the writers' hook."""
+    """Rebuild every part and round marked, in the caller's transaction; the writers' hook."""
     if _deferred.get(False):
         return
     alias = router.db_for_write(SummaryDirty)
-    if not SummaryDirty.objects.using(alias).exists():
+    if not _anything_marked(alias):
         return
     with transaction.atomic(using=alias):
         marked = set(SummaryDirty.objects.select_for_update().values_list("round_id", flat=True))
-        if not marked:
+        parts = list(
+            SummaryDirtyPart.objects.select_for_update().values_list(
+                "pk", "round_id", "body_id", "system_type_id", "vendor_id"
+            )
+        )
+        if not (marked or parts):
             return  # another transaction rebuilt them meanwhile
-        rebuild(None if EVERY_ROUND in marked else marked)
+        if EVERY_ROUND in marked:
+            rebuild(None)
+        elif marked:  # whole rounds, and those of the parts marked with them (rarely any)
+            rebuild(marked | {p[1] for p in parts})
+        elif parts:
+            by_round = summary_parts.scopes(p[1:] for p in parts)
+            if any(summary_parts.too_many(scope) for scope in by_round.values()):
+                rebuild(by_round)
+            else:
+                summary_parts.rebuild_parts(by_round)
         SummaryDirty.objects.filter(round_id__in=marked)._raw_delete(alias)
+        SummaryDirtyPart.objects.filter(pk__in=[p[0] for p in parts])._raw_delete(alias)
+
+
+def _anything_marked(alias: str) -> bool:
+    """Whether any round or part waits for a rebuild (one query)."""
+    rounds = SummaryDirty.objects.using(alias).values_list("round_id")
+    parts = SummaryDirtyPart.objects.using(alias).values_list("round_id")
+    return bool(rounds.union(parts, all=True)[:1])
 
 
 # In a request: whether the summaries were found current (checked once per request); None
@@ -215,6 +282,9 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
         rounds = rounds.filter(pk__in=round_ids)
     rounds = list(rounds)
     with transaction.atomic():
+        # No part of these rounds, nor any vendor's count, is rebuilt meanwhile.
+        take_locks(lock_key(ROUND, pk) for pk in (round_ids or {r.pk for r in rounds}))
+        take_locks([lock_key(VENDORS)])
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # compiling a plan costs more than it saves
                 cursor.execute("SET LOCAL jit = off")
@@ -224,137 +294,16 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
                 stale = stale.filter(survey_round__in=round_ids)
             stale._raw_delete(stale.db)
         if rounds:
-            _round_rows(rounds)
+            round_rows(rounds)
+        concerns = concern_vendor_ids(rounds)
         for survey_round in rounds:
-            _body_rows(survey_round)
-        VendorSummary.objects.all()._raw_delete(VendorSummary.objects.db)
-        VendorSummary.objects.bulk_create(VendorSummary(**row) for row in vendor_rows())
-
-
-def _round_rows(rounds: list[SurveyRound]) -> None:
-    RoundSummary.objects.bulk_create(
-        RoundSummary(survey_round_id=pk, invited=invited, responded=responded)
-        for pk, invited, responded in round_counts(rounds)
-    )
-    every_answer = dict(
-        (
-            (row["survey_return__survey_round"], row["system_type"]),
-            row["n"],
+            asked = asked_type_ids(survey_round)
+            body_type_rows(survey_round, concerns[survey_round.pk], asked)
+            body_round_rows(survey_round, asked)
+        for model in (VendorSummary, BodyVendorSummary):
+            model.objects.all()._raw_delete(model.objects.db)
+        body_vendor_rows()  # then each vendor's bodies counted from them
+        by_vendor = BodyVendorSummary.objects.values("vendor").annotate(n=Count("body"))
+        VendorSummary.objects.bulk_create(
+            VendorSummary(vendor_id=row["vendor"], bodies=row["n"]) for row in by_vendor.order_by()
         )
-        for row in Answer.objects.filter(survey_return__survey_round__in=rounds)
-        .values("survey_return__survey_round", "system_type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    figures = figure_rows(rounds)
-    RoundTypeSummary.objects.bulk_create(
-        RoundTypeSummary(
-            survey_round_id=round_id,
-            system_type_id=type_id,
-            answers=every_answer.get((round_id, type_id), 0),
-            answered=figures.get((round_id, type_id), {}).get("answered", 0),
-            counts={
-                k: v for k, v in figures.get((round_id, type_id), {}).items() if k != "answered"
-            },
-        )
-        for round_id, type_id in sorted(set(every_answer) | set(figures))
-    )
-    RoundTypeVendorSummary.objects.bulk_create(
-        RoundTypeVendorSummary(
-            survey_round_id=row["round_id"],
-            system_type_id=row["system_type_id"],
-            vendor_id=row["vendor_id"],
-            role=row["role"],
-            bodies=row["bodies"],
-        )
-        for row in vendor_rows_by_round(rounds)
-    )
-    RoundTypeValueSummary.objects.bulk_create(
-        RoundTypeValueSummary(
-            survey_round_id=round_id, system_type_id=type_id, field=field, value=value, bodies=n
-        )
-        for field in STATED_FIELDS
-        for (round_id, type_id), counts in stated_rows(rounds, field).items()
-        for value, n in counts.items()
-    )
-
-
-def _flag(condition: Q) -> Case:
-    return Case(
-        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
-
-
-def _body_rows(survey_round: SurveyRound) -> None:
-    """The round's per-answer flags, then per-return rows counted from them: two INSERT ...
-    SELECT statements, whatever the number of bodies."""
-    concern_ids = concern_vendor_ids([survey_round])[survey_round.pk]
-    asked = asked_type_ids(survey_round)
-    # Per answer, probes of its vendor links by the (answer, vendor) index: the same rules as
-    # CONCERN_USERS.counts and .known (the tests hold them equal), in a form that stays
-    # an index lookup per answer at any size.
-    links = AnswerVendor.objects.filter(answer=OuterRef("pk"))
-    answers = Answer.objects.filter(survey_return__survey_round=survey_round).filter(
-        survey_return__status=RESPONDED
-    )
-    _insert(
-        BodyTypeSummary,
-        answers,
-        survey_return=F("survey_return_id"),
-        body=F("survey_return__body_id"),
-        survey_round=F("survey_return__survey_round_id"),
-        system_type=F("system_type_id"),
-        asked=_flag(Q(system_type__in=asked)),
-        operates=F("operates"),
-        uses_concern=Exists(links.filter(concern_links(concern_ids, prefix=""))),
-        vendors_known=_flag(
-            Q(Exists(links.filter(counts_toward_concern())))
-            | Q(operates=False)
-            | Q(says_vendor_of_concern=False)
-        ),
-    )
-    summaries = "round_type_summaries"
-    returns = Return.objects.filter(survey_round=survey_round).annotate(
-        round_type_summaries=FilteredRelation(
-            "type_summaries", condition=Q(type_summaries__survey_round=survey_round)
-        )
-    )
-    returns = returns.annotate(
-        n_answered=Count(summaries),
-        n_operated=Count(summaries, filter=Q(round_type_summaries__operates=True)),
-        n_asked=Count(summaries, filter=Q(round_type_summaries__asked=True)),
-        n_asked_known=Count(
-            summaries,
-            filter=Q(
-                round_type_summaries__asked=True, round_type_summaries__operates__isnull=False
-            ),
-        ),
-        n_concern=Count(summaries, filter=Q(round_type_summaries__uses_concern=True)),
-        n_known=Count(summaries, filter=Q(round_type_summaries__vendors_known=True)),
-    )
-    _insert(
-        BodyRoundSummary,
-        returns,
-        survey_return=F("pk"),
-        body=F("body_id"),
-        survey_round=F("survey_round_id"),
-        status=F("status"),
-        status_is_derived=F("status_is_derived"),
-        answered=F("n_answered"),
-        operated=F("n_operated"),
-        answers_complete=_flag(Q(n_asked=len(asked))),
-        operates_complete=_flag(Q(n_asked_known=len(asked))),
-        uses_concern=_flag(Q(n_concern__gt=0)),
-        vendors_known=_flag(Q(n_known__gt=0)),
-    )
-
-
-def _insert(model, queryset: QuerySet, **columns) -> None:
-    """INSERT INTO ``model`` (columns) SELECT ... FROM ``queryset``, in the database."""
-    aliases = {f"summary_{name}": expression for name, expression in columns.items()}
-    rows = queryset.annotate(**aliases).values(*aliases).order_by()
-    select, params = rows.query.sql_with_params()
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {select}", params)
