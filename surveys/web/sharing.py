@@ -163,6 +163,7 @@ def chart_context(
         "licence": licence,
         "changed": changed,
         "publisher": PUBLISHER,
+        # HTML to copy: shown as text (the template escapes it once more), never rendered.
         "iframe": format_html(
             '<iframe src="{}" title="{}" width="100%" height="{}" style="border:0" '
             'loading="lazy"></iframe>',
