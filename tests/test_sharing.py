@@ -77,9 +77,7 @@ def test_the_cite_line_gives_title_publisher_date_and_address(real_data, client)
 
 def test_the_permanent_link_keeps_the_filters_in_view(real_data, client):
     html = text(client.get("/systems/drones/?as_published=1"))
-    assert (
-        'href="http://testserver/systems/drones/?as_published=1#chart-published-figures"' in html
-    )
+    assert 'href="http://testserver/systems/drones/?as_published=1#chart-published-figures"' in html
     assert (
         "http://testserver/embed/published-figures/?system_type=drones&amp;as_published=1" in html
     )
