@@ -53,6 +53,10 @@ TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|msclkid|mc_cid|mc_eid)$")
 COMPRESSIBLE = re.compile(r"^(text/|application/([a-z.+-]*\+)?(json|xml|javascript))")
 MIN_COMPRESS_BYTES = 200
 TIMEOUT = 24 * 60 * 60
+# What a view's decorators leave on its response for middleware further out to read (django-csp:
+# an embed's frame-ancestors): kept with a stored response, and given to a 304 too, since a
+# browser takes a 304's headers as the page's.
+CARRIED = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
 
 
 @functools.cache
@@ -163,6 +167,9 @@ class Entry:
         self.content = content
         self.streamed = response.streaming
         self.gzipped = None
+        self.carried = {
+            name: getattr(response, name) for name in CARRIED if hasattr(response, name)
+        }
         if settings.COMPRESS_RESPONSES and _compressible(response):
             self.gzipped = gzip_body(self.content)
 
@@ -173,6 +180,8 @@ class Entry:
             response = HttpResponse(self.content, status=self.status)
         for name, value in self.headers:
             response[name] = value
+        for name, value in self.carried.items():
+            setattr(response, name, value)
         return response
 
 
@@ -312,6 +321,9 @@ class ResponseCacheMiddleware:
     @staticmethod
     def _not_modified(response):
         answer = HttpResponseNotModified()
+        for name in CARRIED:
+            if hasattr(response, name):
+                setattr(answer, name, getattr(response, name))
         for name in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
             if response.has_header(name):
                 answer[name] = response[name]

@@ -51,6 +51,13 @@ DETAILS = [
 ]
 
 
+# Pages audited as they are: side by side, and a chart alone as other sites frame it.
+FIXED = [
+    "/compare/?bodies=west-yorkshire,metropolitan-police,cleveland",
+    "/embed/concern-by-system-type/?round=2022",
+]
+
+
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.read().decode("utf-8")
@@ -61,7 +68,7 @@ def pages(base: str) -> list[str]:
     for listing, pattern, preferred in DETAILS:
         links = re.findall(pattern, fetch(base + listing))
         found += [listing, preferred if preferred in links else links[0]]
-    return [*dict.fromkeys(found + ["/findings/", "/data/"])]
+    return [*dict.fromkeys(found + ["/findings/", "/data/", *FIXED])]
 
 
 def start_server() -> subprocess.Popen:

@@ -175,9 +175,9 @@ def test_system_type_csv_carries_denominators_and_corrections(real_data, client)
 def test_facial_recognition_mentions_have_their_own_measure_in_chart_and_csv(real_data, client):
     html = text(client.get("/systems/facial-recognition/"))
     figure = json.loads(
-        html.split('<script id="system-chart-data" type="application/json">')[1].split("</script>")[
-            0
-        ]
+        html.split('<script id="chart-published-figures-data" type="application/json">')[1].split(
+            "</script>"
+        )[0]
     )
     layout = figure["layout"]
     for trace in figure["data"]:

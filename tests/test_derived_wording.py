@@ -66,7 +66,7 @@ def test_overview_cards_label_the_derived_count_beside_the_published_statement(r
 
 def test_overview_chart_title_and_series_say_derived(real_data, client):
     html = text(client.get("/"))
-    table = visible(html.split('id="concern-chart-table"')[1].split("</table>")[0])
+    table = visible(html.split('id="chart-concern-by-system-type-table"')[1].split("</table>")[0])
     assert "Use a vendor named as of concern (derived)" in table
     assert "Computed from per-body data" not in table
     assert "Responding bodies using equipment of concern" not in html
@@ -207,7 +207,7 @@ def test_an_answer_saying_it_operates_none_is_not_0_of_the_whole_round(real_data
 
 def test_body_worn_video_chart_shows_the_figure_as_published_and_its_correction(real_data, client):
     html = text(client.get("/systems/body-worn-video/"))
-    table = visible(html.split('id="system-chart-table"')[1].split("</table>")[0])
+    table = visible(html.split('id="chart-published-figures-table"')[1].split("</table>")[0])
     assert "2022 (as published)" in table and "2022 (current, after corrections)" in table
     assert "2022 (published)" not in table
     assert "at least 2; corrected to 0 by PR2023-UPDATE" in table

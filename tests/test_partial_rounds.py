@@ -32,9 +32,9 @@ def test_the_2023_round_shows_36_of_47_and_the_published_77_fits(real_data, clie
 def test_the_trend_chart_has_a_2023_point_for_drones_and_none_for_cctv(real_data, client):
     html = text(client.get("/"))
     data = json.loads(
-        html.split('<script id="trend-chart-data" type="application/json">')[1].split("</script>")[
-            0
-        ]
+        html.split('<script id="chart-figures-by-round-data" type="application/json">')[1].split(
+            "</script>"
+        )[0]
     )
     traces = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in data["data"]}
     assert traces["Response rate, published (%)"]["2023"] == 77

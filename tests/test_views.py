@@ -117,10 +117,13 @@ def test_overview_unknown_round_is_a_form_error_not_a_failure(real_data, client,
 
 def test_overview_charts_carry_data_table_and_csv(real_data, client):
     html = text(client.get("/"))
-    assert '<script id="concern-chart-data" type="application/json">' in html
-    assert '<script id="trend-chart-data" type="application/json">' in html
+    assert '<script id="chart-concern-by-system-type-data" type="application/json">' in html
+    assert '<script id="chart-figures-by-round-data" type="application/json">' in html
     assert "<script>" not in html  # no inline script
-    assert 'id="concern-chart-table"' in html and 'id="trend-chart-table"' in html
+    assert (
+        'id="chart-concern-by-system-type-table"' in html
+        and 'id="chart-figures-by-round-table"' in html
+    )
 
 
 def _plotted(response) -> dict[str, dict[str, str]]:
@@ -311,7 +314,7 @@ def test_system_type_page(real_data, client):
     assert (
         "None of the respondents indicated that they were using Hikvision body worn cameras" in html
     )
-    assert 'id="system-chart-data"' in html
+    assert 'id="chart-published-figures-data"' in html
     html = text(client.get("/systems/cctv-unspecified/"))
     assert "Hikvision" in html and "Northumbria Police" in html
 

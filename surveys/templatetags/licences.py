@@ -52,6 +52,13 @@ def licence_of_cell(text: str) -> str:
     )
 
 
+def licences_cited(text: str) -> list[tuple[str, list[str]]]:
+    """The licence statements of the sources ``text`` cites, each with the codes it covers
+    (Open Government Licence first), as the footer groups them."""
+    publications = _publications()
+    return licence_groups(publications[code] for code in codes_cited(text, publications))
+
+
 def page_licences_html(html: str) -> SafeString:
     publications = _publications()
     cited = codes_cited(html, publications)

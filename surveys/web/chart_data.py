@@ -227,23 +227,29 @@ def system_summary(system_type: SystemType, views) -> str:
     return text + "."
 
 
-def concern_chart(survey_round: SurveyRound) -> ChartData:
-    """The per-category chart of the overview alone, for its CSV."""
+def concern_chart(
+    survey_round: SurveyRound, *, as_published: bool = False
+) -> tuple[ChartData, str]:
+    """The per-category chart of the overview alone (for its CSV and its embed), with its
+    summary."""
     views = stats.finding_views(
         findings_for_display()
         .filter(survey_round=survey_round, metric=Metric.CONCERN_USERS)
-        .order_by("publication__published_on", "pk")
+        .order_by("publication__published_on", "pk"),
+        as_published=as_published,
     )
-    return category_chart(survey_round, views, stats.system_type_stats(survey_round=survey_round))[
-        0
-    ]
+    return category_chart(survey_round, views, stats.system_type_stats(survey_round=survey_round))
 
 
-def system_type_figures_chart(system_type: SystemType, rounds: list[SurveyRound]) -> ChartData:
-    """The system type page's chart alone, for its CSV."""
+def system_type_figures_chart(
+    system_type: SystemType, rounds: list[SurveyRound], *, as_published: bool = False
+) -> tuple[ChartData, str]:
+    """The system type page's chart alone (for its CSV and its embed), with its summary."""
     views = stats.finding_views(
         findings_for_display()
         .filter(system_type=system_type)
-        .order_by("survey_round__year", "publication__published_on", "pk")
+        .order_by("survey_round__year", "publication__published_on", "pk"),
+        as_published=as_published,
     )
-    return system_type_chart(system_type, views, [str(r.year) for r in rounds])
+    data = system_type_chart(system_type, views, [str(r.year) for r in rounds])
+    return data, system_summary(system_type, views)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.web import compare, record_views, views
+from surveys.web import compare, embeds, record_views, views
 from surveys.web.feeds import CorrectionsFeed
 
 app_name = "surveys"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("charts/concern-by-system-type.csv", views.concern_chart_csv, name="concern_chart_csv"),
     path("charts/figures-by-round.csv", views.trend_chart_csv, name="trend_chart_csv"),
+    path("embed/<slug:chart>/", embeds.embed, name="embed"),
     path("forces/", views.bodies, name="bodies"),
     path("forces/<slug:slug>/", views.body, name="body"),
     path("compare/", compare.compare, name="compare"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -16,7 +15,7 @@ from surveys.caching import data_last_changed
 from surveys.exports import csv_response, download_name, xlsx_response
 from surveys.models import SystemType
 from surveys.templatetags.licences import licence_of_cell
-from surveys.web import chart_data, maps, selectors, trend_chart
+from surveys.web import chart_data, maps, selectors, sharing, trend_chart
 from surveys.web.filters import BodyFilter
 from surveys.web.selectors.answer_rows import ANSWER_COLUMN_NOTES, SOURCE_COLUMNS
 from surveys.web.tables import (
@@ -32,18 +31,6 @@ from surveys.web.tables import (
 
 PER_PAGE = 25
 CSV_TYPE = "text/csv; charset=utf-8"
-
-
-def _chart(chart_id: str, data, summary: str, csv_url: str, *, kind: str = "bar") -> dict:
-    figure = charts.bar_chart(data) if kind == "bar" else charts.line_chart(data)
-    return {
-        "id": chart_id,
-        "script_id": f"{chart_id}-data",
-        "data": data,
-        "figure": json.loads(figure.to_json()),
-        "summary": summary,
-        "csv_url": csv_url,
-    }
 
 
 def as_published(request) -> bool:
@@ -100,8 +87,9 @@ def overview(request):
         "o": data,
         "round_error": round_error,
         "as_published": as_published(request),
-        "category_chart": _chart(
-            "concern-chart",
+        "category_chart": sharing.chart_context(
+            request,
+            sharing.concern_place(year, as_published=as_published(request)),
             data.category_chart,
             data.category_summary,
             f"{reverse('surveys:concern_chart_csv')}?round={year}",
@@ -109,8 +97,9 @@ def overview(request):
         "hexmap": maps.round_map(survey_round)
         if data.response and data.response.has_per_body_returns
         else None,
-        "trend_chart": _chart(
-            "trend-chart",
+        "trend_chart": sharing.chart_context(
+            request,
+            sharing.trend_place(),
             data.trend_chart,
             data.trend_summary,
             reverse("surveys:trend_chart_csv"),
@@ -125,7 +114,7 @@ def concern_chart_csv(request):
     survey_round, rounds, error = selectors.round_from_param(request.GET.get("round"))
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
-    data = chart_data.concern_chart(survey_round)
+    data, _ = chart_data.concern_chart(survey_round)
     return _chart_csv(
         data, download_name("concern-by-system-type", survey_round.year, suffix="csv")
     )
@@ -253,8 +242,9 @@ def system_type(request, slug: str):
         as_published=as_published(request),
         show_evidence=request.GET.get("evidence") == "1",
     )
-    context["chart"] = _chart(
-        "system-chart",
+    context["chart"] = sharing.chart_context(
+        request,
+        sharing.system_type_place(context["system_type"].slug, as_published=as_published(request)),
         context["chart"],
         context["chart_summary"],
         reverse("surveys:system_type_chart_csv", kwargs={"slug": slug}),
@@ -268,7 +258,7 @@ def system_type(request, slug: str):
 def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
     rounds = selectors.rounds_covering(system_type)
-    data = chart_data.system_type_figures_chart(system_type, rounds)
+    data, _ = chart_data.system_type_figures_chart(system_type, rounds)
     return _chart_csv(data, download_name(slug, "published-figures-by-round", suffix="csv"))
 
 

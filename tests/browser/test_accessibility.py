@@ -39,6 +39,10 @@ PAGES = [
     "/compare/?bodies=kent,atlantis",
     "/forces/?round=2022&map=intent",
     "/systems/drones/",
+    "/embed/concern-by-system-type/?round=2022",
+    "/embed/figures-by-round/",
+    "/embed/published-figures/?system_type=drones",
+    "/embed/concern-by-system-type/?round=1999",
 ]
 
 

@@ -89,7 +89,10 @@ def test_a_chart_page_is_whole_without_javascript(site, browser, path):
         # No empty box where the plot would be: it takes no room.
         assert chart.locator(".chart-plot").evaluate("(p) => p.getBoundingClientRect().height") == 0
         # The plotted numbers are on the page as data, not only as a drawing.
-        figure = json.loads(chart.locator("script[type='application/json']").text_content())
+        figure = json.loads(chart.locator("script[id$='-data']").text_content())
         assert figure["data"]
+        # The image downloads need script: without it, no button that does nothing.
+        expect(chart.locator("[data-downloads]")).to_be_hidden()
+        expect(chart.get_by_test_id("cite")).to_be_visible()
     assert page.locator("svg.main-svg").count() == 0
     context.close()

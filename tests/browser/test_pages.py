@@ -17,16 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_overview_draws_both_charts(site, page):
     page.goto(site + "/")
     assert draw_charts(page) == 2
-    for chart in ("concern-chart", "trend-chart"):
+    for chart in ("chart-concern-by-system-type", "chart-figures-by-round"):
         plot = page.locator(f"#{chart} .chart-plot")
         assert plot.locator("svg.main-svg").count() >= 1
     # The published figures as bars, the derived counts as markers apart from them.
-    assert page.locator("#concern-chart g.barlayer g.trace").count() == 1
-    assert page.locator("#concern-chart g.scatterlayer g.trace").count() == 1
+    assert page.locator("#chart-concern-by-system-type g.barlayer g.trace").count() == 1
+    assert page.locator("#chart-concern-by-system-type g.scatterlayer g.trace").count() == 1
     # Response rate published and computed on the per-cent axis, drones operating (2022 and
     # 2023) on the bodies axis, and the legend's key to the derived marker.
-    assert page.locator("#trend-chart g.scatterlayer g.trace").count() == 4
-    titles = page.locator("#trend-chart").locator("text.ytitle, text.y2title")
+    assert page.locator("#chart-figures-by-round g.scatterlayer g.trace").count() == 4
+    titles = page.locator("#chart-figures-by-round").locator("text.ytitle, text.y2title")
     assert titles.all_text_contents() == ["Per cent", "Bodies"]
     expect(page.locator('[data-testid="responded"]')).to_contain_text("39")
 
@@ -38,7 +38,9 @@ def test_round_selector_changes_the_overview(site, page):
     expect(page).to_have_url(re.compile(r"round=2019"))
     expect(page.locator("h1")).to_contain_text("2019")
     draw_charts(page)
-    expect(page.locator("#trend-chart .chart-plot")).to_have_attribute("data-drawn", "true")
+    expect(page.locator("#chart-figures-by-round .chart-plot")).to_have_attribute(
+        "data-drawn", "true"
+    )
 
 
 def test_filter_bodies_by_system_type_through_the_form(site, page):
@@ -78,12 +80,13 @@ def test_download_the_filtered_csv(site, page):
 def test_a_charts_table_comes_before_its_plot(site, page):
     """The numbers are read first; the plot, drawn later, follows them."""
     page.goto(site + "/")
-    table = page.locator("#concern-chart-table")
+    table = page.locator("#chart-concern-by-system-type-table")
     expect(table).to_contain_text("External CCTV")
     expect(table).to_contain_text("at least 18")
     order = page.evaluate(
-        """() => document.querySelector('#concern-chart-table').compareDocumentPosition(
-                   document.querySelector('#concern-chart .chart-plot'))"""
+        """() => document.querySelector('#chart-concern-by-system-type-table')
+                   .compareDocumentPosition(
+                     document.querySelector('#chart-concern-by-system-type .chart-plot'))"""
     )
     assert order & 4  # Node.DOCUMENT_POSITION_FOLLOWING: the plot comes after the table
 
@@ -107,7 +110,7 @@ def test_overview_at_320px_has_no_horizontal_scroll(site, browser):
 
 def test_from_a_chart_to_the_whole_data_set(site, page):
     page.goto(site + "/")
-    chart = page.locator("#concern-chart")
+    chart = page.locator("#chart-concern-by-system-type")
     chart.get_by_role("link", name="All the data behind the dashboard").click()
     expect(page).to_have_url(site + "/data/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Download the data")
