@@ -249,6 +249,20 @@
       if (button) {
         download(button);
       }
+      // An embed's server-drawn chart, replaced by the interactive one when the reader asks.
+      var show = event.target.closest ? event.target.closest("[data-draw-chart]") : null;
+      var still = show && document.getElementById(show.getAttribute("data-draw-chart"));
+      if (still && still.hasAttribute("data-chart-later")) {
+        still.setAttribute("data-chart", still.getAttribute("data-chart-later"));
+        still.removeAttribute("data-chart-later");
+        var label = still.querySelector("[id$='-svg']");
+        still.className = "chart-plot";
+        still.setAttribute("role", "img");
+        still.setAttribute("aria-label", label ? label.textContent : "");
+        still.textContent = "";
+        show.hidden = true;
+        draw(still);
+      }
     });
     var charts = document.querySelectorAll("[data-chart]");
     if (!("IntersectionObserver" in window)) {

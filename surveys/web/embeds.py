@@ -15,10 +15,11 @@ from collections.abc import Callable
 from csp.decorators import csp_replace
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from surveys import stats
+from surveys import chart_svg, stats
 from surveys.models import SystemType
 from surveys.web import chart_data, selectors, sharing, trend_chart
 
@@ -95,6 +96,9 @@ def embed(request, chart: str):
         return _refusal(request, str(missing), status=404)
     except BadFilter as bad:
         return _refusal(request, str(bad), status=400)
+    # Drawn here, so the chart shows with no chart library to fetch; Plotly only on request.
+    svg = chart_svg.render(context["data"], kind=context["kind"], label_id=f"{context['id']}-svg")
+    context["svg"] = mark_safe(svg)  # noqa: S308 - every text in it is escaped by chart_svg
     return render(request, "surveys/embed.html", {"chart": context})
 
 

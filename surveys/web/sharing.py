@@ -153,6 +153,7 @@ def chart_context(
         "script_id": f"{place.anchor}-data",
         "export_id": f"{place.anchor}-export",
         "data": data,
+        "kind": kind,
         "figure": figure_json,
         "summary": summary,
         "csv_url": csv_url,

@@ -61,6 +61,11 @@ def test_an_embed_draws_in_a_frame_on_another_site_while_the_overview_refuses(si
 
     embedded = page.frame_locator("#embedded")
     expect(embedded.locator(".chart-title")).to_contain_text(TITLE)
+    # drawn by the server at once (no chart library fetched), each bar's value as text
+    expect(embedded.locator(".chart-static svg.chart-svg")).to_be_visible()
+    expect(embedded.locator(".chart-static svg.chart-svg")).to_contain_text("no data")
+    # the interactive Plotly chart replaces it when the reader asks
+    embedded.get_by_role("button", name="Show the interactive chart").click()
     expect(embedded.locator(".chart-plot")).to_have_attribute("data-drawn", "true")
     expect(embedded.locator(".chart-plot svg.main-svg").first).to_be_visible()
     expect(embedded.get_by_test_id("chart-source")).to_contain_text("PR2023")
