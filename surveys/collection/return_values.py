@@ -75,10 +75,13 @@ def read_answer(
             setattr(answer, name, value)
     answer.vendor_ids = sorted(set(vendor_ids))
     answer.other_vendors = other_vendors.strip()
+    for name in ("notes", "other_vendors"):
+        if "\x00" in getattr(answer, name):
+            errors.append((name, "contains a null character, which text cannot hold"))
     if len(answer.notes) > NOTES_MAX:
-        errors.append(("notes", f"is longer than {NOTES_MAX:,} characters"))
+        errors.append(("notes", f"must be {NOTES_MAX:,} characters or fewer"))
     if len(answer.other_vendors) > OTHER_VENDORS_MAX:
-        errors.append(("other_vendors", f"is longer than {OTHER_VENDORS_MAX:,} characters"))
+        errors.append(("other_vendors", f"must be {OTHER_VENDORS_MAX:,} characters or fewer"))
     if message := answer_rules.kinds_error(answer.kinds, asked.system_type):
         errors.append(("kinds", message))
     if answer.unit_count is not None and not asked.asks_unit_count:
