@@ -18,7 +18,6 @@ from surveys.editorial.import_plans import RowError
 from surveys.models import Answer, BodyAlias, OnlineReturn, SurveyRound, Vendor
 from surveys.values import (
     VENDOR_SEPARATOR,
-    count_text,
     intent_text,
     kinds_text,
     vendor_entry,
@@ -76,7 +75,7 @@ def _vendors_cell(answer: AnswerData, names: dict[int, str]) -> str:
     return f"{VENDOR_SEPARATOR} ".join(entries)
 
 
-def questionnaire_rows(online_return: OnlineReturn) -> list[list[str]]:
+def questionnaire_rows(online_return: OnlineReturn) -> list[list[str | int]]:
     """The rows to fill in: the return's draft once saved, else (if the round offers it) the
     body's previous answers, else blank answers."""
     invitation = online_return.invitation
@@ -99,7 +98,7 @@ def questionnaire_rows(online_return: OnlineReturn) -> list[list[str]]:
             row += [
                 yes_no_text(answer.operates),
                 kinds_text(answer.kinds) if answer.kinds else "",
-                count_text(answer.unit_count) if answer.unit_count is not None else "",
+                "" if answer.unit_count is None else answer.unit_count,  # a number cell
                 _vendors_cell(answer, names),
                 yes_no_text(answer.aware_of_concerns),
                 intent_text(answer.intent) if answer.intent else "",
