@@ -72,8 +72,8 @@ class OpenDataMiddleware:
 
 
 class ReturnLinkMiddleware:
-    """A body's return link (``/returns/<token>/``): its pages send no Referer onwards (the
-    path holds the token), and guessing tokens is slowed per client address (``client_ip``):
+    """A body's return link (``/returns/<token>/``): its pages send no Referer to another
+    site (the path holds the token), and guessing tokens is slowed per client address (``client_ip``):
     after ``RETURN_LINK_MISSES`` answers of 404 within ``RETURN_LINK_WINDOW`` seconds, every
     request under /returns/ from that address is answered 429 until the window ends, a good
     link's too: were a good link let through, 429 against 200 would tell a guess right or
@@ -102,5 +102,7 @@ class ReturnLinkMiddleware:
                     cache.incr(key)
                 except ValueError:  # expired between the two calls: this miss starts anew
                     cache.add(key, 1, settings.RETURN_LINK_WINDOW)
-        response["Referrer-Policy"] = "no-referrer"
+        # Not "no-referrer": with it, browsers send "Origin: null" with a form, which Django's
+        # CSRF protection refuses. Our own server gets the Referer, and logs no Referer.
+        response["Referrer-Policy"] = "same-origin"
         return response

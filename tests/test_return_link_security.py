@@ -127,11 +127,11 @@ def test_return_pages_send_no_referrer_and_load_nothing_from_elsewhere(client, w
     token = online.token(world.northshire)
     for page in ("", "form/", "upload/"):
         response = client.get(f"/returns/{token}/{page}")
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         html = response.content.decode()
         resources = re.findall(r'<(?:script|img|link|iframe)[^>]*(?:src|href)="([^"]+)"', html)
         assert resources and all(url.startswith("/") for url in resources), resources
-    assert client.get("/returns/" + "A" * 43 + "/")["Referrer-Policy"] == "no-referrer"
+    assert client.get("/returns/" + "A" * 43 + "/")["Referrer-Policy"] == "same-origin"
 
 
 def test_return_pages_are_never_stored_by_the_response_cache(client, world, online, settings):

