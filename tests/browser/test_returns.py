@@ -42,7 +42,9 @@ def test_a_body_completes_its_return_with_one_mistake_on_the_way(link, page):
     external.get_by_label("Redcam").check()
     page.locator("#external-cctv-unit_count").fill("40")
     drones = page.locator("#type-drones")
-    drones.get_by_role("group", name="Does Northshire operate Drones?").get_by_label("No", exact=True).check()
+    drones.get_by_role("group", name="Does Northshire operate Drones?").get_by_label(
+        "No", exact=True
+    ).check()
     drones.get_by_label("Homecam").check()  # the mistake: not operated, yet a vendor
     page.get_by_role("button", name="Save as draft").click()
 
