@@ -74,11 +74,11 @@ class OpenDataMiddleware:
 class ReturnLinkMiddleware:
     """A body's return link (``/returns/<token>/``): its pages send no Referer to another
     site (the path holds the token), and guessing tokens is slowed per client address
-    (``client_ip``): after ``RETURN_LINK_MISSES`` answers of 404 within ``RETURN_LINK_WINDOW`` seconds, every
-    request under /returns/ from that address is answered 429 until the window ends, a good
-    link's too: were a good link let through, 429 against 200 would tell a guess right or
-    wrong at full speed. The count is kept in the default cache (Redis: shared by every worker).
-    """
+    (``client_ip``): after ``RETURN_LINK_MISSES`` answers of 404 within
+    ``RETURN_LINK_WINDOW`` seconds, every request under /returns/ from that address is
+    answered 429 until the window ends, a good link's too: were a good link let through, 429
+    against 200 would tell a guess right or wrong at full speed. The count is kept in the
+    default cache (Redis: shared by every worker)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
