@@ -195,3 +195,14 @@ def test_every_form_is_csrf_protected(world, online):
     strict = Client(enforce_csrf_checks=True)
     for page in ("form/", "review/", "upload/"):
         assert strict.post(url(online, world.northshire, page), {}).status_code == 403
+
+
+def test_the_form_takes_a_fixed_number_of_queries(
+    client, world, online, django_assert_max_num_queries
+):
+    client.post(url(online, world.northshire, "form/"), filled(world, online))
+    with django_assert_max_num_queries(10):
+        assert client.get(url(online, world.northshire, "form/")).status_code == 200
+    with django_assert_max_num_queries(30):  # three system types: a few writes each
+        data = filled(world, online, version="2")
+        assert client.post(url(online, world.northshire, "form/"), data).status_code == 302
