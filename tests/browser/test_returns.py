@@ -9,7 +9,6 @@ from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
 
 from surveys.models import OnlineReturn
-from tests.browser.conftest import CHROMIUM  # noqa: F401 (the same browser)
 from tests.returns_world import open_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
