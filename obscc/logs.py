@@ -16,7 +16,21 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 # Named routes whose path carries a credential. A route with a part that looks secret must be
 # judged, here or as not secret (tests/test_log_redaction.py names each).
-SECRET_ROUTES = frozenset({"admin:password_set"})
+SECRET_ROUTES = frozenset(
+    {
+        "admin:password_set",
+        "returns:start",
+        "returns:form",
+        "returns:review",
+        "returns:receipt",
+        "returns:receipt_csv",
+        "returns:questionnaire",
+        "returns:upload",
+    }
+)
+# Every path under these is secret, matched or not (a mistyped or guessed link): a path that is
+# not a secret route shows as the prefix and "<unmatched>".
+SECRET_PREFIXES = ("/returns/",)
 
 
 def url_routes(patterns=None, prefix: str = "", namespace: str = ""):
@@ -36,11 +50,18 @@ def url_routes(patterns=None, prefix: str = "", namespace: str = ""):
 @functools.cache
 def _secret_starts() -> tuple[str, ...]:
     """The literal start of each secret route, so that most paths are never resolved."""
-    return tuple(
+    return SECRET_PREFIXES + tuple(
         "/" + re.match(r"[\w/.-]*", route)[0]
         for route, name in url_routes()
         if name in SECRET_ROUTES
     )
+
+
+def _unmatched(path: str) -> str:
+    for prefix in SECRET_PREFIXES:
+        if path.startswith(prefix):
+            return f"{prefix}<unmatched>"
+    return path
 
 
 def loggable_path(path: str) -> str:
@@ -52,8 +73,8 @@ def loggable_path(path: str) -> str:
     try:
         match = resolve(path)
     except Resolver404:
-        return path
-    return "/" + match.route if match.view_name in SECRET_ROUTES else path
+        return _unmatched(path)
+    return "/" + match.route if match.view_name in SECRET_ROUTES else _unmatched(path)
 
 
 def loggable_uri(uri: str) -> str:

@@ -47,7 +47,7 @@ from surveys.caching import current_version, version_and_last_changed
 # What the responses are made of, for the deploy identifier when DEPLOY_ID is not set.
 DEPLOY_SOURCES = ("obscc", "surveys", "templates", "static", "requirements/base.txt")
 OPEN_DATA = ("/api/", "/data/")  # answered with Last-Modified too (wget -N), and open CORS
-PRIVATE = ("/admin/", "/healthz")
+PRIVATE = ("/admin/", "/healthz", "/returns/")  # /returns/: a body's return, at its secret link
 # Campaign parameters a link from a news story carries: the pages never read them.
 TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|msclkid|mc_cid|mc_eid)$")
 COMPRESSIBLE = re.compile(r"^(text/|application/([a-z.+-]*\+)?(json|xml|javascript))")

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First: a client guessing return links is refused before anything reads its request.
+    "obscc.middleware.ReturnLinkMiddleware",
     "obscc.middleware.RequestBodyMiddleware",
     "obscc.routers.ReplicaMiddleware",
     "obscc.middleware.PermissionsPolicyMiddleware",
@@ -338,6 +340,11 @@ SPECTACULAR_SETTINGS = {
 
 # Where the site is served: the base of the password links that `manage.py add_editor` prints.
 SITE_URL = os.environ.get("SITE_URL", "")  # unset: http://127.0.0.1:PORT, as `make run` serves
+
+# Guessing a return link's token (/returns/<token>/): after this many wrong links from one
+# client address within the window (seconds), that address is answered 429 until it ends.
+RETURN_LINK_MISSES = env_int("RETURN_LINK_MISSES", 20)
+RETURN_LINK_WINDOW = env_int("RETURN_LINK_WINDOW", 10 * 60)
 
 # Admin imports of per-body answers: size limit and where a previewed file waits.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

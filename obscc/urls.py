@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("surveys.api.urls")),
+    path("returns/", include("surveys.returns.urls")),
     path("", include("surveys.web.urls")),
 ]
 

@@ -7,9 +7,9 @@ same few queries however many rows it has. A row either plans one answer or give
 from __future__ import annotations
 
 from surveys import stats
+from surveys.editorial import answer_rules
 from surveys.editorial.correction_values import VendorLink, vendor_links, vendor_lookup
 from surveys.editorial.import_columns import FIELD_SOURCE_COLUMNS, REQUIRED_COLUMNS
-from surveys.editorial.import_files import MAX_CELL_LENGTH, is_formula, unescape
 from surveys.editorial.import_plans import FieldChange, PlannedAnswer, RowError
 from surveys.models import (
     Answer,
@@ -27,10 +27,6 @@ from surveys.values import (
     count_text,
     intent_text,
     kinds_text,
-    parse_count,
-    parse_intent,
-    parse_kinds,
-    parse_yes_no,
     vendors_text,
     yes_no_text,
 )
@@ -82,18 +78,10 @@ def validate_row(
     def error(column: str, message: str) -> None:
         errors.append(RowError(number, column, message))
 
-    for column, value in row.items():
-        if len(value) > MAX_CELL_LENGTH:
-            error(column, f"longer than {MAX_CELL_LENGTH} characters")
-            return None, errors
-        if is_formula(value):
-            error(
-                column,
-                "looks like a spreadsheet formula: enter the value, not a formula (to keep "
-                "it as text, put an apostrophe before it)",
-            )
-            return None, errors
-    row = {column: unescape(value) for column, value in row.items()}
+    for column, message in answer_rules.cell_errors(row):
+        error(column, message)
+        return None, errors
+    row = answer_rules.unescaped(row)
     for column in REQUIRED_COLUMNS:
         if not row.get(column):
             error(column, "is required")
@@ -119,23 +107,10 @@ def validate_row(
         error("source", f"unknown source {row['source']!r}: use a publication code such as PR2023")
 
     # Only the columns the file has: an absent column leaves the field as it is.
-    values: dict = {"source": source}
-    if "notes" in row:
-        values["notes"] = row["notes"]
-    parsers = {
-        "operates": parse_yes_no,
-        "aware_of_concerns": parse_yes_no,
-        "says_vendor_of_concern": parse_yes_no,
-        "intent": parse_intent,
-        "kinds": parse_kinds,
-        "unit_count": parse_count,
-    }
-    for column, parse in parsers.items():
-        if column in row:
-            try:
-                values[column] = parse(row[column])
-            except ValueError as exc:
-                error(column, str(exc))
+    parsed, problems = answer_rules.parse_answer_values(row)
+    values: dict = {"source": source, **parsed}
+    for column, message in problems:
+        error(column, message)
 
     credits: dict[str, Publication] = {}  # field -> the publication its own column names
     for column, name in FIELD_SOURCE_COLUMNS.items():
@@ -164,8 +139,10 @@ def validate_row(
             error("system_type", f"duplicate of row {seen[key]} (same body, round and system type)")
         else:
             seen[key] = number
-    if system_type is not None and not Answer.kinds_allowed(values.get("kinds"), system_type):
-        error("kinds", Answer.KIND_MESSAGE)
+    if system_type is not None and (
+        message := answer_rules.kinds_error(values.get("kinds"), system_type)
+    ):
+        error("kinds", message)
     if errors or survey_return is None or system_type is None:
         return None, errors
 
@@ -180,12 +157,10 @@ def validate_row(
     units = values.get("unit_count", existing.unit_count if existing else None)
     if operates is False and {"operates", "vendors", "aware_of_concerns", "unit_count"} & set(row):
         column = "operates" if "operates" in values else "vendors"
-        if vendors:
-            error(column, "says the body does not operate it, yet names a vendor")
-        if aware is True:
-            error(column, "says the body does not operate it, yet says it is aware of concerns")
-        if units is not None:
-            error(column, "says the body does not operate it, yet gives a number of units")
+        for _field, message in answer_rules.contradictions(
+            operates=operates, names_vendor=bool(vendors), aware=aware, units=units
+        ):
+            error(column, message)
         if errors:
             return None, errors
     says_concern = values.get(
