@@ -146,3 +146,25 @@ def import_text(
     """Run the answers import (the one path the command and the admin share) on a file's text."""
     data = text.encode() if isinstance(text, str) else text
     return import_answers(io.BytesIO(data), filename=filename, dry_run=dry_run, reason=reason)
+
+
+def online_return(invitation, status: str = "submitted", answers: dict | None = None, **fields):
+    """A body's online return as the return form would leave it (synthetic): ``answers`` maps
+    a system type to an OnlineAnswer's fields (``vendors`` a list of vendors)."""
+    from django.utils import timezone
+
+    from surveys.models import OnlineAnswer, OnlineReturn
+
+    if status in ("submitted", "accepted"):
+        fields.setdefault("submitted_at", timezone.now())
+        fields.setdefault("submitted_by_name", "A. Tester")
+        fields.setdefault("submitted_by_role", "Synthetic test officer")
+    made = OnlineReturn.objects.create(
+        invitation=invitation, status=status, saved_by="the invitation's link", **fields
+    )
+    for system_type, values in (answers or {}).items():
+        values = dict(values)
+        vendors = values.pop("vendors", [])
+        answer = OnlineAnswer.objects.create(online_return=made, system_type=system_type, **values)
+        answer.vendors.set(vendors)
+    return made
