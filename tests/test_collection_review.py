@@ -237,3 +237,22 @@ def test_the_preview_is_never_an_answer_of_the_public_record(world, submitted, e
 def test_an_unknown_return_is_a_404(world, editor, client):
     assert client.get("/admin/surveys/onlinereturn/999999/review/").status_code == 404
     assert client.post("/admin/surveys/onlinereturn/999999/accept/").status_code == 404
+
+
+def test_a_published_rounds_return_is_shown_without_a_preview(world, submitted, editor, client):
+    from surveys.collection import publishing
+
+    client.post(_url(submitted, "change-values/"), _change_data(world))
+    client.post(_url(submitted, "accept/"))
+    publishing.publish_round(submitted.invitation.collection)
+    response = client.get(_url(submitted))
+    assert response.status_code == 200
+    assert "The round is published" in response.content.decode()
+    assert b'data-testid="accept"' not in response.content
+
+
+def test_the_preview_says_why_when_a_round_of_that_year_exists(world, submitted, editor, client):
+    f.survey_round(2022)
+    response = client.get(_url(submitted))
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()

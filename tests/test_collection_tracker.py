@@ -142,3 +142,18 @@ def test_a_viewer_cannot_withdraw_revoke_or_reissue(world, tracked, viewer, clie
 )
 def test_bad_tracker_queries_are_never_a_500(world, tracked, editor, client, query):
     assert client.get(URL, query).status_code in (200, 302, 400)
+
+
+def test_reminders_are_not_sent_from_the_admin_to_the_console_in_production(
+    world, tracked, editor, client, settings
+):
+    """The console backend would write each link to the server's log."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.DEBUG = False
+    south = tracked.invitations.get(body=world.southshire)
+    response = client.post(
+        URL, {"action": "send_reminders", "_selected_action": [south.pk]}, follow=True
+    )
+    assert "email is not set up" in response.content.decode()
+    south.refresh_from_db()
+    assert south.last_reminded_at is None

@@ -105,6 +105,11 @@ class OnlineReturnAdmin(Admin):
     def has_add_permission(self, request) -> bool:
         return False  # a body's return is made at its link
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None:
+            return False  # changed only through the review's actions, each recorded
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         names = [f.name for f in OnlineReturn._meta.fields]
         return [*names, "open"]
@@ -158,6 +163,8 @@ class OnlineReturnAdmin(Admin):
             raise PermissionDenied
 
     def _preview(self, online_return: OnlineReturn, page: str = ""):
+        if online_return.invitation.collection.published_at is not None:
+            return None, "The round is published: its public pages show it."
         try:
             return review.preview(online_return, page=page), ""
         except publishing.PublishRefused as exc:

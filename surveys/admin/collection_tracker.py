@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -78,9 +79,10 @@ class InvitationAdmin(Admin):
             obj._change_reason = f"Contact changed by {request.user}"
             obj.save()
             return
-        opening.add_invitation(
+        made = opening.add_invitation(
             obj.collection, obj.body, contact_email=obj.contact_email, user=request.user
         )
+        obj.pk, obj.token_hash, obj.token_issued_at = made.pk, made.token_hash, made.token_issued_at
 
     def response_add(self, request, obj, post_url_continue=None):
         messages.success(
@@ -141,6 +143,14 @@ class InvitationAdmin(Admin):
         permissions=["change"],
     )
     def send_reminders(self, request, queryset):
+        if links.prints_to_the_log() and not settings.DEBUG:
+            messages.error(
+                request,
+                "No reminder sent: email is not set up (EMAIL_BACKEND is the console, which "
+                "would write each link to the server's log). Set EMAIL_BACKEND and EMAIL_HOST "
+                "(.env.example), or send them with send_invitations --reminders.",
+            )
+            return
         for collection, invitations in _by_collection(queryset).items():
             try:
                 sent = links.send_invitations(

@@ -159,6 +159,13 @@ def write_round(
     """The public round, its returns and the accepted answers; the caller's transaction."""
     today = today or timezone.localdate()
     accepted = list(accepted)
+    if SurveyRound.objects.filter(year=collection.year).exists() or (
+        Publication.objects.filter(code=publication_code(collection.year)).exists()
+    ):
+        raise PublishRefused(
+            f"A {collection.year} round or its source {publication_code(collection.year)} "
+            "already exists."
+        )
     previous = SurveyRound.objects.filter(year__lt=collection.year).order_by("-year").first()
     year, reason = collection.year, f"{collection.year} round published from returns online"
     source = Publication(
