@@ -168,3 +168,21 @@ def online_return(invitation, status: str = "submitted", answers: dict | None = 
         answer = OnlineAnswer.objects.create(online_return=made, system_type=system_type, **values)
         answer.vendors.set(vendors)
     return made
+
+
+def collection_with_a_return(editor):
+    """A round being collected online (2030, synthetic) over the data there is, with one
+    invitation's return submitted and a request waiting for a second editor: the admin's
+    collection pages then have something to open."""
+    from surveys.collection import opening
+    from surveys.models import CollectionRequest
+
+    collection = opening.open_round(2030, deadline=datetime.date.today(), system_types=["drones"])
+    if not collection.invitations.exists():
+        body = Body.objects.filter(succeeded_by__isnull=True).order_by("name").first()
+        opening.add_invitation(collection, body)
+    online = online_return(collection.invitations.order_by("pk").first(), "submitted")
+    CollectionRequest.objects.create(
+        collection=collection, online_return=online, kind="reopen", requested_by=editor
+    )
+    return collection

@@ -95,29 +95,8 @@ def accounts(real_data, client) -> dict[str, User]:
     AccessFailureLog.objects.create(
         username=EDITORS.lower(), ip_address="127.0.0.1", path_info="/admin/login/"
     )
-    _open_round(made[EDITORS])
+    f.collection_with_a_return(made[EDITORS])
     return made
-
-
-def _open_round(editor) -> None:
-    """A round being collected online, with a submitted return and a request waiting for a
-    second editor, so that its pages (the tracker, the review) have something to open."""
-    import datetime
-
-    from surveys.collection import opening
-    from surveys.models import CollectionRequest
-
-    collection = opening.open_round(2030, deadline=datetime.date.today(), system_types=["drones"])
-    from surveys.models import Body
-
-    body = Body.objects.filter(succeeded_by__isnull=True).exclude(
-        invitations__collection=collection
-    )
-    opening.add_invitation(collection, body.order_by("name").first())
-    online = f.online_return(collection.invitations.order_by("pk").first(), "submitted")
-    CollectionRequest.objects.create(
-        collection=collection, online_return=online, kind="reopen", requested_by=editor
-    )
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def post_urls(superuser) -> list[tuple[str, dict]]:
     """Each admin URL that takes a POST, with the data a real form would send."""
     urls = [("/admin/surveys/answer/import/", {"step": "confirm", "token": "x"})]
     urls.append(("/admin/reconciliation/", {}))
+    f.collection_with_a_return(superuser)  # the real data has no round being collected
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label != "surveys":
             continue

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from surveys.collection import publishing, review
 from surveys.editorial.corrections import may_publish
+from surveys.limits import REASON_MAX
 from surveys.models import Collection, CollectionRequest, OnlineReturn
 
 Kind = CollectionRequest.Kind
@@ -69,6 +70,8 @@ def _check(collection, kind, online_return, payload, message) -> None:
         elif kind == Kind.REOPEN:
             if not message.strip():
                 raise RequestRefused("Say what the body should look at: it sees the message.")
+            if len(message.strip()) > REASON_MAX:
+                raise RequestRefused(f"The message is at most {REASON_MAX:,} characters.")
             if online_return.status not in (
                 OnlineReturn.Status.SUBMITTED,
                 OnlineReturn.Status.ACCEPTED,
