@@ -186,7 +186,9 @@ def _open(collection: Collection) -> None:
         raise RoundRefused(f"The {collection.year} round is published: its invitations are closed.")
 
 
-def add_invitation(collection: Collection, body: Body, *, contact_email: str = "", user=None):
+def add_invitation(
+    collection: Collection, body: Body, *, contact_email: str = "", user=None
+) -> Invitation:
     """Invite one more body (its token issued, not shown)."""
     _open(collection)
     if body.succeeded_by_id:
@@ -208,15 +210,6 @@ def withdraw(invitation: Invitation, *, user=None) -> None:
     if invitation.withdrawn_at is None:
         invitation.withdrawn_at = timezone.now()
         invitation._change_reason = f"Withdrawn by {user}"
-        invitation._history_user = user
-        invitation.save()
-
-
-def reinstate(invitation: Invitation, *, user=None) -> None:
-    _open(invitation.collection)
-    if invitation.withdrawn_at is not None:
-        invitation.withdrawn_at = None
-        invitation._change_reason = f"Reinstated by {user}"
         invitation._history_user = user
         invitation.save()
 

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from surveys.models import Collection, Invitation, OnlineReturn
+from surveys.models import Invitation, OnlineReturn
 
 Status = OnlineReturn.Status
 SUBMITTED = (Status.SUBMITTED, Status.ACCEPTED)
@@ -119,7 +119,3 @@ def csv_rows(invitations: QuerySet[Invitation], today: datetime.date | None = No
             when(invitation.withdrawn_at),
             invitation.contact_email,
         ]
-
-
-def latest_collection() -> Collection | None:
-    return Collection.objects.order_by("-year").first()
