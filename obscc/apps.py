@@ -5,7 +5,16 @@ from django.contrib.admin.apps import AdminConfig
 # surveys/admin/ holds the site and one module per desk. The desks register after the site
 # exists: registering while the site's own module is being imported would register them on a
 # site that is then replaced.
-DESKS = ("corrections", "key_findings", "records", "reference", "change_drafts")
+DESKS = (
+    "collection",
+    "collection_review",
+    "collection_tracker",
+    "corrections",
+    "key_findings",
+    "records",
+    "reference",
+    "change_drafts",
+)
 
 
 class ObsccAdminConfig(AdminConfig):

@@ -345,6 +345,16 @@ SITE_URL = os.environ.get("SITE_URL", "")  # unset: http://127.0.0.1:PORT, as `m
 # client address within the window (seconds), that address is answered 429 until it ends.
 RETURN_LINK_MISSES = env_int("RETURN_LINK_MISSES", 20)
 RETURN_LINK_WINDOW = env_int("RETURN_LINK_WINDOW", 10 * 60)
+# Email, for the invitations and reminders of a round collected online (send_invitations): the
+# console by default (the message is printed); SMTP in production.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Admin imports of per-body answers: size limit and where a previewed file waits.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -188,3 +188,21 @@ def maker(db, client):
     user = f.account("maker", EDITORS)
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def collection(world):
+    """The 2022 round opened for collection (synthetic), about external CCTV and drones, its
+    deadline 1 June 2022 (long past) and its links working until 15 June 2022: an invitation
+    for each of the world's three bodies, none submitted yet."""
+    import datetime
+
+    from surveys.collection import opening
+
+    return opening.open_round(
+        2022,
+        deadline=datetime.date(2022, 6, 1),
+        system_types=["external-cctv", "drones"],
+        units=["drones"],
+        today=datetime.date(2022, 5, 1),
+    )

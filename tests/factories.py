@@ -163,3 +163,43 @@ def change_draft(user, **fields):
         "requested_by": user,
     }
     return ChangeDraft.objects.create(**{**defaults, **fields})
+
+
+def online_return(invitation, status: str = "submitted", answers: dict | None = None, **fields):
+    """A body's online return as the return form would leave it (synthetic): ``answers`` maps
+    a system type to an OnlineAnswer's fields (``vendors`` a list of vendors)."""
+    from django.utils import timezone
+
+    from surveys.models import OnlineAnswer, OnlineReturn
+
+    if status in ("submitted", "accepted"):
+        fields.setdefault("submitted_at", timezone.now())
+        fields.setdefault("submitted_by_name", "A. Tester")
+        fields.setdefault("submitted_by_role", "Synthetic test officer")
+    made = OnlineReturn.objects.create(
+        invitation=invitation, status=status, saved_by="the invitation's link", **fields
+    )
+    for system_type, values in (answers or {}).items():
+        values = dict(values)
+        vendors = values.pop("vendors", [])
+        answer = OnlineAnswer.objects.create(online_return=made, system_type=system_type, **values)
+        answer.vendors.set(vendors)
+    return made
+
+
+def collection_with_a_return(editor):
+    """A round being collected online (2030, synthetic) over the data there is, with one
+    invitation's return submitted and a request waiting for a second editor: the admin's
+    collection pages then have something to open."""
+    from surveys.collection import opening
+    from surveys.models import CollectionRequest
+
+    collection = opening.open_round(2030, deadline=datetime.date.today(), system_types=["drones"])
+    if not collection.invitations.exists():
+        body = Body.objects.filter(succeeded_by__isnull=True).order_by("name").first()
+        opening.add_invitation(collection, body)
+    online = online_return(collection.invitations.order_by("pk").first(), "submitted")
+    CollectionRequest.objects.create(
+        collection=collection, online_return=online, kind="reopen", requested_by=editor
+    )
+    return collection

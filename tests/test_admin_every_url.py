@@ -95,6 +95,7 @@ def accounts(real_data, client) -> dict[str, User]:
     AccessFailureLog.objects.create(
         username=EDITORS.lower(), ip_address="127.0.0.1", path_info="/admin/login/"
     )
+    f.collection_with_a_return(made[EDITORS])
     return made
 
 

@@ -56,6 +56,7 @@ def post_urls(superuser) -> list[tuple[str, dict]]:
     draft = f.change_draft(superuser)
     for decision in ("publish", "discard"):
         urls.append((f"/admin/surveys/changedraft/{draft.pk}/{decision}/", {}))
+    f.collection_with_a_return(superuser)  # the real data has no round being collected
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label != "surveys":
             continue

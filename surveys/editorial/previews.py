@@ -107,15 +107,23 @@ def preview(
     rounds: Iterable[SurveyRound],
     pages: list[PreviewPage],
     page: str = "",
+    setup: Callable[[], Iterable[SurveyRound]] | None = None,
 ) -> Preview:
-    """What ``apply`` would change, and the page ``page`` (a url of ``pages``) after it."""
+    """What ``apply`` would change, and the page ``page`` (a url of ``pages``) after it.
+
+    ``setup``, where given, first writes what ``apply`` is compared against (a round not yet
+    public, say) and returns the rounds to compare, in the same rolled-back transaction."""
     rounds = list(rounds)
     selected = next((p for p in pages if p.url == page), pages[0] if pages else None)
     html = ""
     with uncached(), _private_database():
-        before = shown_values(rounds)
+        if setup is None:
+            before = shown_values(rounds)
         try:
             with transaction.atomic():
+                if setup is not None:
+                    rounds = list(setup())
+                    before = shown_values(rounds)
                 apply()
                 after = shown_values(rounds)
                 if selected is not None:

@@ -46,6 +46,7 @@ class Publication(models.Model):
         FORCE_PAGE = "force_page", "A police force's own publication"
         VENDOR = "vendor", "A supplier's marketing"
         REFERENCE = "reference", "Reference list"
+        SURVEY_RETURNS = "survey_returns", "Survey returns submitted online"
         SYNTHETIC = "synthetic", "Synthetic test data (not real)"
 
     class DatePrecision(models.TextChoices):
