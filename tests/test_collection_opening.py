@@ -236,3 +236,13 @@ def test_an_editor_extends_the_links_in_the_admin_and_a_bad_date_is_a_form_error
     assert response.status_code == 302
     collection.refresh_from_db()
     assert collection.links_expire_on == datetime.date(2022, 7, 1)
+
+
+def test_after_a_round_without_per_body_returns_the_round_before_sets_the_scope(real_data):
+    """The real data's last round, the 2023 drone survey, is known only from its published
+    totals: the next round invites the 2022 round's 47 bodies and asks about its types."""
+    from surveys.collection import opening
+
+    previous = opening.previous_round(2026)
+    assert previous.year == 2022
+    assert len(opening.bodies_in_scope(previous)) == 47

@@ -41,13 +41,13 @@ class RoundPlan:
 
 
 def previous_round(year: int) -> SurveyRound | None:
-    """The last public round before ``year``: its bodies and system types are the default."""
-    return (
-        SurveyRound.objects.filter(year__lt=year)
-        .prefetch_related("coverage__system_type")
-        .order_by("-year")
-        .first()
-    )
+    """The last public round before ``year`` with per-body returns (else the last round):
+    its bodies and system types are the default. A round recorded without per-body returns
+    (the 2023 drone survey, known only from its published totals) says nothing of who was
+    asked, so the round before it does."""
+    rounds = SurveyRound.objects.filter(year__lt=year).prefetch_related("coverage__system_type")
+    with_returns = rounds.filter(returns__isnull=False).distinct().order_by("-year").first()
+    return with_returns or rounds.order_by("-year").first()
 
 
 def default_system_types(previous: SurveyRound | None) -> list[SystemType]:
@@ -65,9 +65,9 @@ def default_system_types(previous: SurveyRound | None) -> list[SystemType]:
 def bodies_in_scope(previous: SurveyRound | None) -> list[Body]:
     """The bodies with a return in the previous round, each replaced by the last of its
     successors: a merged body's successor is invited once, never a body that was succeeded."""
-    if previous is None:
-        return []
     bodies = {body.pk: body for body in Body.objects.all()}
+    if previous is None or not previous.returns.exists():  # nobody known to have been asked
+        return sorted((b for b in bodies.values() if not b.succeeded_by_id), key=lambda b: b.name)
     invited: dict[int, Body] = {}
     for body_id in previous.returns.values_list("body_id", flat=True):
         body, seen = bodies[body_id], {body_id}
