@@ -129,6 +129,7 @@ GENERATED = {  # written by the code, never typed by an editor
     ("correction", "old_value"),
     ("importdraft", "summary"),
     ("referenceload", "summary"),
+    ("changedraft", "summary"),
 }
 
 
