@@ -182,6 +182,15 @@ def test_publishing_needs_a_second_editor_when_the_setting_asks(world, answered,
     assert SurveyRound.objects.filter(year=2022).exists()
 
 
+def test_with_a_second_editor_required_the_command_refuses_and_points_to_the_admin(
+    world, answered, settings
+):
+    settings.CORRECTIONS_NEED_SECOND_EDITOR = True
+    with pytest.raises(CommandError, match="publish the round from the admin"):
+        call_command("publish_round", "2022")
+    assert not SurveyRound.objects.filter(year=2022).exists()
+
+
 def test_without_the_setting_a_publish_request_is_carried_out_as_made(world, answered):
     editor = f.account("editor", "Editors")
     made = collection_requests.make(answered, CollectionRequest.Kind.PUBLISH, user=editor)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.collection import opening, publishing
@@ -15,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
 
     def handle(self, *args, year, **options):
+        if settings.CORRECTIONS_NEED_SECOND_EDITOR:
+            raise CommandError(
+                "A second editor is required (CORRECTIONS_NEED_SECOND_EDITOR): publish the round "
+                "from the admin, where one editor asks and another approves. Nothing was published."
+            )
         try:
             collection = opening.collection_for(year)
             survey_round = publishing.publish_round(collection)
