@@ -144,3 +144,14 @@ def test_without_the_setting_one_editor_saves_at_once(client, editors):
     concern.refresh_from_db()
     assert concern.in_force_until == datetime.date(2099, 1, 1)
     assert not ChangeDraft.objects.exists()
+
+
+@second_editor
+def test_a_second_click_on_publish_publishes_once(client, editors):
+    maker, checker = editors
+    concern, _ = concern_edit(client, maker, in_force_until="2099-01-01")
+    draft = ChangeDraft.objects.get()
+    decide(client, checker, draft, "publish")
+    versions = concern.history.count()
+    assert "already decided" in decide(client, checker, draft, "publish").content.decode()
+    assert concern.history.count() == versions

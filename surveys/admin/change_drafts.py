@@ -88,15 +88,25 @@ class ChangeDraftAdmin(admin.ModelAdmin):
         return target.has_change_permission(request)
 
     def _back(self, draft: ChangeDraft):
-        return HttpResponseRedirect(reverse("admin:surveys_changedraft_change", args=[draft.pk]))
+        return self._back_to(draft.pk)
 
-    def publish_view(self, request, pk):
+    def _back_to(self, pk):
+        return HttpResponseRedirect(reverse("admin:surveys_changedraft_change", args=[pk]))
+
+    def _undecided(self, request, pk) -> ChangeDraft | None:
+        """The draft, if this editor may decide it and nobody has yet (else a message)."""
         draft = get_object_or_404(ChangeDraft, pk=pk)
         if not self._may_act(request, draft):
             raise PermissionDenied
         if draft.outcome:
             messages.error(request, "This change was already decided.")
-            return self._back(draft)
+            return None
+        return draft
+
+    def publish_view(self, request, pk):
+        draft = self._undecided(request, pk)
+        if draft is None:
+            return self._back_to(pk)
         if draft.requested_by_id == request.user.pk:
             messages.error(request, "A second editor publishes a change: not the one who made it.")
             return self._back(draft)
@@ -131,6 +141,9 @@ class ChangeDraftAdmin(admin.ModelAdmin):
         object_id = str(draft.object_id) if draft.object_id else None
         try:
             with transaction.atomic():
+                # a second click (or editor) waits here, then finds the draft decided
+                if ChangeDraft.objects.select_for_update().get(pk=draft.pk).outcome:
+                    return "it was already decided"
                 response = target._changeform_view(replay, object_id, "", None)
                 if "saved" not in capture:
                     raise RollBack
@@ -142,16 +155,18 @@ class ChangeDraftAdmin(admin.ModelAdmin):
         return ""
 
     def discard_view(self, request, pk):
-        draft = get_object_or_404(ChangeDraft, pk=pk)
-        if not self._may_act(request, draft):
-            raise PermissionDenied
-        if draft.outcome:
+        draft = self._undecided(request, pk)
+        if draft is None:
+            return self._back_to(pk)
+        decided = ChangeDraft.objects.filter(pk=pk, outcome="").update(  # once, however clicked
+            outcome=ChangeDraft.Outcome.DISCARDED,
+            decided_by=request.user,
+            decided_at=timezone.now(),
+        )
+        if decided:
+            messages.success(request, f"Discarded the change to {draft.object_repr}.")
+        else:
             messages.error(request, "This change was already decided.")
-            return self._back(draft)
-        draft.outcome = ChangeDraft.Outcome.DISCARDED
-        draft.decided_by, draft.decided_at = request.user, timezone.now()
-        draft.save()
-        messages.success(request, f"Discarded the change to {draft.object_repr}.")
         return self._back(draft)
 
 
