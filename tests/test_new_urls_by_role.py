@@ -1,6 +1,6 @@
-"""The URLs this round added (the comparison, its CSV, and the rows behind a figure) read and
-never write: anonymous, a Viewer and an Editor may GET and HEAD them; every other method is
-refused with 405, and nothing changes."""
+"""The URLs these rounds added (the comparison, its CSV, the rows behind a figure, the
+embeds) read and never write: anonymous, a Viewer and an Editor may GET and HEAD them; every
+other method is refused with 405, and nothing changes."""
 
 import pytest
 
@@ -13,6 +13,9 @@ URLS = [
     "/compare/?bodies=west-yorkshire,metropolitan-police&export=csv",
     "/forces/?round=2022&figure=concern_users.cctv-unspecified.counted&map=intent",
     "/api/v1/answers/?round=2022&figure=operators.drones.coverage",
+    "/embed/concern-by-system-type/?round=2022",
+    "/embed/figures-by-round/",
+    "/embed/published-figures/?system_type=drones",
 ]
 
 

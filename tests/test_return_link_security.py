@@ -149,3 +149,30 @@ def test_return_pages_are_never_stored_by_the_response_cache(client, world, onli
 def test_only_the_admin_and_return_links_read_a_request_body(client):
     assert client.post("/forces/", {"a": "b"}).status_code == 405
     assert client.post("/returns/" + "A" * 43 + "/form/", {"a": "b"}).status_code in (403, 404)
+
+
+RETURN_PAGES = ("", "form/", "review/", "receipt/", "receipt.csv", "questionnaire.xlsx", "upload/")
+WRITES = ("form/", "review/", "upload/")  # the only pages that take a POST
+
+
+@pytest.mark.parametrize("role", [None, "Viewers", "Editors"])
+def test_every_return_page_answers_each_method_the_same_whatever_the_admin_role(
+    client, world, online, role
+):
+    """Only the link matters: an admin role opens no return without it and adds no method; a
+    page takes GET and HEAD, the three forms POST too, and nothing takes PUT, PATCH or DELETE."""
+    from tests import factories as f
+
+    if role is not None:
+        client.force_login(f.account(f"someone-{role}", role))
+    base = f"/returns/{online.token(world.northshire)}/"
+    assert client.get(base).status_code == 200  # opening the link starts the return
+    versions = list(OnlineReturn.objects.values_list("version", flat=True))
+    for page in RETURN_PAGES:
+        assert client.get(base + page).status_code in (200, 302), page
+        assert client.get("/returns/" + "x" * 43 + "/" + page).status_code == 404, page
+        for method in ("put", "patch", "delete"):
+            assert getattr(client, method)(base + page).status_code == 405, (method, page)
+        if page not in WRITES:
+            assert client.post(base + page).status_code == 405, page
+    assert list(OnlineReturn.objects.values_list("version", flat=True)) == versions
