@@ -79,6 +79,16 @@ def test_publishing_writes_the_round_its_returns_and_the_accepted_answers(world,
         "southshire-constabulary": NOT,  # a draft is not a response
         "test-agency": NOT,
     }
+    # Each return's public trace: a history row saying where it came from.
+    traces = Return.history.filter(survey_round_id=survey_round.pk)
+    assert sorted(traces.values_list("body__slug", "history_type")) == [
+        ("northshire-police", "+"),
+        ("southshire-constabulary", "+"),
+        ("test-agency", "+"),
+    ]
+    assert set(traces.values_list("history_change_reason", flat=True)) == {
+        "2022 round published from returns online"
+    }
     answers = Answer.objects.filter(survey_return__survey_round=survey_round)
     drones = answers.get(system_type=world.drones)
     assert (drones.operates, drones.unit_count, drones.aware_of_concerns, drones.intent) == (

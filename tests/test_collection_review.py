@@ -49,7 +49,7 @@ def test_the_review_shows_every_value_and_each_figure_before_and_after(
     world, submitted, editor, client, django_assert_max_num_queries
 ):
     version = DataVersion.objects.values_list("version", flat=True).first()
-    with django_assert_max_num_queries(400):
+    with django_assert_max_num_queries(240):
         response = client.get(_url(submitted))
     assert response.status_code == 200
     page = response.content.decode()
@@ -256,3 +256,23 @@ def test_the_preview_says_why_when_a_round_of_that_year_exists(world, submitted,
     response = client.get(_url(submitted))
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
+
+
+def test_the_review_runs_as_many_queries_however_many_bodies_are_invited(
+    world, collection, submitted, editor, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from surveys.collection import opening
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(_url(submitted)).status_code == 200
+        return len(context.captured_queries)
+
+    before = queries()
+    for n in range(12):
+        body = f.body(f"Synthetic Body {n}", source=world.report)
+        opening.add_invitation(collection, body)
+    assert queries() == before

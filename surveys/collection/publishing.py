@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from surveys.editorial import importing
 from surveys.exports import escape_cell
@@ -190,18 +191,28 @@ def write_round(
     for row in collection.coverage.all():
         RoundSystemType.objects.create(survey_round=survey_round, system_type_id=row.system_type_id)
     responded = {r.invitation.body_id for r in accepted}
-    invited = collection.invitations.filter(withdrawn_at__isnull=True).select_related("body")
-    for invitation in invited:
-        status = (
-            Return.Status.RESPONDED
-            if invitation.body_id in responded
-            else Return.Status.DID_NOT_RESPOND
-        )
-        survey_return = Return(
-            body=invitation.body, survey_round=survey_round, status=status, source=source
-        )
-        survey_return._change_reason = reason
-        survey_return.save()
+    invited = collection.invitations.filter(withdrawn_at__isnull=True).values_list(
+        "body_id", flat=True
+    )
+    # One statement for every invited body's return, and one for their history rows, however
+    # many bodies are invited (the preview writes this round on every review page). The new
+    # round is already marked for its summaries' rebuild; marked again here for the returns.
+    bulk_create_with_history(
+        [
+            Return(
+                body_id=body_id,
+                survey_round=survey_round,
+                status=Return.Status.RESPONDED
+                if body_id in responded
+                else Return.Status.DID_NOT_RESPOND,
+                source=source,
+            )
+            for body_id in invited
+        ],
+        Return,
+        default_change_reason=reason,
+    )
+    summaries.mark([survey_round.pk])
     _import(accepted, year=year, change_reason=reason)
     return survey_round
 
