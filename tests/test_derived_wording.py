@@ -274,3 +274,29 @@ def test_api_returns_say_whether_the_status_is_derived(derived_returns, client):
     by_body = {r["body"]: r for r in data if r["survey_round"] == 2022}
     assert by_body["kent"]["status_is_derived"] is True
     assert by_body["gwent"]["status_is_derived"] is False
+
+
+def test_the_concern_chart_its_csv_and_its_link_say_as_published_when_the_page_does(
+    real_data, client
+):
+    html = text(client.get("/?round=2022&as_published=1"))
+    table = visible(html.split('id="chart-concern-by-system-type-table"')[1].split("</table>")[0])
+    assert "Published figure (as first published)" in table
+    assert "(current)" not in table
+    assert 'href="/charts/concern-by-system-type.csv?round=2022&amp;as_published=1"' in html
+    response = client.get("/charts/concern-by-system-type.csv?round=2022&as_published=1")
+    assert "concern-by-system-type-2022-as-published.csv" in response["Content-Disposition"]
+    series = {r[1] for r in csv_rows(response)[1:]}
+    assert "Published figure (as first published)" in series
+    assert "Published figure (current)" not in series
+    current = {r[1] for r in csv_rows(client.get("/charts/concern-by-system-type.csv?round=2022"))}
+    assert "Published figure (current)" in current
+    assert "Published figure (as first published)" not in current
+
+
+def test_a_system_type_chart_csv_follows_as_published_as_its_chart_does(real_data, client):
+    html = text(client.get("/systems/body-worn-video/?as_published=1"))
+    assert 'href="/systems/body-worn-video/figures.csv?as_published=1"' in html
+    rows = csv_rows(client.get("/systems/body-worn-video/figures.csv?as_published=1"))
+    pr2023 = [(r[1], r[3]) for r in rows if "[PR2023]" in r[0]]
+    assert pr2023 == [("2022 (as published)", "2")]

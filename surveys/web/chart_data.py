@@ -67,9 +67,12 @@ def category_chart(
     survey_round: SurveyRound,
     views: list[stats.FindingView],
     by_type: list[stats.SystemTypeStats],
+    *,
+    as_published: bool = False,
 ) -> tuple[ChartData, str]:
-    """Per system type, the published figure on equipment of concern (current) beside the
-    derived count of bodies using a vendor named as of concern: kept apart, never one series."""
+    """Per system type, the published figure on equipment of concern (current, or as first
+    published: ``views`` made with ``as_published``) beside the derived count of bodies using a
+    vendor named as of concern: kept apart, never one series."""
     published = _latest_by_system_type(views, Metric.CONCERN_USERS)
     names, pub_points, derived_points = [], [], []
     for row in by_type:
@@ -106,7 +109,12 @@ def category_chart(
                 "Responding bodies",
                 names,
                 [
-                    Series("Published figure (current)", pub_points),
+                    Series(
+                        "Published figure (as first published)"
+                        if as_published
+                        else "Published figure (current)",
+                        pub_points,
+                    ),
                     Series(stats.CONCERN_USERS.label, derived_points),
                 ],
             )
@@ -238,7 +246,8 @@ def concern_chart(
         .order_by("publication__published_on", "pk"),
         as_published=as_published,
     )
-    return category_chart(survey_round, views, stats.system_type_stats(survey_round=survey_round))
+    by_type = stats.system_type_stats(survey_round=survey_round)
+    return category_chart(survey_round, views, by_type, as_published=as_published)
 
 
 def system_type_figures_chart(

@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from csp.decorators import csp_replace
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -46,18 +45,14 @@ def _concern(request) -> dict:
         raise BadFilter(error)
     published = _as_published(request)
     data, summary = chart_data.concern_chart(survey_round, as_published=published)
-    csv_url = f"{reverse('surveys:concern_chart_csv')}?round={survey_round.year}"
     place = sharing.concern_place(survey_round.year, as_published=published)
-    return sharing.chart_context(request, place, data, summary, csv_url)
+    return sharing.chart_context(request, place, data, summary)
 
 
 def _trend(request) -> dict:
     rounds = selectors.round_from_param(None)[1]
     data, summary = trend_chart.trend_chart(rounds, stats.response_by_round())
-    csv_url = reverse("surveys:trend_chart_csv")
-    return sharing.chart_context(
-        request, sharing.trend_place(), data, summary, csv_url, kind="line"
-    )
+    return sharing.chart_context(request, sharing.trend_place(), data, summary, kind="line")
 
 
 def _system_type(request) -> dict:
@@ -70,9 +65,8 @@ def _system_type(request) -> dict:
     data, summary = chart_data.system_type_figures_chart(
         system_type, selectors.rounds_covering(system_type), as_published=published
     )
-    csv_url = reverse("surveys:system_type_chart_csv", kwargs={"slug": system_type.slug})
     place = sharing.system_type_place(system_type.slug, as_published=published)
-    return sharing.chart_context(request, place, data, summary, csv_url)
+    return sharing.chart_context(request, place, data, summary)
 
 
 # Each chart that can be embedded, by the name in its address.

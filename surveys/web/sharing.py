@@ -52,6 +52,7 @@ class Place:
     page: str
     query: dict[str, str] = field(default_factory=dict)
     embed_query: dict[str, str] = field(default_factory=dict)
+    csv: str = ""  # the chart's CSV, which follows the page's filters as the chart does
 
     @property
     def anchor(self) -> str:
@@ -61,6 +62,10 @@ class Place:
     def page_url(self) -> str:
         query = f"?{urlencode(self.query)}" if self.query else ""
         return f"{self.page}{query}#{self.anchor}"
+
+    @property
+    def csv_url(self) -> str:
+        return self.csv + (f"?{urlencode(self.query)}" if self.query else "")
 
     @property
     def embed_url(self) -> str:
@@ -82,11 +87,19 @@ def _published(as_published: bool) -> dict[str, str]:
 
 def concern_place(year: int, *, as_published: bool = False) -> Place:
     query = {"round": str(year), **_published(as_published)}
-    return Place("concern-by-system-type", reverse("surveys:overview"), query, query)
+    return Place(
+        "concern-by-system-type",
+        reverse("surveys:overview"),
+        query,
+        query,
+        reverse("surveys:concern_chart_csv"),
+    )
 
 
 def trend_place() -> Place:
-    return Place("figures-by-round", reverse("surveys:overview"))
+    return Place(
+        "figures-by-round", reverse("surveys:overview"), csv=reverse("surveys:trend_chart_csv")
+    )
 
 
 def system_type_place(slug: str, *, as_published: bool = False) -> Place:
@@ -96,6 +109,7 @@ def system_type_place(slug: str, *, as_published: bool = False) -> Place:
         reverse("surveys:system_type", kwargs={"slug": slug}),
         query,
         {"system_type": slug, **query},
+        reverse("surveys:system_type_chart_csv", kwargs={"slug": slug}),
     )
 
 
@@ -137,7 +151,7 @@ def licence_line(data: ChartData) -> str:
 
 
 def chart_context(
-    request, place: Place, data: ChartData, summary: str, csv_url: str, *, kind: str = "bar"
+    request, place: Place, data: ChartData, summary: str, *, kind: str = "bar"
 ) -> dict:
     """What the chart partial shows: the figure and its tables, and how to cite, link to,
     embed and download it."""
@@ -156,7 +170,7 @@ def chart_context(
         "kind": kind,
         "figure": figure_json,
         "summary": summary,
-        "csv_url": csv_url,
+        "csv_url": place.csv_url,
         "permalink": permalink,
         "embed_url": embed_url,
         "cite": f"“{data.title}”. {PUBLISHER}. {changed}. {permalink}",

@@ -92,7 +92,6 @@ def overview(request):
             sharing.concern_place(year, as_published=as_published(request)),
             data.category_chart,
             data.category_summary,
-            f"{reverse('surveys:concern_chart_csv')}?round={year}",
         ),
         "hexmap": maps.round_map(survey_round)
         if data.response and data.response.has_per_body_returns
@@ -102,7 +101,6 @@ def overview(request):
             sharing.trend_place(),
             data.trend_chart,
             data.trend_summary,
-            reverse("surveys:trend_chart_csv"),
             kind="line",
         ),
     }
@@ -114,10 +112,10 @@ def concern_chart_csv(request):
     survey_round, rounds, error = selectors.round_from_param(request.GET.get("round"))
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
-    data, _ = chart_data.concern_chart(survey_round)
-    return _chart_csv(
-        data, download_name("concern-by-system-type", survey_round.year, suffix="csv")
-    )
+    published = as_published(request)
+    data, _ = chart_data.concern_chart(survey_round, as_published=published)
+    name = ("concern-by-system-type", survey_round.year, *(["as-published"] if published else []))
+    return _chart_csv(data, download_name(*name, suffix="csv"))
 
 
 @require_safe
@@ -247,7 +245,6 @@ def system_type(request, slug: str):
         sharing.system_type_place(context["system_type"].slug, as_published=as_published(request)),
         context["chart"],
         context["chart_summary"],
-        reverse("surveys:system_type_chart_csv", kwargs={"slug": slug}),
     )
     latest = maps.latest_round_with_returns(context["system_type"])
     context["hexmap"] = maps.system_type_map(latest, context["system_type"]) if latest else None
@@ -258,8 +255,10 @@ def system_type(request, slug: str):
 def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
     rounds = selectors.rounds_covering(system_type)
-    data, _ = chart_data.system_type_figures_chart(system_type, rounds)
-    return _chart_csv(data, download_name(slug, "published-figures-by-round", suffix="csv"))
+    published = as_published(request)
+    data, _ = chart_data.system_type_figures_chart(system_type, rounds, as_published=published)
+    name = (slug, "published-figures-by-round", *(["as-published"] if published else []))
+    return _chart_csv(data, download_name(*name, suffix="csv"))
 
 
 @require_safe

@@ -91,7 +91,7 @@ def overview(*, survey_round: SurveyRound, rounds: list[SurveyRound], as_publish
         )
         for row in by_type
     ]
-    chart, chart_summary = category_chart(survey_round, views, by_type)
+    chart, chart_summary = category_chart(survey_round, views, by_type, as_published=as_published)
     trend, trend_summary = trend_chart(rounds, responses)
     return Overview(
         survey_round=survey_round,
