@@ -1,4 +1,4 @@
-"""The tracker: per invitation where the return stands (link opened, draft, submitted by whom,
+"""The tracker: per invitation where the return stands (form opened, draft, submitted by whom,
 returned, accepted, late, withdrawn), counts at the top, CSV, reminders; Editors and Viewers
 see it, only Editors act; its queries do not grow with the bodies invited."""
 
@@ -33,7 +33,7 @@ def tracked(world, collection):
     south.first_opened_at = timezone.make_aware(datetime.datetime(2022, 5, 20, 9, 0))
     south.contact_email = "south@example.org"
     south.save()
-    f.online_return(south, "draft")
+    f.online_return(south, "draft", version=2)  # saved once
     opening.withdraw(collection.invitations.get(body=world.agency))
     return collection
 
@@ -46,7 +46,7 @@ def test_the_tracker_shows_each_stage_and_the_counts(world, tracked, viewer, cli
     counts = dict(response.context["counts"])
     assert counts == {
         "Invited": 2,
-        "Link opened": 1,
+        "Form opened": 1,
         "Draft": 1,
         "Submitted, to review": 1,
         "Returned to the body": 0,

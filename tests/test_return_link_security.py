@@ -166,7 +166,8 @@ def test_every_return_page_answers_each_method_the_same_whatever_the_admin_role(
     if role is not None:
         client.force_login(f.account(f"someone-{role}", role))
     base = f"/returns/{online.token(world.northshire)}/"
-    assert client.get(base).status_code == 200  # opening the link starts the return
+    assert client.get(base).status_code == 200
+    assert client.get(base + "form/").status_code == 200  # opening the form starts the return
     versions = list(OnlineReturn.objects.values_list("version", flat=True))
     for page in RETURN_PAGES:
         assert client.get(base + page).status_code in (200, 302), page

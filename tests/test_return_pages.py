@@ -3,6 +3,7 @@ receipt, read-only after submission, all private and bounded in queries."""
 
 import pytest
 
+from surveys.collection import tracker
 from surveys.models import OnlineReturn
 from tests.returns_world import open_round
 
@@ -52,6 +53,29 @@ def test_the_start_page_names_the_body_round_deadline_and_what_is_asked(client, 
         assert name in text
     assert f"/returns/{online.token(world.northshire)}/questionnaire.xlsx" in text
     assert "Southshire" not in text
+
+
+def test_following_the_link_marks_nothing_until_the_form_or_questionnaire_is_opened(
+    client, world, online
+):
+    """An email scanner opens the link in an invitation: the tracker must not say 'opened' or
+    'draft' for a body that has not looked."""
+    invitation = online.invitations["northshire-police"]
+    for _ in range(2):
+        assert client.get(url(online, world.northshire)).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.first_opened_at is None
+    assert not OnlineReturn.objects.filter(invitation=invitation).exists()
+    assert "Not started" in client.get(url(online, world.northshire)).content.decode()
+    assert client.get(url(online, world.northshire, "form/")).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.first_opened_at is not None
+    assert tracker.stage(invitation) == "form opened"  # nothing saved yet: not a draft
+    south = online.invitations["southshire-constabulary"]
+    response = client.get(url(online, world.southshire, "questionnaire.xlsx"))
+    assert response.status_code == 200
+    south.refresh_from_db()
+    assert south.first_opened_at is not None
 
 
 def test_return_pages_are_private_and_send_no_referrer(client, world, online):

@@ -53,7 +53,7 @@ class InvitationAdmin(Admin):
         "body",
         "year",
         "stage",
-        "link_opened",
+        "form_opened",
         "submitted",
         "late",
         "last_reminded_at",
@@ -101,8 +101,8 @@ class InvitationAdmin(Admin):
     def stage(self, obj: Invitation) -> str:
         return tracker.stage(obj)
 
-    @admin.display(description="Link opened", ordering="first_opened_at")
-    def link_opened(self, obj: Invitation) -> str:
+    @admin.display(description="Form opened", ordering="first_opened_at")
+    def form_opened(self, obj: Invitation) -> str:
         return tracker.when(obj.first_opened_at) or "no"
 
     @admin.display(description="Submitted (by whom)")

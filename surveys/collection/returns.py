@@ -43,8 +43,17 @@ class ReturnClosed(ReturnError):
         )
 
 
+def peek_return(invitation: Invitation) -> OnlineReturn:
+    """The invitation's return as its start page shows it (unsaved when there is none yet),
+    without marking the invitation opened: an email scanner that follows the link in an
+    invitation leaves no trace in the tracker. The form or questionnaire opens it."""
+    found = OnlineReturn.objects.filter(invitation=invitation).first()
+    return found or OnlineReturn(invitation=invitation)
+
+
 def open_return(invitation: Invitation) -> OnlineReturn:
-    """The invitation's return, made on first open (when the invitation is marked opened)."""
+    """The invitation's return, made when the form or questionnaire is first opened (when the
+    invitation is marked opened)."""
     if invitation.first_opened_at is None:
         now = timezone.now()
         # A conditional update: two first opens at once keep the earlier time.

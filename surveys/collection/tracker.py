@@ -1,4 +1,4 @@
-"""The tracker: where each invitation of a round stands (link opened, draft, submitted, returned,
+"""The tracker: where each invitation of a round stands (form opened, draft, submitted, returned,
 accepted, late, withdrawn), its counts, and the same rows as CSV. One query for the rows and
 one for the counts, however many bodies are invited."""
 
@@ -33,9 +33,15 @@ def stage(invitation: Invitation) -> str:
     if invitation.withdrawn_at is not None:
         return "withdrawn"
     online = online_return_of(invitation)
-    if online is None:
-        return "link opened" if invitation.first_opened_at else NOT_STARTED
+    if online is None or is_unsaved(online):
+        return "form opened" if invitation.first_opened_at else NOT_STARTED
     return online.get_status_display().lower()
+
+
+def is_unsaved(online: OnlineReturn) -> bool:
+    """Made when the form or questionnaire was first opened; nothing saved since (a save
+    raises the version)."""
+    return online.status == Status.DRAFT and online.version <= 1
 
 
 def is_late(invitation: Invitation, today: datetime.date | None = None) -> bool:
@@ -62,7 +68,9 @@ def counts(invitations: QuerySet[Invitation], today: datetime.date | None = None
         invited=Count("pk", filter=live),
         withdrawn=Count("pk", filter=~live),
         opened=Count("pk", filter=live & Q(first_opened_at__isnull=False)),
-        draft=Count("pk", filter=live & Q(**{status: Status.DRAFT})),
+        draft=Count(
+            "pk", filter=live & Q(**{status: Status.DRAFT, "online_return__version__gt": 1})
+        ),
         submitted=Count("pk", filter=live & Q(**{status: Status.SUBMITTED})),
         returned=Count("pk", filter=live & Q(**{status: Status.RETURNED})),
         accepted=Count("pk", filter=live & Q(**{status: Status.ACCEPTED})),
@@ -74,7 +82,7 @@ def counts(invitations: QuerySet[Invitation], today: datetime.date | None = None
 def counts_text(found: dict) -> list[tuple[str, int]]:
     return [
         ("Invited", found["invited"]),
-        ("Link opened", found["opened"]),
+        ("Form opened", found["opened"]),
         ("Draft", found["draft"]),
         ("Submitted, to review", found["submitted"]),
         ("Returned to the body", found["returned"]),
@@ -92,7 +100,7 @@ CSV_HEADER = [
     "round",
     "body",
     "stage",
-    "link_opened",
+    "form_opened",
     "submitted_at",
     "submitted_by",
     "submitted_by_role",

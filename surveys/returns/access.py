@@ -35,11 +35,13 @@ class Link:
         }
 
 
-def link_or_404(token: str) -> Link:
+def link_or_404(token: str, *, peek: bool = False) -> Link:
+    """``peek``: the start page, which neither marks the invitation opened nor makes its
+    return (a link scanner opens that page too)."""
     invitation = tokens.invitation_for(token)
     if invitation is None:
         raise Http404("No such return")
-    online_return = returns.open_return(invitation)
+    online_return = (returns.peek_return if peek else returns.open_return)(invitation)
     return Link(token, invitation, online_return, coverage(online_return))
 
 

@@ -19,7 +19,7 @@ from surveys.returns.forms import INTENT, KINDS, LIMITS, YES_NO, SubmitForm, Typ
 
 @require_safe
 def start(request, token: str):
-    link = link_or_404(token)
+    link = link_or_404(token, peek=True)
     return render(request, "returns/start.html", link.context)
 
 
