@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from surveys.collection import opening, tracker
+from surveys.collection import opening, tokens, tracker
 from surveys.models import Invitation
 from tests import factories as f
 
@@ -128,6 +128,24 @@ def test_a_viewer_cannot_withdraw_revoke_or_reissue(world, tracked, viewer, clie
         client.post(URL, {"action": action, "_selected_action": [invitation.pk]})
     invitation.refresh_from_db()
     assert (invitation.token_hash, invitation.revoked_at, invitation.withdrawn_at) == before
+
+
+def test_a_withdrawn_body_can_be_reinstated_with_a_trace(world, tracked, editor, viewer, client):
+    agency = tracked.invitations.get(body=world.agency)
+    token = opening.reissue(agency)
+    opening.withdraw(agency)
+    assert tokens.invitation_for(token, today=datetime.date(2022, 6, 1)) is None
+    client.force_login(viewer)
+    client.post(URL, {"action": "reinstate", "_selected_action": [agency.pk]})
+    agency.refresh_from_db()
+    assert agency.withdrawn_at is not None  # a Viewer changes nothing
+    client.force_login(editor)
+    client.post(URL, {"action": "reinstate", "_selected_action": [agency.pk]})
+    agency.refresh_from_db()
+    assert agency.withdrawn_at is None
+    assert tokens.invitation_for(token, today=datetime.date(2022, 6, 1)) == agency
+    assert agency.history.first().history_change_reason == f"Reinstated by {editor}"
+    assert tracker.stage(agency) == "not started"
 
 
 @pytest.mark.parametrize(

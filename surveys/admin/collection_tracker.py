@@ -63,7 +63,14 @@ class InvitationAdmin(Admin):
     list_select_related = ["body", "collection", "online_return"]
     search_fields = ["body__name", "body__short_name", "contact_email"]
     autocomplete_fields = ["body"]
-    actions = ["export_as_csv", "send_reminders", "reissue_links", "revoke_links", "withdraw"]
+    actions = [
+        "export_as_csv",
+        "send_reminders",
+        "reissue_links",
+        "revoke_links",
+        "withdraw",
+        "reinstate",
+    ]
     change_list_template = "admin/surveys/invitation/change_list.html"
 
     def get_queryset(self, request):
@@ -214,3 +221,20 @@ class InvitationAdmin(Admin):
             except opening.RoundRefused as exc:
                 messages.error(request, f"{invitation.body.name}: {exc}")
         messages.success(request, f"Withdrew {done} invitation(s): their links stop working.")
+
+    @admin.action(
+        description="Reinstate the selected withdrawn bodies in the round", permissions=["change"]
+    )
+    def reinstate(self, request, queryset):
+        done = 0
+        for invitation in tracker.tracked(queryset).filter(withdrawn_at__isnull=False):
+            try:
+                opening.reinstate(invitation, user=request.user)
+                done += 1
+            except opening.RoundRefused as exc:
+                messages.error(request, f"{invitation.body.name}: {exc}")
+        messages.success(
+            request,
+            f"Reinstated {done} invitation(s): their links work again (a revoked link needs "
+            "a new one).",
+        )

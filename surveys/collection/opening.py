@@ -214,6 +214,22 @@ def withdraw(invitation: Invitation, *, user=None) -> None:
         invitation.save()
 
 
+def reinstate(invitation: Invitation, *, user=None) -> None:
+    """A withdrawal undone: the body is in the round again and its link (unless revoked since)
+    works again; its return, if it had begun one, is as it was left."""
+    _open(invitation.collection)
+    if invitation.withdrawn_at is None:
+        return
+    if invitation.body.succeeded_by_id:
+        raise RoundRefused(
+            f"{invitation.body.name} has a successor since: invite the successor instead."
+        )
+    invitation.withdrawn_at = None
+    invitation._change_reason = f"Reinstated by {user}"
+    invitation._history_user = user
+    invitation.save()
+
+
 def revoke(invitation: Invitation, *, user=None) -> None:
     """The link stops working until a new one is issued."""
     if invitation.revoked_at is None:
