@@ -197,10 +197,15 @@ def add_invitation(
         raise RoundRefused(f"{body.name} is already invited to the {collection.year} round.")
     invitation = Invitation(collection=collection, body=body, contact_email=contact_email)
     tokens.issue(invitation)
-    invitation._change_reason = f"Invited by {user or 'open_round'}"
-    invitation._history_user = user
-    invitation.save()
+    _save(invitation, f"Invited by {user or 'open_round'}", user)
     return invitation
+
+
+def _save(record, reason: str, user) -> None:
+    """Saved with its history saying why and who."""
+    record._change_reason = reason
+    record._history_user = user
+    record.save()
 
 
 def withdraw(invitation: Invitation, *, user=None) -> None:
@@ -209,9 +214,7 @@ def withdraw(invitation: Invitation, *, user=None) -> None:
     _open(invitation.collection)
     if invitation.withdrawn_at is None:
         invitation.withdrawn_at = timezone.now()
-        invitation._change_reason = f"Withdrawn by {user}"
-        invitation._history_user = user
-        invitation.save()
+        _save(invitation, f"Withdrawn by {user}", user)
 
 
 def reinstate(invitation: Invitation, *, user=None) -> None:
@@ -225,18 +228,14 @@ def reinstate(invitation: Invitation, *, user=None) -> None:
             f"{invitation.body.name} has a successor since: invite the successor instead."
         )
     invitation.withdrawn_at = None
-    invitation._change_reason = f"Reinstated by {user}"
-    invitation._history_user = user
-    invitation.save()
+    _save(invitation, f"Reinstated by {user}", user)
 
 
 def revoke(invitation: Invitation, *, user=None) -> None:
     """The link stops working until a new one is issued."""
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
-        invitation._change_reason = f"Link revoked by {user}"
-        invitation._history_user = user
-        invitation.save()
+        _save(invitation, f"Link revoked by {user}", user)
 
 
 def reissue(invitation: Invitation, *, user=None, why: str = "reissued") -> str:
@@ -244,9 +243,7 @@ def reissue(invitation: Invitation, *, user=None, why: str = "reissued") -> str:
     to be handed over, never stored or logged."""
     _open(invitation.collection)
     token = tokens.issue(invitation)
-    invitation._change_reason = f"Link {why} by {user or 'a command'}"
-    invitation._history_user = user
-    invitation.save()
+    _save(invitation, f"Link {why} by {user or 'a command'}", user)
     return token
 
 
@@ -258,9 +255,7 @@ def extend_links(collection: Collection, until: datetime.date, *, user=None) -> 
             f"The links cannot expire before the deadline ({collection.deadline:%-d %B %Y})."
         )
     collection.links_expire_on = until
-    collection._change_reason = f"Links extended to {until} by {user}"
-    collection._history_user = user
-    collection.save()
+    _save(collection, f"Links extended to {until} by {user}", user)
 
 
 def collection_for(year: int) -> Collection:
