@@ -164,18 +164,7 @@ class CorrectionAdmin(CorrectionDraftsMixin, Admin):
 
     list_display = ["correction", "announced_on", "source", "state", "recorded_at", "published_at"]
     list_filter = ["status", "withdrawn_on", "source"]
-    list_select_related = [
-        "finding__publication",
-        "finding__survey_round",
-        "finding__system_type",
-        "finding__vendor",
-        "answer__survey_return__body",
-        "answer__survey_return__survey_round",
-        "answer__system_type",
-        "survey_return__body",
-        "survey_return__survey_round",
-        "source",
-    ]
+    list_select_related = models.CORRECTION_TARGETS
     search_fields = [
         "reason",
         "finding__wording",

@@ -42,6 +42,7 @@ from surveys.models.key_findings import (  # noqa: F401
 )
 from surveys.models.publications import Publication, licence_groups  # noqa: F401
 from surveys.models.publishing import (  # noqa: F401
+    CORRECTION_TARGETS,
     Correction,
     CorrectionQuerySet,
     PublishedFinding,

@@ -158,10 +158,31 @@ def editor_field(help_text: str) -> models.ForeignKey:
     )
 
 
+# A correction's source and what it corrects (a figure, an answer or a return), as every list
+# of corrections names them.
+CORRECTION_TARGETS = (
+    "source",
+    "finding__publication",
+    "finding__survey_round",
+    "finding__system_type",
+    "finding__vendor",
+    "answer__survey_return__body",
+    "answer__survey_return__survey_round",
+    "answer__system_type",
+    "survey_return__body",
+    "survey_return__survey_round",
+)
+
+
 class CorrectionQuerySet(models.QuerySet):
     def published(self) -> CorrectionQuerySet:
         """What the public sees: every correction but drafts."""
         return self.filter(status=Correction.Status.PUBLISHED)
+
+    def with_targets(self) -> CorrectionQuerySet:
+        """With its source and what it corrects (a figure, an answer or a return), as every
+        list of corrections names them: one query."""
+        return self.select_related(*CORRECTION_TARGETS)
 
     def in_force(self) -> CorrectionQuerySet:
         return self.published().filter(withdrawn_on__isnull=True)

@@ -320,18 +320,7 @@ def _rounds_listed(rounds: list[SurveyRound], breakdown) -> list[int] | None:
 def corrections_list() -> QuerySet[Correction]:
     """Every published correction (drafts are the editors' alone), newest first, with what
     it corrects: for the pages, the API and the feed."""
-    return Correction.objects.published().select_related(
-        "source",
-        "finding__publication",
-        "finding__survey_round",
-        "finding__system_type",
-        "finding__vendor",
-        "answer__survey_return__body",
-        "answer__survey_return__survey_round",
-        "answer__system_type",
-        "survey_return__body",
-        "survey_return__survey_round",
-    )
+    return Correction.objects.published().with_targets()
 
 
 def correction_detail(pk: int) -> Correction:
