@@ -22,7 +22,12 @@ from surveys.stats.findings import (
     findings_for_display,
     findings_with_status,
 )
-from surveys.stats.records import answers_recorded, figure_answers_count, returns_recorded
+from surveys.stats.records import (
+    answers_recorded,
+    figure_answers_count,
+    returns_recorded,
+    rows_recorded,
+)
 from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
     COUNTED,
@@ -68,6 +73,7 @@ __all__ = [
     "percent",
     "response_by_round",
     "returns_recorded",
+    "rows_recorded",
     "stated_counts",
     "system_type_stats",
     "system_type_stats_by_round",

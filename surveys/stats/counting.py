@@ -37,6 +37,21 @@ def answer_counts(rounds: list[SurveyRound], types: Ids = None) -> dict[tuple[in
     }
 
 
+def vendor_link_counts(rounds: list[SurveyRound], types: Ids = None) -> dict[tuple[int, int], int]:
+    """Per (round id, system type id): every vendor link of every answer recorded, whatever
+    the return's status (one query)."""
+    links = AnswerVendor.objects.filter(answer__survey_return__survey_round__in=rounds)
+    if types is not None:
+        links = links.filter(answer__system_type__in=types)
+    rows = links.values("answer__survey_return__survey_round", "answer__system_type").annotate(
+        n=Count("pk")
+    )
+    return {
+        (row["answer__survey_return__survey_round"], row["answer__system_type"]): row["n"]
+        for row in rows.order_by()
+    }
+
+
 def round_counts(rounds: list[SurveyRound]) -> list[tuple[int, int, int]]:
     """Per round (id): the returns recorded and those responding, counted from the returns:
     what the summaries hold (one query)."""
