@@ -96,6 +96,11 @@ class RoundTypeSummary(models.Model):
         default=0, help_text="Every vendor link of every answer recorded (answer_vendors rows)."
     )
     counts = models.JSONField(default=dict)
+    cited = models.JSONField(
+        default=dict,
+        help_text="Per metric of a published finding, per publication (id): the responding "
+        "answers in its coverage citing it (stats.provenance).",
+    )
 
     class Meta:
         constraints = [

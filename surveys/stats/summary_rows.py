@@ -40,6 +40,7 @@ from surveys.stats.counting import (
     Ids,
     answer_counts,
     body_vendor_counts,
+    cited_rows,
     figure_rows,
     round_counts,
     stated_rows,
@@ -73,10 +74,11 @@ def round_summaries(rounds: list[SurveyRound]) -> list[RoundSummary]:
 
 
 def type_summaries(rounds: list[SurveyRound], types: Ids = None) -> list[RoundTypeSummary]:
-    """Per (round, system type) with an answer: every figure's counts (three queries)."""
+    """Per (round, system type) with an answer: every figure's counts (four queries)."""
     every_answer = answer_counts(rounds, types)
     links = vendor_link_counts(rounds, types)
     figures = figure_rows(rounds, types)
+    cited = cited_rows(rounds, types)
     return [
         RoundTypeSummary(
             survey_round_id=round_id,
@@ -84,6 +86,7 @@ def type_summaries(rounds: list[SurveyRound], types: Ids = None) -> list[RoundTy
             answers=every_answer.get((round_id, type_id), 0),
             answered=figures.get((round_id, type_id), {}).get("answered", 0),
             vendor_links=links.get((round_id, type_id), 0),
+            cited=cited.get((round_id, type_id), {}),
             counts={
                 k: v for k, v in figures.get((round_id, type_id), {}).items() if k != "answered"
             },
