@@ -160,8 +160,9 @@ class Entry:
     """A stored response: status, headers, body, and the body gzipped once when it is text.
     A streamed response (a CSV) is served streamed again, as its view made it."""
 
-    def __init__(self, response, content: bytes):
+    def __init__(self, response, content: bytes, throttled_by: type | None = None):
         self.status = response.status_code
+        self.throttled_by = throttled_by  # the API view whose throttles a hit still counts in
         skip = {"content-length", "content-encoding"}
         self.headers = [(k, v) for k, v in response.items() if k.lower() not in skip]
         self.content = content
@@ -217,15 +218,23 @@ def accepts_gzip(request) -> bool:
     return bool(re.search(r"\bgzip\b", request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
-def throttled(request) -> bool:
+def throttled_view(request) -> type | None:
+    """The API view (a DRF view class, with its throttles) that answered ``request``; read
+    from the URL the handler resolved, so a hit on the stored answer needs no resolving."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    view_class = getattr(match.func, "cls", None)
+    return view_class if hasattr(view_class, "throttle_classes") else None
+
+
+def throttled(request, view_class: type | None) -> bool:
     """An API answer from the cache still counts against the client's limit: the view's own
     throttles, asked as the view would ask them (when refused, the view answers 429)."""
-    try:
-        view = resolve(request.path_info).func
-    except Resolver404:
-        return False
-    view_class = getattr(view, "cls", None)
-    if view_class is None or not hasattr(view_class, "throttle_classes"):
+    if view_class is None:
         return False
     from rest_framework.request import Request
 
@@ -272,7 +281,11 @@ class ResponseCacheMiddleware:
             version = current_version()
         key = cache_key(request, version)
         entry = cache.get(key) if settings.RESPONSE_CACHE else None
-        if entry is not None and request.path.startswith("/api/") and throttled(request):
+        if (
+            entry is not None
+            and request.path.startswith("/api/")
+            and throttled(request, entry.throttled_by)
+        ):
             entry = None  # the view answers 429
         if entry is not None:
             response = entry.response()
@@ -285,7 +298,8 @@ class ResponseCacheMiddleware:
             if settings.RESPONSE_CACHE and request.method == "GET":
                 body = buffered(response, settings.RESPONSE_CACHE_MAX_BYTES)
                 if body is not None:
-                    entry = Entry(response, body)
+                    api = request.path.startswith("/api/")
+                    entry = Entry(response, body, throttled_view(request) if api else None)
                     cache.set(key, entry, TIMEOUT)
         return self._finish(request, response, entry, version, changed)
 

@@ -144,11 +144,13 @@ def test_the_fields_own_source_decides_not_the_answers(world):
     assert views_2021(world)["ops"].status == "same_publication"
 
 
-def test_the_provenance_check_is_two_queries_for_any_number_of_findings(
+def test_the_provenance_check_is_three_queries_for_any_number_of_findings(
     real_data, django_assert_num_queries
 ):
+    """Whether the summaries are current, their counts of the answers citing each source, the
+    returns citing each."""
     findings = list(stats.findings_for_display())
-    with uncached(), django_assert_num_queries(2):
+    with uncached(), django_assert_num_queries(3):
         citing = rows_citing_own_publication(findings)
     assert citing[findings[0].pk] is not None and len(citing) > 10
 

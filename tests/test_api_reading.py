@@ -2,12 +2,15 @@
 (``AnswerRound``), counts from the summaries, and the same queries whatever the page holds.
 Whatever the shortcut, a page is exactly what the plain query gives."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from surveys import stats
 from surveys.editorial.synthetic import generate
-from surveys.models import Answer, AnswerRound, Return, SurveyRound
+from surveys.models import Answer, AnswerRound, Return, SurveyRound, SystemType
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +139,28 @@ def test_the_answers_behind_a_figure_are_counted_as_listed(client, two_rounds, n
         rows, counts = every_page(client, url, 50)
         assert set(counts) == {len(rows)}
         assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
+
+
+@pytest.mark.parametrize("name", ["operators", "concern_users", "aware"])
+@pytest.mark.parametrize("part", ["counted", "coverage"])
+def test_a_page_of_the_answers_behind_a_figure_is_the_plain_querys_page(
+    client, two_rounds, name, part
+):
+    """Filtered by a figure alone, a page is read by its ids among the round's answers; with
+    another filter (the same system type: the same answers), by the plain query. Both give
+    the same rows, byte for byte, and the rows are the figure's own answers in id order."""
+    for survey_round in two_rounds:
+        answers = stats.figure_answers(name, survey_round, drones(), part=part)
+        expected = list(answers.distinct().order_by("pk").values_list("pk", flat=True))
+        assert expected
+        url = f"/api/v1/answers/?figure={name}.drones.{part}&round={survey_round.year}&limit=7"
+        for offset in (0, 7, max(0, len(expected) - 3), len(expected), len(expected) + 5):
+            page = client.get(f"{url}&offset={offset}").json()
+            plain = client.get(f"{url}&offset={offset}&system_type=drones").json()
+            assert [row["id"] for row in page["results"]] == expected[offset : offset + 7]
+            assert json.dumps(page["results"]) == json.dumps(plain["results"])
+            assert page["count"] == plain["count"] == len(expected)
+
+
+def drones() -> SystemType:
+    return SystemType.objects.get(slug="drones")

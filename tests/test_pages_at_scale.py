@@ -97,3 +97,17 @@ def test_each_compare_chooser_lists_every_body_and_holds_its_own(client, real_da
         assert re.findall(r'<option value="([^"]*)" selected>', select) == (
             [chosen] if chosen else []
         )
+
+
+@pytest.mark.parametrize("slug", ["drones", "facial-recognition", "anpr", "body-worn-video"])
+def test_a_system_types_answer_count_under_the_list_limit_is_its_answers(client, real_data, slug):
+    """Read from the summaries whether or not the list is full: the answers it lists."""
+    system_type = SystemType.objects.get(slug=slug)
+    page = text(client.get(f"/systems/{slug}/"))
+    year = int(re.search(r"(\d+) answers? in (\d{4})", page).group(2))
+    recorded = Answer.objects.filter(
+        system_type=system_type, survey_return__survey_round__year=year
+    ).count()
+    assert 0 < recorded < LIST_LIMIT
+    answers = "answer" if recorded == 1 else "answers"
+    assert f"{recorded} {answers} in {year}" in page and "are shown" not in page

@@ -221,3 +221,25 @@ def test_the_cache_can_be_turned_off(real_data, client, settings):
     client.get("/")
     assert stored_pages() == []
     assert client.get("/")["ETag"]
+
+
+def test_an_api_answer_from_the_cache_counts_against_the_limit_of_the_view_that_made_it(
+    real_data, client, monkeypatch
+):
+    """The stored answer names its view, whose throttles a hit asks (as the view would):
+    the limit holds on hits, and a hit resolves no URL to find them."""
+    from rest_framework.throttling import AnonRateThrottle
+
+    import obscc.response_cache
+
+    cache.clear()
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    first = client.get("/api/v1/rounds/")
+
+    def no_resolving(path):
+        raise AssertionError(f"{path} resolved again on a hit")
+
+    monkeypatch.setattr(obscc.response_cache, "resolve", no_resolving)
+    statuses = [client.get("/api/v1/rounds/").status_code for _ in range(3)]
+    assert [first.status_code, *statuses] == [200, 200, 200, 429]
+    assert len(stored_pages()) == 1  # the three answers after the first were hits, or refused

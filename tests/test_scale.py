@@ -6,10 +6,20 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
+from surveys import stats
 from surveys.editorial.synthetic import RealDataPresent, generate
-from surveys.models import Answer, Body, Publication, Return, SurveyRound
+from surveys.models import (
+    Answer,
+    AnswerVendor,
+    Body,
+    Publication,
+    PublishedFinding,
+    Return,
+    SurveyRound,
+)
 from tests.snapshots import Snapshot, take_snapshots
 from tests.test_views import BUDGETS
 
@@ -52,9 +62,42 @@ def test_generator_makes_a_labelled_realistic_world(db):
     assert Answer.objects.filter(operates=None).exists()  # and some are not known
 
 
+def test_generator_publishes_a_few_labelled_findings_that_agree_with_its_rows(db):
+    generate(bodies=40, rounds=3, seed=7)
+    first, middle, latest = SurveyRound.objects.order_by("year")
+    findings = PublishedFinding.objects.select_related("publication")
+    assert {f.publication.code for f in findings} == {"SYNTHETIC"}
+    assert all(
+        f.wording.startswith("Synthetic finding (test data, not real)")
+        and not f.wording_is_verbatim
+        for f in findings
+    )
+    metrics = {
+        r: sorted(findings.filter(survey_round=r).values_list("metric", flat=True))
+        for r in (first, middle, latest)
+    }
+    response = ["invited", "responded", "response_rate"]
+    assert metrics[first] == response  # as 2017's: its response alone
+    assert metrics[middle] == sorted([*response, "operators"])
+    assert metrics[latest] == sorted([*response, "operators", "concern_users", "vendor_users"])
+    for view in stats.finding_views(stats.findings_for_display()):
+        if view.finding.metric != "response_rate":
+            assert view.computed == int(view.finding.value), view.finding.key
+    vendor = findings.get(metric="vendor_users").vendor
+    assert vendor.slug == (
+        AnswerVendor.objects.filter(answer__system_type__slug="drones")
+        .values_list("vendor__slug", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n", "vendor__slug")
+        .first()
+    )  # the vendor most named for drones, which the benchmark's vendor page shows
+
+
 def test_generator_is_repeatable_with_a_seed(db):
     first = generate(bodies=10, rounds=1, seed=3)
     statuses = list(Return.objects.order_by("body__slug").values_list("status", flat=True))
+    findings = list(PublishedFinding.objects.order_by("key").values_list("key", "value"))
+    PublishedFinding.objects.all().delete()
     Answer.objects.all().delete()
     Return.objects.all().delete()
     SurveyRound.objects.all().delete()
@@ -62,6 +105,7 @@ def test_generator_is_repeatable_with_a_seed(db):
     second = generate(bodies=10, rounds=1, seed=3)
     assert first.answers == second.answers
     assert statuses == list(Return.objects.order_by("body__slug").values_list("status", flat=True))
+    assert findings == list(PublishedFinding.objects.order_by("key").values_list("key", "value"))
 
 
 def test_generator_refuses_the_real_data(real_data):

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys import stats
+from surveys import opendata, stats
 from surveys.caching import uncached
 from surveys.editorial import previews
 from surveys.editorial.corrections import record_correction, withdraw_correction
@@ -136,6 +136,7 @@ def _assert_summaries_equal_the_full_computation() -> None:
     assert not SummaryDirty.objects.exists()
     assert not SummaryDirtyPart.objects.exists()
     assert summary_rows() == rebuilt_rows()
+    assert opendata.page_counts() == opendata.table_counts()  # /data/'s row counts
     rounds = list(SurveyRound.objects.order_by("year"))
     assert stats.system_type_stats_by_round(rounds) == figures_from_answers(rounds)
     assert sorted(

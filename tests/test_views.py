@@ -34,7 +34,8 @@ BUDGETS = {
     "/forces/metropolitan-police/": 17,
     "/forces/west-yorkshire/": 17,
     "/systems/": 8,  # + whether the summaries are current
-    "/systems/facial-recognition/": 30,  # + the answers' kinds; the tile map: rounds and rows
+    # + the answers' kinds; the tile map: rounds and rows; the count of its answers
+    "/systems/facial-recognition/": 31,
     "/vendors/": 5,  # + whether the summaries are current
     "/vendors/hikvision/": 28,  # + the tile map: rounds and its rows
     "/findings/": 20,

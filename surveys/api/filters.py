@@ -84,6 +84,7 @@ class AnswerFilter(StrictFilterSet):
     )
 
     figure_rows = None  # (figure, round), once filtered by a figure
+    figure_answers = None  # and the answers behind it
 
     class Meta:
         model = Answer
@@ -107,6 +108,7 @@ class AnswerFilter(StrictFilterSet):
             value.description.name, survey_round, value.system_type, part=value.part
         )
         self.figure_rows = (value, survey_round)
+        self.figure_answers = answers
         return queryset.filter(placement__survey_round=survey_round, pk__in=answers.values("pk"))
 
 

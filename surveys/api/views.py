@@ -161,7 +161,12 @@ class AnswerViewSet(ReadOnly):
 
     def page_ids(self, request, offset: int, limit: int):
         """Filtered by one round and nothing else: the page's ids, from the index holding
-        each round's answers in id order (the round's first answer may be the millionth)."""
+        each round's answers in id order (the round's first answer may be the millionth).
+        Filtered by a figure (and its round) and nothing else: the page of the figure's
+        answers, read in id order among the round's answers."""
+        if figure_rows := self._figure_only(request):
+            answers = stats.in_round_order(self.filterset.figure_answers, figure_rows[1])
+            return answers.values("pk")[offset : offset + limit]
         year = integer_param(request, "round")
         if year is None or not _by_round_only(request):
             return None
@@ -169,7 +174,12 @@ class AnswerViewSet(ReadOnly):
         return rows.values("answer")[offset : offset + limit]
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        queryset = self.filter_queryset(self.get_queryset())
+        if self._figure_only(request):
+            # The page's ids (``page_ids``) are the figure's answers: read those rows alone,
+            # not every answer of the figure again beside them.
+            queryset = self.get_queryset()
+        page = self.paginate_queryset(queryset)
         attach_details(page, self.paginator.page_query)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from surveys.caching import bump_version, cached
 from surveys.editorial.reference_files import DATA_DIR, read_data
+from surveys.editorial.synthetic_findings import FINDINGS_TYPE, Tally, make_findings
 from surveys.models import (
     EVERY_ROUND,
     Answer,
@@ -30,7 +31,7 @@ from surveys.models import (
     Vendor,
     VendorConcern,
 )
-from surveys.stats import summaries
+from surveys.stats import concern_vendor_ids, summaries
 
 SYNTHETIC_CODE = "SYNTHETIC"
 REAL_DATA_MARKER = "PR2023"
@@ -48,6 +49,7 @@ class GenerationReport:
     returns: int = 0
     answers: int = 0
     answer_vendors: int = 0
+    findings: int = 0
     seconds: float = 0.0
 
     @property
@@ -185,15 +187,21 @@ def generate(
         awareness = (True, False, None)
         next_return, next_answer = _next_id(Return), _next_id(Answer)
         roll_dice = rng.random
+        drones = next((t.pk for t in types if t.slug == FINDINGS_TYPE), None)
+        concerns = concern_vendor_ids(survey_rounds)
+        tallies = {}  # per round: what its synthetic findings state
         rounds_iter = tqdm(survey_rounds, desc="Rounds", disable=not progress or None)
         for survey_round in rounds_iter:
             round_id = survey_round.pk
             returns, answers, links = [], [], []
+            tally = tallies[round_id] = Tally()
             for body_id in body_ids:
                 responded = roll_dice() > 0.03
                 status = "responded" if responded else "did_not_respond"
                 returns.append((next_return, body_id, round_id, status, source_id, ""))
+                tally.invited += 1
                 if responded:
+                    tally.responded += 1
                     for type_id in type_ids:
                         if roll_dice() < 0.08:  # a missing answer stays missing
                             continue
@@ -206,8 +214,13 @@ def generate(
                         if operates:  # one to three distinct vendors from the type's pool
                             pool = pools[type_id]
                             start = int(roll_dice() * len(pool))
-                            for k in range(1 + int(roll_dice() * 3)):
-                                links.append((next_answer, pool[(start + k) % len(pool)]))
+                            named = [
+                                pool[(start + k) % len(pool)]
+                                for k in range(1 + int(roll_dice() * 3))
+                            ]
+                            links += [(next_answer, vendor_id) for vendor_id in named]
+                            if type_id == drones:
+                                tally.count_drones(named, concerns[round_id])
                         next_answer += 1
                 next_return += 1
             report.returns += _copy(
@@ -230,6 +243,7 @@ def generate(
                 answers,
             )
             report.answer_vendors += _copy(AnswerVendor, ["answer_id", "vendor_id"], links)
+        report.findings = make_findings(survey_rounds, tallies, source, drones)
         _reset_sequences(Body, Return, Answer, AnswerVendor)
         bump_version()  # COPY sends no signals
         summaries.mark([EVERY_ROUND])
@@ -311,7 +325,8 @@ def text_report(report: GenerationReport) -> str:
     out.write(
         f"Synthetic data (not real): {report.bodies:,} bodies, {report.rounds} rounds, "
         f"{report.returns:,} returns, {report.answers:,} answers, "
-        f"{report.answer_vendors:,} answer vendors in {report.seconds:.1f} s "
+        f"{report.answer_vendors:,} answer vendors, {report.findings:,} published findings "
+        f"in {report.seconds:.1f} s "
         f"({report.answers_per_second:,.0f} answers/s)."
     )
     return out.getvalue()

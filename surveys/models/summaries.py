@@ -92,7 +92,15 @@ class RoundTypeSummary(models.Model):
     system_type = models.ForeignKey(SystemType, on_delete=models.CASCADE, related_name="+")
     answers = models.PositiveIntegerField(help_text="Every answer recorded, whatever the status.")
     answered = models.PositiveIntegerField(help_text="Answers of responding bodies.")
+    vendor_links = models.PositiveIntegerField(
+        default=0, help_text="Every vendor link of every answer recorded (answer_vendors rows)."
+    )
     counts = models.JSONField(default=dict)
+    cited = models.JSONField(
+        default=dict,
+        help_text="Per metric of a published finding, per publication (id): the responding "
+        "answers in its coverage citing it (stats.provenance).",
+    )
 
     class Meta:
         constraints = [

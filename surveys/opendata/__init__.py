@@ -7,6 +7,7 @@ and written as they are read, so a download's memory does not grow with the data
 """
 
 from surveys.opendata.built import csv_text, serve  # noqa: F401
+from surveys.opendata.data_page import page, page_counts  # noqa: F401
 from surveys.opendata.dump import (  # noqa: F401
     dictionary_lines,
     json_chunks,
@@ -22,6 +23,5 @@ from surveys.opendata.schema import (  # noqa: F401
     columns,
     data_last_changed,
     dictionary,
-    page,
     table_counts,
 )

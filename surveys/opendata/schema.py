@@ -14,7 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from surveys.caching import cached, current_version, data_last_changed
+from surveys.caching import (  # noqa: F401 (data_last_changed: read from here too)
+    cached,
+    current_version,
+    data_last_changed,
+)
 from surveys.editorial.synthetic import has_synthetic_data
 from surveys.exports import FORMULA_PREFIXES
 from surveys.models import (
@@ -366,18 +370,6 @@ def metadata(changed: datetime.datetime | None) -> dict:
         "data_last_changed": changed.astimezone(datetime.UTC).isoformat() if changed else None,
         "synthetic": has_synthetic_data(),
         "how_to_load": "python manage.py load_dump FILE (into an empty database)",
-    }
-
-
-def page() -> dict:
-    """What the open-data page shows: every table with its row count and its columns."""
-    counts = cached("open_data_counts", (), table_counts)  # 13 COUNTs, once per data version
-    return {
-        "tables": [{**table, "rows": counts[table["table"]]} for table in dictionary()],
-        "licence": licence(),
-        "source_line": SOURCE_LINE,
-        "last_changed": data_last_changed(),
-        "rounds": list(SurveyRound.objects.order_by("year").values_list("year", flat=True)),
     }
 
 

@@ -22,7 +22,12 @@ from surveys.stats.findings import (
     findings_for_display,
     findings_with_status,
 )
-from surveys.stats.records import answers_recorded, figure_answers_count, returns_recorded
+from surveys.stats.records import (
+    answers_recorded,
+    figure_answers_count,
+    returns_recorded,
+    rows_recorded,
+)
 from surveys.stats.response import RoundResponse, response_by_round
 from surveys.stats.system_types import (
     COUNTED,
@@ -30,6 +35,7 @@ from surveys.stats.system_types import (
     SystemTypeStats,
     VendorCount,
     figure_answers,
+    in_round_order,
     intent_counts,
     kind_counts,
     stated_counts,
@@ -44,6 +50,7 @@ __all__ = [
     "COVERAGE",
     "figure_answers",
     "figure_answers_count",
+    "in_round_order",
     "FIGURES",
     "KIND_OF_METRIC",
     "Agreement",
@@ -66,6 +73,7 @@ __all__ = [
     "percent",
     "response_by_round",
     "returns_recorded",
+    "rows_recorded",
     "stated_counts",
     "system_type_stats",
     "system_type_stats_by_round",

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from surveys.models import Answer, AnswerVendor, Return, SurveyRound
+from surveys.stats import facts
 from surveys.stats.figures import FIGURES, concern_vendor_ids
 
 RESPONDED = Return.Status.RESPONDED
@@ -34,6 +36,57 @@ def answer_counts(rounds: list[SurveyRound], types: Ids = None) -> dict[tuple[in
     return {
         (row["survey_return__survey_round"], row["system_type"]): row["n"]
         for row in rows.order_by()
+    }
+
+
+def vendor_link_counts(rounds: list[SurveyRound], types: Ids = None) -> dict[tuple[int, int], int]:
+    """Per (round id, system type id): every vendor link of every answer recorded, whatever
+    the return's status (one query)."""
+    links = AnswerVendor.objects.filter(answer__survey_return__survey_round__in=rounds)
+    if types is not None:
+        links = links.filter(answer__system_type__in=types)
+    rows = links.values("answer__survey_return__survey_round", "answer__system_type").annotate(
+        n=Count("pk")
+    )
+    return {
+        (row["answer__survey_return__survey_round"], row["answer__system_type"]): row["n"]
+        for row in rows.order_by()
+    }
+
+
+def cited_rows(
+    rounds: list[SurveyRound], types: Ids = None
+) -> dict[tuple[int, int], dict[str, dict[str, int]]]:
+    """Per (round id, system type id): for each metric a published finding is compared with
+    the answers on (``facts.FACTS``), how many responding answers in its coverage cite each
+    publication (by id, as text): what the summaries hold for ``stats.provenance`` (one
+    query, grouped by each answer's facts and sources)."""
+    flags = facts.flags()
+    sources = {
+        f"source_{field}": Coalesce(F(f"{facts.SOURCE_FIELD[field]}_id"), F("source_id"))
+        for field in facts.CITED_FIELDS
+    }
+    rows = (
+        _answers_in(rounds, types)
+        .annotate(**flags, **sources)
+        .values("survey_return__survey_round", "system_type", *flags, *sources)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counted: dict[tuple[int, int], dict[str, dict[int, int]]] = {}
+    for row in rows:
+        key = (row["survey_return__survey_round"], row["system_type"])
+        for metric, publications in facts.cited_by(row).items():
+            per = counted.setdefault(key, {}).setdefault(str(metric), {})
+            for publication in publications:
+                per[publication] = per.get(publication, 0) + row["n"]
+    return {  # in order, whatever order the rows came in: the same JSON from any rebuild
+        key: {
+            metric: {str(p): n for p, n in sorted(per.items())}
+            for metric, per in sorted(by_metric.items())
+            if per
+        }
+        for key, by_metric in counted.items()
     }
 
 

@@ -1,6 +1,7 @@
 """How many returns and answers are recorded, in one round or in all, read from the summary
 tables: a paginated list's count without a scan of every row (the summaries hold the same
-counts, rebuilt with every change: ``RoundSummary.invited``, ``RoundTypeSummary.answers``)."""
+counts, rebuilt with every change: ``RoundSummary.invited``, ``RoundTypeSummary.answers``
+and ``.vendor_links``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,20 @@ def answers_recorded(year: int | None = None) -> int:
     if year is not None:
         rows = rows.filter(survey_round__year=year)
     return rows.aggregate(n=Sum("answers"))["n"] or 0
+
+
+def rows_recorded() -> dict[str, int]:
+    """How many returns, answers and answers' vendor links are recorded in every round,
+    read from the summaries (two queries): the open-data page's largest tables' row counts,
+    without a count of each table."""
+    ensure_current()
+    returns = RoundSummary.objects.aggregate(n=Sum("invited"))["n"] or 0
+    answers = RoundTypeSummary.objects.aggregate(n=Sum("answers"), links=Sum("vendor_links"))
+    return {
+        "returns": returns,
+        "answers": answers["n"] or 0,
+        "answer_vendors": answers["links"] or 0,
+    }
 
 
 def figure_answers_count(

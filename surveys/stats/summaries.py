@@ -1,7 +1,7 @@
 """Keeping the summary tables (``surveys.models.summaries``) equal to the survey data.
 
 A change to the survey data marks what it touches, in the change's own transaction, from the
-model signals: a write to one answer, vendor link or return marks that part of its round
+model signals: a write to one answer, vendor link, kind or return marks that part of its round
 (``SummaryDirtyPart``: the body's answer or return), a broader one (a round, its coverage, a
 system type, a concern, an import's many writes) whole rounds (``SummaryDirty``). Each service
 that writes calls ``refresh`` before its transaction ends, which rebuilds only the rows the
@@ -27,6 +27,7 @@ from surveys.models import (
     EVERY_ROUND,
     NOT_ONE,
     Answer,
+    AnswerKind,
     AnswerVendor,
     BodyRoundSummary,
     BodyTypeSummary,
@@ -114,6 +115,7 @@ def _answers_parts(answer_ids: Iterable[int], vendor_id: int = NOT_ONE) -> list:
 # its counts from one part to another, so both are marked.
 _KEYS = {
     Answer: ("survey_return_id", "system_type_id"),
+    AnswerKind: ("answer_id", "kind"),
     AnswerVendor: ("answer_id", "vendor_id"),
     Return: ("survey_round_id", "body_id"),
 }
@@ -134,6 +136,11 @@ def _touched(sender, instance, before: tuple | None) -> tuple[list, list[int | N
             old = _return_of(before[0]) if before else None
             return [], [where and where[0], old and old[0]]
         return [(*where, instance.system_type_id, NOT_ONE)], []
+    if sender is AnswerKind:  # a kind is a fact the provenance counts (RoundTypeSummary.cited)
+        parts = _answers_parts([instance.answer_id])
+        if before is not None:
+            parts += _answers_parts([before[0]])
+        return parts, []  # an answer deleted with its kinds marks its own part
     if sender is AnswerVendor:
         parts = _answers_parts([instance.answer_id], instance.vendor_id)
         if before is not None:

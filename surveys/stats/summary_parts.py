@@ -205,7 +205,7 @@ def _rebuild_scope(survey_round: SurveyRound, scope: _Scope) -> None:
             rows,
             update_conflicts=True,
             unique_fields=["survey_round", "system_type"],
-            update_fields=["answers", "answered", "counts"],
+            update_fields=["answers", "answered", "vendor_links", "counts", "cited"],
         )
         _raw_delete(
             RoundTypeValueSummary.objects.filter(survey_round=survey_round, system_type__in=types)

@@ -40,9 +40,11 @@ from surveys.stats.counting import (
     Ids,
     answer_counts,
     body_vendor_counts,
+    cited_rows,
     figure_rows,
     round_counts,
     stated_rows,
+    vendor_link_counts,
     vendor_rows_by_round,
 )
 from surveys.stats.figures import concern_links
@@ -72,15 +74,19 @@ def round_summaries(rounds: list[SurveyRound]) -> list[RoundSummary]:
 
 
 def type_summaries(rounds: list[SurveyRound], types: Ids = None) -> list[RoundTypeSummary]:
-    """Per (round, system type) with an answer: every figure's counts (two queries)."""
+    """Per (round, system type) with an answer: every figure's counts (four queries)."""
     every_answer = answer_counts(rounds, types)
+    links = vendor_link_counts(rounds, types)
     figures = figure_rows(rounds, types)
+    cited = cited_rows(rounds, types)
     return [
         RoundTypeSummary(
             survey_round_id=round_id,
             system_type_id=type_id,
             answers=every_answer.get((round_id, type_id), 0),
             answered=figures.get((round_id, type_id), {}).get("answered", 0),
+            vendor_links=links.get((round_id, type_id), 0),
+            cited=cited.get((round_id, type_id), {}),
             counts={
                 k: v for k, v in figures.get((round_id, type_id), {}).items() if k != "answered"
             },

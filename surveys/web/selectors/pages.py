@@ -200,9 +200,8 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
         "per_round": per_round,
         "breakdown": [(year_of[v.round_id], v) for v in breakdown],
         "answers": answers_shown,
-        "answers_total": _answers_recorded(answers_round, system_type)
-        if len(answers_shown) == LIST_LIMIT
-        else len(answers_shown),
+        # Asked whether or not the list is full: the same queries whatever the data.
+        "answers_total": _answers_recorded(answers_round, system_type),
         "latest_year": answers_round.year if answers_round else None,
         "chart": chart,
         "chart_summary": system_summary(system_type, views),
