@@ -29,6 +29,7 @@ from surveys.models import (
     Answer,
     AnswerVendor,
     BodyRoundSummary,
+    BodyRoundVendorSummary,
     BodyTypeSummary,
     BodyVendorSummary,
     Return,
@@ -52,6 +53,7 @@ from surveys.stats.summary_rows import (  # noqa: F401 (STATED_FIELDS, asked_typ
     STATED_FIELDS,
     asked_type_ids,
     body_round_rows,
+    body_round_vendor_rows,
     body_type_rows,
     body_vendor_rows,
     round_rows,
@@ -64,6 +66,7 @@ _PER_ROUND = (
     RoundTypeValueSummary,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyRoundVendorSummary,
 )
 
 
@@ -295,6 +298,7 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
             stale._raw_delete(stale.db)
         if rounds:
             round_rows(rounds)
+            body_round_vendor_rows(rounds)
         concerns = concern_vendor_ids(rounds)
         for survey_round in rounds:
             asked = asked_type_ids(survey_round)

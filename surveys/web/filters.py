@@ -10,8 +10,8 @@ from django.utils.text import slugify
 
 from surveys import stats
 from surveys.models import (
-    Answer,
     Body,
+    BodyRoundVendorSummary,
     BodyTypeSummary,
     Publication,
     PublishedFinding,
@@ -154,12 +154,6 @@ class BodyFilter(django_filters.FilterSet):
         queryset = with_concern(queryset, self.survey_round, system_type=scope)
         return super().filter_queryset(queryset)
 
-    def _answers(self):
-        return Answer.objects.filter(
-            survey_return__survey_round=self.survey_round,
-            survey_return__status=Return.Status.RESPONDED,
-        )
-
     def filter_name(self, queryset, name, value):
         value = value.strip()[:200]
         return queryset.filter(
@@ -180,8 +174,10 @@ class BodyFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=operating.values("body"))
 
     def filter_vendor(self, queryset, name, value):
-        bodies = self._answers().filter(answer_vendors__vendor=value)
-        return queryset.filter(pk__in=bodies.values("survey_return__body"))
+        # The bodies whose answers in the round name the vendor (when they responded): their
+        # summary rows, by its unique index (``stats.summaries`` keeps them in step).
+        naming = BodyRoundVendorSummary.objects.filter(survey_round=self.survey_round, vendor=value)
+        return queryset.filter(pk__in=naming.values("body"))
 
     def filter_figure(self, queryset, name, value):
         answers = stats.figure_answers(
