@@ -23,6 +23,7 @@ from surveys.models import (
 from surveys.stats import CONCERN_USERS
 from surveys.web.figure_rows import FigureRowsField
 from surveys.web.selectors.bodies import with_concern
+from surveys.web.widgets import Select
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 STATUS_CHOICES = [
@@ -74,11 +75,21 @@ class BodyFilter(django_filters.FilterSet):
     """Filters on the bodies table. Round-dependent filters apply to ``survey_round``."""
 
     q = django_filters.CharFilter(method="filter_name", label="Name contains")
-    nation = django_filters.ChoiceFilter(choices=Body.Nation.choices, empty_label="Any nation")
-    region = django_filters.ChoiceFilter(choices=region_choices, empty_label="Any region")
-    kind = django_filters.ChoiceFilter(choices=Body.Kind.choices, empty_label="Any kind")
+    nation = django_filters.ChoiceFilter(
+        choices=Body.Nation.choices, empty_label="Any nation", widget=Select
+    )
+    region = django_filters.ChoiceFilter(
+        choices=region_choices, empty_label="Any region", widget=Select
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Body.Kind.choices, empty_label="Any kind", widget=Select
+    )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", label="Response", empty_label="Any"
+        choices=STATUS_CHOICES,
+        method="filter_status",
+        label="Response",
+        empty_label="Any",
+        widget=Select,
     )
     system_type = django_filters.ModelChoiceFilter(
         queryset=SystemType.objects.all(),
@@ -86,6 +97,7 @@ class BodyFilter(django_filters.FilterSet):
         method="filter_system_type",
         label="Operates system type",
         empty_label="Any system type",
+        widget=Select,
     )
     vendor = django_filters.ModelChoiceFilter(
         queryset=Vendor.objects.all(),
@@ -93,12 +105,14 @@ class BodyFilter(django_filters.FilterSet):
         method="filter_vendor",
         label="Records vendor",
         empty_label="Any vendor",
+        widget=Select,
     )
     concern = django_filters.ChoiceFilter(
         choices=YES_NO,
         method="filter_concern",
         label=CONCERN_USERS.body_label,
         empty_label="Any",
+        widget=Select,
     )
     figure = FigureFilter(method="filter_figure", label="The rows behind a figure")
 
