@@ -3,15 +3,28 @@ the derived concern status, with the source of each field and the corrections in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Value
 
-from surveys.models import Answer, Body, Correction, Return, SurveyRound, SystemType
+from surveys.models import (
+    Answer,
+    Body,
+    Correction,
+    Publication,
+    Return,
+    SurveyRound,
+    SystemType,
+)
 from surveys.stats import CONCERN_USERS, concern_vendor_ids
 from surveys.web.selectors.pages import ANSWER_LINKS
 
 MIN_BODIES, MAX_BODIES = 2, 4
+SEARCH_LENGTH = 100  # the longest search for a body by name
+SEARCH_RESULTS = 20  # bodies listed for a search; beyond, the reader types more of the name
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never part of a slug, nor shown back
 
 
 @dataclass
@@ -42,7 +55,7 @@ def parse(values: list[str]) -> tuple[list[str], str]:
     slugs = []
     for value in values:
         for slug in value.split(","):
-            slug = slug.strip().lower()[:100]
+            slug = CONTROL.sub("", slug).strip().lower()[:100]
             if slug and slug not in slugs:
                 slugs.append(slug)
     if not MIN_BODIES <= len(slugs) <= MAX_BODIES:
@@ -54,25 +67,63 @@ def parse(values: list[str]) -> tuple[list[str], str]:
 
 
 def bodies(slugs: list[str]) -> tuple[list[Body], list[str]]:
-    """The bodies named, in the order asked, and the slugs that name none."""
-    found = {b.slug: b for b in Body.objects.filter(slug__in=slugs)}
+    """The bodies named, in the order asked, and the slugs that name none (one that is not a
+    slug at all is not looked for)."""
+    found = {b.slug: b for b in Body.objects.filter(slug__in=[s for s in slugs if SLUG.match(s)])}
     return [found[s] for s in slugs if s in found], [s for s in slugs if s not in found]
+
+
+def search(words: str, *, exclude: list[Body]) -> tuple[list[Body], bool]:
+    """The first ``SEARCH_RESULTS`` bodies, by name, whose name, short name or a former name
+    contains ``words`` (as the bodies table's name filter matches), leaving out ``exclude``;
+    and whether more match (one query)."""
+    matching = (
+        Body.objects.filter(
+            Q(name__icontains=words)
+            | Q(short_name__icontains=words)
+            | Q(aliases__name__icontains=words)
+        )
+        .exclude(pk__in=[b.pk for b in exclude])
+        .distinct()
+        .order_by("name")
+        .only("name", "slug")
+    )
+    found = list(matching[: SEARCH_RESULTS + 1])
+    return found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
 
 
 def _concern_flags(answers: list[Answer], rounds: list[SurveyRound]) -> dict[int, str]:
     """Each answer's derived concern column, in the bodies table's words, by the figure's own
     definition (``stats.CONCERN_USERS``): "Yes", "No" or "No data"."""
     concerns = concern_vendor_ids(rounds)
-    answered = Answer.objects.filter(pk__in=[a.pk for a in answers])
-    known = set(answered.filter(CONCERN_USERS.known(concerns)).values_list("pk", flat=True))
-    uses = set(answered.filter(CONCERN_USERS.counts(concerns)).values_list("pk", flat=True))
-    return {a.pk: "Yes" if a.pk in uses else "No" if a.pk in known else "No data" for a in answers}
+    answered = Answer.objects.filter(pk__in=[a.pk for a in answers]).order_by()
+    # Both sets in one query: (answer, 0) where the vendors are known, (answer, 1) where one
+    # is of concern.
+    known = answered.filter(CONCERN_USERS.known(concerns)).values_list("pk", Value(0))
+    uses = answered.filter(CONCERN_USERS.counts(concerns)).values_list("pk", Value(1))
+    found = {0: set(), 1: set()}
+    for pk, which in known.union(uses, all=True):
+        found[which].add(pk)
+    return {
+        a.pk: "Yes" if a.pk in found[1] else "No" if a.pk in found[0] else "No data"
+        for a in answers
+    }
+
+
+def _attach_sources(answers: list[Answer]) -> None:
+    """Each answer's publications (its source and each field's), read in one query and
+    shared, instead of a join per field: a handful of publications for hundreds of answers."""
+    names = ["source", *(source for _, source in Answer.SOURCED_FIELDS)]
+    ids = {getattr(a, f"{name}_id") for a in answers for name in names} - {None}
+    publications = Publication.objects.in_bulk(ids)
+    for answer in answers:
+        for name in names:
+            setattr(answer, name, publications.get(getattr(answer, f"{name}_id")))
 
 
 def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]:
     """Each round with a return from any of ``chosen``: their responses, and a row per system
     type any of them answered about, with a cell per body."""
-    source_fields = [source for _, source in Answer.SOURCED_FIELDS]
     returns = list(
         Return.objects.filter(body__in=chosen)
         .select_related("survey_round", "source")
@@ -80,10 +131,11 @@ def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]
     )
     answers = list(
         Answer.objects.filter(survey_return__body__in=chosen)
-        .select_related("survey_return", "system_type", "source", *source_fields)
+        .select_related("survey_return", "system_type")
         .prefetch_related(*ANSWER_LINKS)
         .order_by("system_type__position")
     )
+    _attach_sources(answers)
     corrections = list(
         Correction.objects.published()
         .filter(Q(answer__in=answers) | Q(survey_return__in=returns))
