@@ -30,4 +30,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(mark_every_round_for_rebuild, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name='body',
+            index=models.Index(fields=['region'], name='body_region'),
+        ),
     ]
