@@ -3,7 +3,6 @@ type's count of answers (the compare page's chooser: tests/test_compare_chooser.
 checked against the plain computation over every row, which is what the page showed before it
 read less."""
 
-
 import pytest
 from django.db.models import Case, Value, When
 
