@@ -88,7 +88,8 @@ def test_the_choosers_form_lands_on_one_address(client, real_data):
         ("bodies=kent", 200, "Choose from 2 to 4 bodies to compare (1 chosen)."),
         ("", 200, "Choose from 2 to 4 bodies to compare (0 chosen)."),
         ("bodies=a,b,c,d,e", 400, "Choose from 2 to 4 bodies to compare (5 chosen)."),
-        ("bodies=kent,atlantis", 400, "No body is called “atlantis”: choose from the list."),
+        ("bodies=kent,atlantis", 400, "No body is called “atlantis”: find it by name below."),
+        ("bodies=kent,a%00b", 400, "No body is called “ab”: find it by name below."),
     ],
 )
 def test_a_wrong_choice_of_bodies_says_what_is_wrong(client, real_data, query, status, message):

@@ -40,6 +40,7 @@ PUBLIC_URLS = [
     "/data/obscc-data.json",
     "/data/tables/bodies.csv",
     "/data/data-dictionary.csv",
+    "/compare/",
 ]
 KNOWN_PARAMS = [
     "round",
@@ -58,6 +59,7 @@ KNOWN_PARAMS = [
     "export",
     "publication",
     "metric",
+    "bodies",
 ]
 MARKER = "<script>alert(1)</script>"
 NASTY = [

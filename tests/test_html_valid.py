@@ -33,6 +33,9 @@ PUBLIC_PAGES = [
     "/forces/metropolitan-police/",
     "/compare/?bodies=west-yorkshire,metropolitan-police,cleveland",
     "/compare/?bodies=kent,atlantis",
+    "/compare/?bodies=kent&q=york",  # the chooser: one chosen, a search
+    "/compare/?bodies=kent,essex,cleveland,durham&q=york",  # four: no more to add
+    "/compare/?q=atlantis",  # a search that finds nothing
     "/forces/hampshire-and-isle-of-wight/",
     "/forces/west-yorkshire/",  # per-field sources, units, an explicit no, evidence
     "/forces/?system_type=facial-recognition&round=2022",  # the kind column

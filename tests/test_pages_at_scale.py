@@ -1,6 +1,7 @@
 """Pages that read only what they show: the map's rows, a vendor's list of answers, a system
-type's count of answers, the compare choosers. Each is checked against the plain computation
-over every row, which is what the page showed before it read less."""
+type's count of answers (the compare page's chooser: tests/test_compare_chooser.py). Each is
+checked against the plain computation over every row, which is what the page showed before it
+read less."""
 
 import re
 
@@ -86,17 +87,6 @@ def test_a_system_types_answer_count_is_every_answer_of_its_latest_round(client)
     page = text(client.get("/systems/drones/"))
     assert f"{recorded} answers in " in page
     assert f"the first {LIST_LIMIT} are shown" in page
-
-
-def test_each_compare_chooser_lists_every_body_and_holds_its_own(client, real_data):
-    html = text(client.get("/compare/?bodies=kent,essex"))
-    selects = re.findall(r"<select name=\"body\".*?</select>", html, flags=re.S)
-    assert len(selects) == 4
-    for select, chosen in zip(selects, ["kent", "essex", None, None], strict=True):
-        assert select.count("<option") == Body.objects.count() + 1
-        assert re.findall(r'<option value="([^"]*)" selected>', select) == (
-            [chosen] if chosen else []
-        )
 
 
 @pytest.mark.parametrize("slug", ["drones", "facial-recognition", "anpr", "body-worn-video"])

@@ -38,6 +38,7 @@ from surveys.stats.counting import round_counts, stated_rows, vendor_rows, vendo
 from surveys.stats.figures import CONCERN_USERS, concern_vendor_ids
 from surveys.stats.system_types import figures_from_answers
 from surveys.web import selectors
+from surveys.web.filters import BodyFilter
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,13 @@ def bodies_from_summaries(survey_round: SurveyRound, system_type: SystemType | N
     return _bodies(rows)
 
 
+def _bodies_naming(survey_round: SurveyRound, vendor: Vendor) -> set[int]:
+    """The bodies the bodies table lists under ``?vendor=`` (read from the summaries)."""
+    rows = selectors.bodies_for_round(survey_round)
+    chosen = BodyFilter({"vendor": vendor.slug}, queryset=rows, survey_round=survey_round)
+    return set(chosen.qs.values_list("pk", flat=True))
+
+
 def summary_rows() -> dict[str, set[tuple]]:
     """Every row of every summary table, without its id."""
     return {
@@ -159,6 +167,14 @@ def _assert_summaries_equal_the_full_computation() -> None:
         for system_type in (None, *SystemType.objects.all()):
             assert bodies_from_summaries(survey_round, system_type) == bodies_from_answers(
                 survey_round, system_type
+            )
+        for vendor in Vendor.objects.all():  # the bodies table's vendor filter
+            assert _bodies_naming(survey_round, vendor) == set(
+                Answer.objects.filter(
+                    survey_return__survey_round=survey_round,
+                    survey_return__status=RESPONDED,
+                    answer_vendors__vendor=vendor,
+                ).values_list("survey_return__body", flat=True)
             )
     vendors = {v.pk: v.n_bodies for v in selectors.vendors_index()}
     assert vendors == {

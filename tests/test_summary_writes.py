@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -257,3 +258,11 @@ def test_an_admin_edit_of_one_answer_rebuilds_only_its_round_and_type_and_body(n
     for model, ids in others.items():
         assert ids <= _ids(model), f"{model.__name__} rows it cannot change were rebuilt"
     assert_summaries_equal_the_full_computation()
+
+
+def test_the_vendor_filter_counts_the_bodies_naming_it_from_the_summaries(client, narrow_world):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/forces/?round=2020&vendor=redcam").content.decode()
+    [count] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert "surveys_bodyroundvendorsummary" in count and "surveys_answervendor" not in count
+    assert "<strong>1</strong> body matches" in html  # Northshire: its 2020 drones answer

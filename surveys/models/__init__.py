@@ -53,6 +53,7 @@ from surveys.models.summaries import (  # noqa: F401
     NOT_ONE,
     SUMMARY_MODELS,
     BodyRoundSummary,
+    BodyRoundVendorSummary,
     BodyTypeSummary,
     BodyVendorSummary,
     RoundSummary,

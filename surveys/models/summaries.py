@@ -1,6 +1,6 @@
 """Pre-aggregated summaries of the survey data, so that no page scans every answer of every
 round: per round, per round and system type (and vendor, and stated value), per vendor, per
-body and round, and per body, round and system type.
+body and round (and vendor), and per body, round and system type.
 
 They are derived, never entered: ``surveys.stats.summaries`` rebuilds a round's rows from the
 answers in the same transaction as the write that changed them, and every row here can be
@@ -186,6 +186,27 @@ class BodyVendorSummary(models.Model):
         return f"{self.body_id}, vendor {self.vendor_id}: {self.answers}"
 
 
+class BodyRoundVendorSummary(models.Model):
+    """Per round, body and vendor: the body's answers in the round naming the vendor, when it
+    responded (any system type or role). The bodies table's vendor filter reads the bodies
+    with a row, by its unique index, instead of every answer of the round."""
+
+    survey_round = _derived(SurveyRound)
+    body = _derived(Body, related_name="round_vendor_summaries")
+    vendor = _derived(Vendor)
+    answers = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey_round", "vendor", "body"], name="body_round_vendor_summary_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body_id}, round {self.survey_round_id}, vendor {self.vendor_id}"
+
+
 class BodyRoundSummary(models.Model):
     """Per return (body and round): what the bodies table shows, filters and sorts on."""
 
@@ -244,6 +265,7 @@ SUMMARY_MODELS = (
     RoundTypeValueSummary,
     VendorSummary,
     BodyVendorSummary,
+    BodyRoundVendorSummary,
     BodyRoundSummary,
     BodyTypeSummary,
 )

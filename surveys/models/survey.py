@@ -122,6 +122,8 @@ class Body(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "bodies"
+        # The bodies table's choice of regions walks it, one probe per region (filters.py).
+        indexes = [models.Index(fields=["region"], name="body_region")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(nation="national") | Q(region=""),

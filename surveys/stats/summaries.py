@@ -30,6 +30,7 @@ from surveys.models import (
     AnswerKind,
     AnswerVendor,
     BodyRoundSummary,
+    BodyRoundVendorSummary,
     BodyTypeSummary,
     BodyVendorSummary,
     Return,
@@ -53,6 +54,7 @@ from surveys.stats.summary_rows import (  # noqa: F401 (STATED_FIELDS, asked_typ
     STATED_FIELDS,
     asked_type_ids,
     body_round_rows,
+    body_round_vendor_rows,
     body_type_rows,
     body_vendor_rows,
     round_rows,
@@ -65,6 +67,7 @@ _PER_ROUND = (
     RoundTypeValueSummary,
     BodyRoundSummary,
     BodyTypeSummary,
+    BodyRoundVendorSummary,
 )
 
 
@@ -302,6 +305,7 @@ def rebuild(round_ids: Iterable[int] | None = None) -> None:
             stale._raw_delete(stale.db)
         if rounds:
             round_rows(rounds)
+            body_round_vendor_rows(rounds)
         concerns = concern_vendor_ids(rounds)
         for survey_round in rounds:
             asked = asked_type_ids(survey_round)

@@ -2,11 +2,12 @@
 transaction: an answer's edit changes its body's rows for the round (``BodyTypeSummary`` of
 that type, ``BodyRoundSummary``) and the rows of its round and system type
 (``RoundTypeSummary``, its stated values and, for the vendors it adds or drops, its vendor
-rows); a return's status changes those for each of its answers and the round's
-``RoundSummary``. Each is counted again, limited to those rows, by the full computation's own
-queries: a handful of statements whatever the number of bodies. A vendor's count of bodies
-over every round (``VendorSummary``) changes by the bodies whose ``BodyVendorSummary`` row,
-counted again, empties or fills.
+rows and the body's row for the vendor in the round, ``BodyRoundVendorSummary``); a return's
+status changes those for each of its answers and the round's ``RoundSummary``. Each is
+counted again, limited to those rows, by the full computation's own queries: a handful of
+statements whatever the number of bodies. A vendor's count of bodies over every round
+(``VendorSummary``) changes by the bodies whose ``BodyVendorSummary`` row, counted again,
+empties or fills.
 
 Two transactions rebuilding the same rows take turns (PostgreSQL advisory locks, taken before
 counting, held to the end of the transaction): the second counts after the first commits, so
@@ -27,6 +28,7 @@ from surveys.models import (
     NOT_ONE,
     Answer,
     BodyRoundSummary,
+    BodyRoundVendorSummary,
     BodyTypeSummary,
     BodyVendorSummary,
     RoundSummary,
@@ -41,6 +43,7 @@ from surveys.stats.figures import concern_vendor_ids
 from surveys.stats.summary_rows import (
     asked_type_ids,
     body_round_rows,
+    body_round_vendor_rows,
     body_type_rows,
     round_summaries,
     type_summaries,
@@ -222,6 +225,15 @@ def _rebuild_scope(survey_round: SurveyRound, scope: _Scope) -> None:
             row
             for row in vendor_summaries(rounds, {t for t, _ in wanted}, {v for _, v in wanted})
             if (row.system_type_id, row.vendor_id) in wanted
+        )
+    if scope.body_vendors:  # the bodies naming each vendor in the round
+        _raw_delete(
+            BodyRoundVendorSummary.objects.filter(survey_round=survey_round).filter(
+                _pairs(scope.body_vendors, "body", "vendor")
+            )
+        )
+        body_round_vendor_rows(
+            rounds, _pairs(scope.body_vendors, "answer__survey_return__body", "vendor")
         )
     asked = asked_type_ids(survey_round)
     if scope.answers:

@@ -24,6 +24,7 @@ from surveys.models import (
     Answer,
     AnswerVendor,
     BodyRoundSummary,
+    BodyRoundVendorSummary,
     BodyTypeSummary,
     BodyVendorSummary,
     Return,
@@ -39,6 +40,7 @@ from surveys.models import (
 from surveys.stats.counting import (
     Ids,
     answer_counts,
+    body_round_vendor_counts,
     body_vendor_counts,
     cited_rows,
     figure_rows,
@@ -131,13 +133,26 @@ def round_rows(rounds: list[SurveyRound]) -> None:
 
 def body_vendor_rows() -> None:
     """Every body's rows per vendor: one INSERT ... SELECT statement."""
-    select, params = body_vendor_counts().query.sql_with_params()
+    _insert_rows(BodyVendorSummary, body_vendor_counts(), ("body_id", "vendor_id", "answers"))
+
+
+def body_round_vendor_rows(rounds: list[SurveyRound], pairs: Q | None = None) -> None:
+    """The rounds' rows per body and vendor (those of ``pairs``, a condition on the links'
+    bodies and vendors, or every one): one INSERT ... SELECT statement."""
+    _insert_rows(
+        BodyRoundVendorSummary,
+        body_round_vendor_counts(rounds, pairs=pairs),
+        ("survey_round_id", "body_id", "vendor_id", "answers"),
+    )
+
+
+def _insert_rows(model, rows: QuerySet, columns: tuple[str, ...]) -> None:
+    """INSERT INTO ``model`` (columns) the rows of a values_list query, in the database."""
+    select, params = rows.query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("body_id", "vendor_id", "answers"))
+    names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(BodyVendorSummary._meta.db_table)} ({columns}) {select}", params
-        )
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {select}", params)
 
 
 def _flag(condition: Q) -> Case:

@@ -7,12 +7,11 @@ from urllib.parse import urlencode
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import escape, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from surveys.exports import csv_response, download_name
 from surveys.models import Answer, Body
+from surveys.web import comparison
 from surveys.web.selectors import compare as selector
 
 STATUS = {"responded": "Responded", "did_not_respond": "Did not respond"}
@@ -30,7 +29,7 @@ CSV_FIELDS = (
 @require_safe
 def compare(request):
     asked = request.GET.getlist("body")
-    if asked:  # the chooser's form: one parameter per body; the address keeps them as one
+    if asked:  # the bodies table's boxes: one parameter per body; the address keeps them as one
         slugs, _ = selector.parse(asked)
         query = {"bodies": ",".join(slugs)}
         if request.GET.get("export") == "csv":
@@ -40,16 +39,13 @@ def compare(request):
     chosen, unknown = selector.bodies(slugs)
     if unknown and not error:
         names = ", ".join(f"“{slug}”" for slug in unknown)
-        error = f"No body is called {names}: choose from the list."
-    current = [
-        *(b.slug for b in chosen[: selector.MAX_BODIES]),
-        *[""] * max(0, selector.MAX_BODIES - len(chosen)),
-    ]
-    context = {"chosen": chosen, "slots": _choosers(current), "error": error}
+        error = f"No body is called {names}: find it by name below."
+    if error and len(slugs) > selector.MAX_BODIES:
+        chosen = []
+    context = {"chosen": chosen, "error": error, **_chooser(request, chosen)}
     if error:
         # Fewer than two is a page still being filled in; anything else is a bad address.
         status = 200 if len(slugs) < selector.MIN_BODIES and not unknown else 400
-        context["chosen"] = [] if len(slugs) > selector.MAX_BODIES else chosen
         return render(request, "surveys/compare.html", context, status=status)
     responses, rows = selector.compare(chosen)
     if request.GET.get("export") == "csv":
@@ -58,28 +54,33 @@ def compare(request):
     return render(
         request,
         "surveys/compare.html",
-        {**context, "responses": responses, "rows": rows, "query": query},
+        {**context, "rows": rows, "tables": comparison.tables(responses, rows), "query": query},
     )
 
 
-def _choosers(current: list[str]) -> list[SafeString]:
-    """Each chooser's options, every body once, the one it holds selected: the list is
-    escaped once, not once per chooser and body (a world of many bodies lists them all)."""
-    options = format_html_join(
-        "",
-        '<option value="{}">{}</option>',
-        Body.objects.order_by("name").values_list("slug", "name"),
-    )
-    return [
-        mark_safe(
-            options.replace(
-                f'<option value="{escape(slug)}">', f'<option value="{escape(slug)}" selected>', 1
-            )
-        )
-        if slug
-        else options
-        for slug in current
-    ]
+def _chooser(request, chosen: list[Body]) -> dict:
+    """The chooser: the bodies chosen, each with the address without it, and, for a search by
+    name (``?q=``), the first bodies matching it, each with the address that adds it; the
+    search stays in every address, so a reader adds or removes one after another."""
+    words = selector.CONTROL.sub("", request.GET.get("q", "")).strip()[: selector.SEARCH_LENGTH]
+    slugs = [b.slug for b in chosen]
+
+    def address(bodies: list[str]) -> str:
+        query = {"bodies": ",".join(bodies)} if bodies else {}
+        if words:
+            query["q"] = words
+        return f"?{urlencode(query)}#compare-choose"
+
+    full = len(chosen) >= selector.MAX_BODIES  # no more to add: no search
+    found, more = selector.search(words, exclude=chosen) if words and not full else ([], False)
+    return {
+        "q": words,
+        "chosen_slugs": ",".join(slugs),
+        "removals": [(b, address([s for s in slugs if s != b.slug])) for b in chosen],
+        "additions": [(b, address([*slugs, b.slug])) for b in found],
+        "more_found": more,
+        "full": full,
+    }
 
 
 def _value(answer: Answer, name: str) -> str:

@@ -37,6 +37,9 @@ PAGES = [
     "/forces/no-such-body/",
     "/compare/?bodies=west-yorkshire,metropolitan-police,cleveland",
     "/compare/?bodies=kent,atlantis",
+    "/compare/?bodies=kent&q=york",  # the chooser: one chosen, a search
+    "/compare/?bodies=kent,essex,cleveland,durham&q=york",  # four: no more to add
+    "/compare/?q=atlantis",  # a search that finds nothing
     "/forces/?round=2022&map=intent",
     "/systems/drones/",
     "/embed/concern-by-system-type/?round=2022",

@@ -3,15 +3,31 @@ the derived concern status, with the source of each field and the corrections in
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from surveys.models import Answer, Body, Correction, Return, SurveyRound, SystemType
-from surveys.stats import CONCERN_USERS, concern_vendor_ids
-from surveys.web.selectors.pages import ANSWER_LINKS
+from surveys.models import (
+    Answer,
+    AnswerKind,
+    AnswerVendor,
+    Body,
+    Correction,
+    Publication,
+    Return,
+    SurveyRound,
+    SystemType,
+)
+from surveys.stats import concern_vendor_ids
+from surveys.values import ROLES_COUNTING_TOWARD_CONCERN
 
 MIN_BODIES, MAX_BODIES = 2, 4
+SEARCH_LENGTH = 100  # the longest search for a body by name
+SEARCH_RESULTS = 20  # bodies listed for a search; beyond, the reader types more of the name
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never part of a slug, nor shown back
 
 
 @dataclass
@@ -42,7 +58,7 @@ def parse(values: list[str]) -> tuple[list[str], str]:
     slugs = []
     for value in values:
         for slug in value.split(","):
-            slug = slug.strip().lower()[:100]
+            slug = CONTROL.sub("", slug).strip().lower()[:100]
             if slug and slug not in slugs:
                 slugs.append(slug)
     if not MIN_BODIES <= len(slugs) <= MAX_BODIES:
@@ -54,36 +70,103 @@ def parse(values: list[str]) -> tuple[list[str], str]:
 
 
 def bodies(slugs: list[str]) -> tuple[list[Body], list[str]]:
-    """The bodies named, in the order asked, and the slugs that name none."""
-    found = {b.slug: b for b in Body.objects.filter(slug__in=slugs)}
+    """The bodies named, in the order asked, and the slugs that name none (one that is not a
+    slug at all is not looked for)."""
+    found = {b.slug: b for b in Body.objects.filter(slug__in=[s for s in slugs if SLUG.match(s)])}
     return [found[s] for s in slugs if s in found], [s for s in slugs if s not in found]
 
 
+def search(words: str, *, exclude: list[Body]) -> tuple[list[Body], bool]:
+    """The first ``SEARCH_RESULTS`` bodies, by name, whose name, short name or a former name
+    contains ``words`` (as the bodies table's name filter matches), leaving out ``exclude``;
+    and whether more match (one query)."""
+    matching = (
+        Body.objects.filter(
+            Q(name__icontains=words)
+            | Q(short_name__icontains=words)
+            | Q(aliases__name__icontains=words)
+        )
+        .exclude(pk__in=[b.pk for b in exclude])
+        .distinct()
+        .order_by("name")
+        .only("name", "slug")
+    )
+    found = list(matching[: SEARCH_RESULTS + 1])
+    return found[:SEARCH_RESULTS], len(found) > SEARCH_RESULTS
+
+
 def _concern_flags(answers: list[Answer], rounds: list[SurveyRound]) -> dict[int, str]:
-    """Each answer's derived concern column, in the bodies table's words, by the figure's own
-    definition (``stats.CONCERN_USERS``): "Yes", "No" or "No data"."""
+    """Each answer's derived concern column, in the bodies table's words: "Yes", "No" or "No
+    data". Worked out from its vendor links, already read, by the figure's own rule
+    (``stats.CONCERN_USERS``: "Yes" where a link in a role that counts names a vendor of
+    concern in the answer's round; "No" where a link counts, or the answer says the body does
+    not operate the system or uses no vendor of concern); ``tests/test_compare_rows.py``
+    holds it equal to the figure's own query."""
     concerns = concern_vendor_ids(rounds)
-    answered = Answer.objects.filter(pk__in=[a.pk for a in answers])
-    known = set(answered.filter(CONCERN_USERS.known(concerns)).values_list("pk", flat=True))
-    uses = set(answered.filter(CONCERN_USERS.counts(concerns)).values_list("pk", flat=True))
-    return {a.pk: "Yes" if a.pk in uses else "No" if a.pk in known else "No data" for a in answers}
+    flags = {}
+    for a in answers:
+        links = a.answer_vendors.all()
+        counting = [link for link in links if link.role in ROLES_COUNTING_TOWARD_CONCERN]
+        of_concern = concerns.get(a.survey_return.survey_round_id, set())
+        if any(link.vendor_id in of_concern for link in counting):
+            flags[a.pk] = "Yes"
+        elif counting or a.operates is False or a.says_vendor_of_concern is False:
+            flags[a.pk] = "No"
+        else:
+            flags[a.pk] = "No data"
+    return flags
+
+
+def _attach_links(answers: list[Answer], returns: list[Return]) -> None:
+    """Each answer's vendor links (with their vendors, by the vendor's name) and kinds (every
+    answer of ``returns``), read in two queries and kept where ``prefetch_related`` keeps them
+    (``answer.answer_vendors.all()`` reads them), without building a queryset per answer."""
+    links, kinds = defaultdict(list), defaultdict(list)
+    for link in (
+        AnswerVendor.objects.filter(answer__survey_return__in=returns)
+        .select_related("vendor")
+        .order_by("vendor__name")
+    ):
+        links[link.answer_id].append(link)
+    for kind in AnswerKind.objects.filter(answer__survey_return__in=returns).order_by("kind"):
+        kinds[kind.answer_id].append(kind)
+    for answer in answers:
+        answer._prefetched_objects_cache = {
+            "answer_vendors": links[answer.pk],
+            "answer_kinds": kinds[answer.pk],
+        }
+
+
+def _attach_sources(answers: list[Answer]) -> None:
+    """Each answer's publications (its source and each field's), read in one query and
+    shared, instead of a join per field: a handful of publications for hundreds of answers."""
+    names = ["source", *(source for _, source in Answer.SOURCED_FIELDS)]
+    ids = {getattr(a, f"{name}_id") for a in answers for name in names} - {None}
+    publications = Publication.objects.in_bulk(ids)
+    fields = [(Answer._meta.get_field(name), f"{name}_id") for name in names]
+    for answer in answers:
+        for source, attname in fields:  # as select_related would have cached it
+            source.set_cached_value(answer, publications.get(getattr(answer, attname)))
 
 
 def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]:
     """Each round with a return from any of ``chosen``: their responses, and a row per system
     type any of them answered about, with a cell per body."""
-    source_fields = [source for _, source in Answer.SOURCED_FIELDS]
     returns = list(
         Return.objects.filter(body__in=chosen)
         .select_related("survey_round", "source")
         .order_by("survey_round__year")
     )
     answers = list(
-        Answer.objects.filter(survey_return__body__in=chosen)
-        .select_related("survey_return", "system_type", "source", *source_fields)
-        .prefetch_related(*ANSWER_LINKS)
+        Answer.objects.filter(survey_return__in=returns)
+        .select_related("system_type")
         .order_by("system_type__position")
     )
+    by_id, to_return = {r.pk: r for r in returns}, Answer._meta.get_field("survey_return")
+    for answer in answers:  # its return, with the round, as read above
+        to_return.set_cached_value(answer, by_id[answer.survey_return_id])
+    _attach_links(answers, returns)
+    _attach_sources(answers)
     corrections = list(
         Correction.objects.published()
         .filter(Q(answer__in=answers) | Q(survey_return__in=returns))
@@ -91,6 +174,9 @@ def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]
     )
     rounds = sorted({r.survey_round for r in returns}, key=lambda r: r.year)
     concern = _concern_flags(answers, rounds)
+    types_in = defaultdict(dict)  # per round: the system types answered about, by id
+    for a in answers:
+        types_in[a.survey_return.survey_round_id][a.system_type_id] = a.system_type
     by_key = {
         (a.survey_return.body_id, a.survey_return.survey_round_id, a.system_type_id): a
         for a in answers
@@ -99,10 +185,7 @@ def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]
     for survey_round in rounds:
         by_body = {r.body_id: r for r in returns if r.survey_round_id == survey_round.pk}
         responses.append(RoundResponses(survey_round, [by_body.get(b.pk) for b in chosen]))
-        types = sorted(
-            {a.system_type for a in answers if a.survey_return.survey_round_id == survey_round.pk},
-            key=lambda t: t.position,
-        )
+        types = sorted(types_in[survey_round.pk].values(), key=lambda t: t.position)
         for system_type in types:
             cells = []
             for body in chosen:
