@@ -98,14 +98,26 @@ class KindColumn(tables.Column):
 
 class BodyTable(tables.Table):
     name = tables.Column(verbose_name="Body", linkify=("surveys:body", {"slug": tables.A("slug")}))
-    kind = tables.Column(verbose_name="Kind")
-    nation = tables.Column(verbose_name="Nation")
-    region = tables.Column(verbose_name="Region", default="–")
-    status = tables.Column(verbose_name="Response", default="No return recorded")
-    answered = tables.Column(verbose_name="System types answered", attrs={"td": {"class": "num"}})
-    operated = tables.Column(verbose_name="System types operated", attrs={"td": {"class": "num"}})
+    # Every sort ends on the name (unique), so that bodies tied on a column keep one order
+    # from page to page: none is shown twice, none skipped.
+    kind = tables.Column(verbose_name="Kind", order_by=("kind", "name"))
+    nation = tables.Column(verbose_name="Nation", order_by=("nation", "name"))
+    region = tables.Column(verbose_name="Region", default="–", order_by=("region", "name"))
+    status = tables.Column(
+        verbose_name="Response", default="No return recorded", order_by=("status", "name")
+    )
+    answered = tables.Column(
+        verbose_name="System types answered",
+        attrs={"td": {"class": "num"}},
+        order_by=("answered", "name"),
+    )
+    operated = tables.Column(
+        verbose_name="System types operated",
+        attrs={"td": {"class": "num"}},
+        order_by=("operated", "name"),
+    )
     uses_concern = tables.Column(
-        verbose_name=concern_heading(None), order_by=("-uses_concern", "-vendors_known")
+        verbose_name=concern_heading(None), order_by=("-uses_concern", "-vendors_known", "name")
     )
     compare = tables.Column(verbose_name="Compare", empty_values=(), orderable=False)
 
