@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -28,6 +29,7 @@ from surveys.models import (
     VendorConcern,
 )
 from surveys.stats import findings_for_display
+from surveys.stats.publications import publications, publications_by_pk
 from surveys.stats.summaries import ensure_current
 from surveys.values import ANSWER_KINDS
 from surveys.web.chart_data import system_summary, system_type_chart
@@ -42,6 +44,22 @@ ANSWER_LINKS = (
     ),
     "answer_kinds",
 )
+# An answer's publications: its own and each field's (read from the cached publications, not
+# joined: eight joins of one table made the planner's search the query's slowest part).
+ANSWER_SOURCES = ("source", *(source for _, source in Answer.SOURCED_FIELDS))
+
+
+def with_sources(answers: Iterable[Answer]) -> list[Answer]:
+    """``answers`` (a queryset, read here) with the publications of ``ANSWER_SOURCES`` in
+    place, as select_related would put them."""
+    answers = list(answers)
+    by_pk = publications_by_pk()
+    fields = [Answer._meta.get_field(name) for name in ANSWER_SOURCES]
+    for answer in answers:
+        for field in fields:
+            pk = getattr(answer, field.attname)
+            field.set_cached_value(answer, by_pk[pk] if pk is not None else None)
+    return answers
 
 
 def round_has_returns(survey_round: SurveyRound) -> bool:
@@ -95,15 +113,9 @@ def body_detail(slug: str):
         .order_by("survey_round__year")
     )
     source_fields = [source for _, source in Answer.SOURCED_FIELDS]
-    answers = list(
+    answers = with_sources(
         Answer.objects.filter(survey_return__body__in=lineage)
-        .select_related(
-            "survey_return__survey_round",
-            "survey_return__body",
-            "system_type",
-            "source",
-            *source_fields,
-        )
+        .select_related("survey_return__survey_round", "survey_return__body", "system_type")
         .prefetch_related(*ANSWER_LINKS)
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
@@ -131,9 +143,8 @@ def body_detail(slug: str):
             "body", "system_type", "vendor", "source"
         )
     )
-    # Read whether or not the body has an area, so that every body's page runs the same
-    # queries (one row, by its unique code).
-    ons_source = Publication.objects.filter(code="ONSPFA2020").first()
+    # From the cached publications, whether or not the body has an area.
+    ons_source = publications().get("ONSPFA2020")
     # Later evidence and corrections of its answers name the body too.
     for named in (*evidence, *corrections):
         sources[named.source_id] = named.source
@@ -178,13 +189,8 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
     answers = Answer.objects.filter(
         system_type=system_type, survey_return__survey_round=answers_round
     )
-    answers_shown = list(
-        answers.select_related(
-            "survey_return__body",
-            "survey_return__survey_round",
-            "source",
-            *(source for _, source in Answer.SOURCED_FIELDS),
-        )
+    answers_shown = with_sources(
+        answers.select_related("survey_return__body", "survey_return__survey_round")
         .prefetch_related(*ANSWER_LINKS)
         .order_by("survey_return__body__name")[:LIST_LIMIT]
     )
