@@ -13,9 +13,9 @@ from __future__ import annotations
 from html import escape as _escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from surveys.templatetags.links import page_url
 from surveys.templatetags.survey_tags import known, source_link
 
 register = template.Library()
@@ -30,17 +30,14 @@ def escape(value) -> str:
 
 
 class _Links:
-    """A table's links, each written once: pages' addresses and publications' code links."""
+    """A table's links: pages' addresses (reversed once per process), and publications'
+    links, each written once per table."""
 
     def __init__(self) -> None:
-        self.urls: dict[tuple[str, str], str] = {}
         self.sources: dict[int, str] = {}
 
     def url(self, viewname: str, slug: str) -> str:
-        key = (viewname, slug)
-        if key not in self.urls:
-            self.urls[key] = escape(reverse(viewname, args=[slug]))
-        return self.urls[key]
+        return escape(page_url(viewname, slug))
 
     def stated(self, answer, name: str, value: str) -> str:
         """A cell: the value (escaped) and the link to the publication that states it."""

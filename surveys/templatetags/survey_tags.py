@@ -55,10 +55,10 @@ def figure_with_rows(
     (``/forces/?figure=NAME.TYPE.counted`` or ``.coverage``): the rows it counts, exactly."""
     from urllib.parse import urlencode
 
-    from django.urls import reverse
     from django.utils.html import format_html
 
     from surveys.stats import COUNTED, COVERAGE
+    from surveys.templatetags.links import page_url
 
     if value is None or value.value is None:
         return NO_PER_BODY_DATA
@@ -69,7 +69,7 @@ def figure_with_rows(
         )
         return format_html(
             '<a href="{}?{}" aria-label="{} {}">{}</a>',
-            reverse("surveys:bodies"),
+            page_url("surveys:bodies"),
             query,
             number,
             words,

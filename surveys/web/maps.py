@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from surveys.models import Body, SurveyRound, SystemType, Vendor
+from surveys.templatetags.links import page_url
 from surveys.web import map_measures
 from surveys.web.filters import BodyFilter
 from surveys.web.hexmap import HexMap, Measure, hex_map
@@ -21,7 +22,7 @@ MEASURES = {
 
 
 def _url(body: Body) -> str:
-    return reverse("surveys:body", args=[body.slug])
+    return page_url("surveys:body", body.slug)
 
 
 def bodies_map(
