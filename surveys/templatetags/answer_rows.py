@@ -65,7 +65,7 @@ def _vendors(answer, links: _Links, *, linked: bool) -> str:
             else escape(link.vendor.name)
         )
         + escape(link.role_suffix)
-        for link in answer.answer_vendors.all()
+        for link in answer.vendors_named
     ]
     return ", ".join(names) or "None stated"
 

@@ -98,10 +98,13 @@ def vendor_map(survey_round: SurveyRound, vendor: Vendor) -> HexMap:
     )
 
 
-def latest_round_with_returns(system_type: SystemType | None = None) -> SurveyRound | None:
+def latest_round_with_returns(
+    system_type: SystemType | None = None, *, rounds: list[SurveyRound] | None = None
+) -> SurveyRound | None:
     """The latest round with per-body returns (that asked about ``system_type``, if given):
-    before it, which bodies were asked is not known, so there is nothing to map."""
-    rounds = [r for r in all_rounds() if r.has_returns]
+    before it, which bodies were asked is not known, so there is nothing to map. ``rounds``:
+    ``all_rounds()`` where the page has read it already."""
+    rounds = [r for r in (all_rounds() if rounds is None else rounds) if r.has_returns]
     if system_type is not None:
         rounds = [r for r in rounds if r.covers(system_type)]
     return rounds[-1] if rounds else None

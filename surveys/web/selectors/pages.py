@@ -44,6 +44,21 @@ ANSWER_LINKS = (
     ),
     "answer_kinds",
 )
+# The same as lists (Answer.vendors_named, Answer.kinds_stated), for long tables: no queryset
+# is built per answer.
+ANSWER_LINK_LISTS = (
+    Prefetch(
+        "answer_vendors",
+        queryset=AnswerVendor.objects.select_related("vendor").order_by("vendor__name"),
+        to_attr=Answer.VENDORS_PREFETCHED,
+    ),
+    # By answer, not in the answers' own order (five joins): Answer.kinds sorts them.
+    Prefetch(
+        "answer_kinds",
+        queryset=AnswerKind.objects.order_by("answer_id", "kind"),
+        to_attr=Answer.KINDS_PREFETCHED,
+    ),
+)
 # An answer's publications: its own and each field's (read from the cached publications, not
 # joined: eight joins of one table made the planner's search the query's slowest part).
 ANSWER_SOURCES = ("source", *(source for _, source in Answer.SOURCED_FIELDS))
@@ -115,10 +130,16 @@ def body_detail(slug: str):
     source_fields = [source for _, source in Answer.SOURCED_FIELDS]
     answers = with_sources(
         Answer.objects.filter(survey_return__body__in=lineage)
-        .select_related("survey_return__survey_round", "survey_return__body", "system_type")
-        .prefetch_related(*ANSWER_LINKS)
+        .select_related("system_type")
+        .prefetch_related(*ANSWER_LINK_LISTS)
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
+    # Each answer's return is one of ``returns`` (with its round and body): put in place, not
+    # read again for every answer.
+    of_return = {r.pk: r for r in returns}
+    return_field = Answer._meta.get_field("survey_return")
+    for answer in answers:
+        return_field.set_cached_value(answer, of_return[answer.survey_return_id])
     corrections = list(
         Correction.objects.published()
         .filter(Q(answer__survey_return__body__in=lineage) | Q(survey_return__body__in=lineage))
@@ -191,12 +212,13 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
     )
     answers_shown = with_sources(
         answers.select_related("survey_return__body", "survey_return__survey_round")
-        .prefetch_related(*ANSWER_LINKS)
+        .prefetch_related(*ANSWER_LINK_LISTS)
         .order_by("survey_return__body__name")[:LIST_LIMIT]
     )
     chart = system_type_chart(system_type, views, [str(r.year) for r in rounds])
     evidence = PublicEvidence.objects.filter(system_type=system_type)
     return {
+        "rounds": every_round,
         "not_asked": [r for r in every_round if not r.covers(system_type)],
         "evidence_total": evidence.count(),
         "evidence": list(evidence.select_related("body", "source")) if show_evidence else None,
