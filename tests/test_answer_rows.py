@@ -12,7 +12,7 @@ from surveys.models import Answer, AnswerKind, AnswerVendor, Body, SystemType, V
 from surveys.web import selectors
 
 # The rows as the templates wrote them (templates/surveys/body.html, system_type.html), verbatim.
-BEFORE = Path(__file__).with_name("answer_rows_before")
+BEFORE = Path(__file__).with_name("rows_before")
 BODY_ROWS = (BEFORE / "body.html").read_text(encoding="utf-8")
 SYSTEM_TYPE_ROWS = (BEFORE / "system_type.html").read_text(encoding="utf-8")
 
