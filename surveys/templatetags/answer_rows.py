@@ -10,11 +10,13 @@ written once per table.
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape as _escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from surveys.models import Answer
 from surveys.templatetags.links import page_url
 from surveys.templatetags.survey_tags import known, source_link
 
@@ -34,10 +36,14 @@ class _Links:
     links, each written once per table."""
 
     def __init__(self) -> None:
+        self.urls: dict[tuple[str, str], str] = {}
         self.sources: dict[int, str] = {}
 
     def url(self, viewname: str, slug: str) -> str:
-        return escape(page_url(viewname, slug))
+        key = (viewname, slug)
+        if key not in self.urls:
+            self.urls[key] = escape(page_url(viewname, slug))
+        return self.urls[key]
 
     def stated(self, answer, name: str, value: str) -> str:
         """A cell: the value (escaped) and the link to the publication that states it."""
@@ -47,6 +53,11 @@ class _Links:
         if source.pk not in self.sources:
             self.sources[source.pk] = source_link(source)
         return f"<td>{value}{self.sources[source.pk]}</td>"
+
+
+@cache
+def _intent_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Answer._meta.get_field("intent").flatchoices}
 
 
 def _kinds(answer) -> str:
@@ -72,7 +83,8 @@ def _vendors(answer, links: _Links, *, linked: bool) -> str:
 
 def _cells(answer, links: _Links, *, facial_recognition: bool, linked: bool) -> dict[str, str]:
     """The cells both tables show (the kinds' only where the system type has kinds)."""
-    intent = escape(answer.get_intent_display())
+    # ``get_intent_display()``, from the choices read once
+    intent = escape(_intent_labels().get(answer.intent, answer.intent))
     if answer.intent and facial_recognition:
         intent += " (live facial recognition)"
     units = NOT_STATED if answer.unit_count is None else escape(answer.unit_count)
