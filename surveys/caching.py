@@ -31,6 +31,10 @@ T = TypeVar("T")
 _request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "obscc_data_version", default=None
 )
+# When the data last changed, read with the request's version: (that version, the time).
+_request_changed: contextvars.ContextVar[tuple[int, datetime.datetime | None] | None] = (
+    contextvars.ContextVar("obscc_data_changed", default=None)
+)
 TIMEOUT = 24 * 60 * 60
 
 
@@ -52,16 +56,19 @@ def current_version() -> int:
     memo = _request_version.get()
     if memo:
         return memo
+    if memo == 0:
+        return version_and_last_changed()[0]
     from surveys.models import DataVersion
 
-    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-    if memo == 0:
-        _request_version.set(version)
-    return version
+    return DataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
 def data_last_changed() -> datetime.datetime | None:
-    """When the survey data last changed (any save, import, correction or load)."""
+    """When the survey data last changed (any save, import, correction or load): in a
+    request, as read with its data version (no query of its own)."""
+    memo = _request_changed.get()
+    if memo is not None and memo[0] == _request_version.get():
+        return memo[1]
     from surveys.models import DataVersion
 
     return DataVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
@@ -76,6 +83,7 @@ def version_and_last_changed() -> tuple[int, datetime.datetime | None]:
     version, changed = row or (0, None)
     if _request_version.get() == 0 and version:
         _request_version.set(version)
+        _request_changed.set((version, changed))
     return version, changed
 
 
@@ -149,11 +157,12 @@ class RequestVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_version.set(0)
+        token, changed = _request_version.set(0), _request_changed.set(None)
         try:
             return self.get_response(request)
         finally:
             _request_version.reset(token)
+            _request_changed.reset(changed)
 
 
 def _on_change(sender, **kwargs) -> None:

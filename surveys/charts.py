@@ -1,4 +1,6 @@
-"""Pure Plotly figure builders: plain data in, figure out. No ORM, no request.
+"""Pure Plotly figure builders: plain data in, figure out (the figure's JSON as plain dicts,
+exactly as plotly's graph objects would write it: see ``surveys.plotly_json``). No ORM, no
+request, no plotly.
 
 The same ``ChartData`` feeds the figure, the HTML tables beside it and the CSV download, so all
 three show exactly the same numbers. A missing value stays missing (no bar, a gap in a line,
@@ -12,8 +14,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+from surveys.plotly_json import axis_id, axis_name, subplot_axes, template
 
 # Colours pass 3:1 non-text contrast on white (WCAG 1.4.11); each series also has its own
 # pattern or marker and dash, so none relies on colour alone.
@@ -128,10 +129,16 @@ def _wrap(category: str) -> str:
     return "<br>".join(textwrap.wrap(category, 18)) or category
 
 
+def _figure(traces: list[dict], axes: dict[str, dict], **layout) -> dict:
+    """The figure as plotly writes it: traces, then the layout (its template first, then the
+    grid's axes, then the rest)."""
+    return {"data": traces, "layout": {"template": template(), **axes, **_base_layout(**layout)}}
+
+
 BAND = 0.8  # of each category's height, shared by its series; the rest is space between
 
 
-def bar_chart(data: ChartData) -> go.Figure:
+def bar_chart(data: ChartData) -> dict:
     """Horizontal grouped bars, one panel per measure, one group per category, so long names
     stay readable on a phone; a category with no value at all says "no data" where its bars
     would be. A series of derived counts is drawn as open markers in a lane of its own,
@@ -150,46 +157,46 @@ def bar_chart(data: ChartData) -> go.Figure:
     ]
     gap = 110  # between panels: the upper panel's axis, its title, and air
     plot_height = sum(heights) + gap * (len(panels) - 1)
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
+    axes = subplot_axes(
+        len(panels),
         row_heights=[h / sum(heights) for h in heights],
         vertical_spacing=gap / plot_height if len(panels) > 1 else 0.0,
     )
-    shown: set[str] = set()
-    gaps = []
+    traces, shown, gaps = [], set(), []
     for row, panel in enumerate(panels, start=1):
         names = [_wrap(c) for c in panel.categories]
         lane = BAND / max(1, len(panel.series))
+        x, y = axis_id(row, "x"), axis_id(row, "y")
         for i, series in enumerate(panel.series):
             trace = _derived_markers if series.is_derived else _bars
             offset = -BAND / 2 + i * lane  # this series' lane in each category's band
-            fig.add_trace(
-                trace(series, names, i, offset, lane, showlegend=series.name not in shown),
-                row=row,
-                col=1,
+            traces.append(
+                {
+                    **trace(series, names, i, offset, lane, showlegend=series.name not in shown),
+                    "xaxis": x,
+                    "yaxis": y,
+                }
             )
             shown.add(series.name)
-        suffix = "" if row == 1 else str(row)
         gaps += [
             dict(
-                x=0,
-                y=j,
-                xref=f"x{suffix}",
-                yref=f"y{suffix}",
-                text="no data",
                 showarrow=False,
+                text="no data",
+                x=0,
                 xanchor="left",
+                xref=x,
                 xshift=4,
+                y=j,
+                yref=y,
             )
             for j in range(len(names))
             if all(s.values[j] is None for s in panel.series)
         ]
         top = max((v for s in panel.series for v in s.values if v is not None), default=1)
         # room for the value labels beyond the bars
-        fig.update_xaxes(_value_axis(panel.measure), range=[0, top * 1.3], row=row, col=1)
+        axes[axis_name(row, "x")].update(_value_axis(panel.measure), range=[0, top * 1.3])
         # first category at the top, as in the table; the names say what they are
-        fig.update_yaxes(
+        axes[axis_name(row, "y")].update(
             tickmode="array",
             tickvals=list(range(len(names))),
             ticktext=names,
@@ -197,114 +204,126 @@ def bar_chart(data: ChartData) -> go.Figure:
             showgrid=False,
             zeroline=False,
             automargin=True,
-            row=row,
-            col=1,
         )
-    fig.update_layout(**_base_layout(annotations=gaps, height=plot_height + 150))
-    return fig
+    extra = {"annotations": gaps} if gaps else {}  # plotly writes no empty list
+    return _figure(traces, axes, **extra, height=plot_height + 150)
 
 
 def _bars(
     series: Series, names: list[str], i: int, offset: float, lane: float, *, showlegend: bool
-) -> go.Bar:
-    return go.Bar(
-        name=series.name,
-        legendgroup=series.name,
-        showlegend=showlegend,
-        y=list(range(len(names))),
-        x=series.values,
-        orientation="h",
-        width=lane * 0.9,
-        offset=offset,
-        hovertext=names,
-        text=[p.bar_text for p in series.points],
-        customdata=[p.text for p in series.points],
-        textposition="outside",
-        cliponaxis=False,
-        marker=dict(
-            color=COLOURS[i % len(COLOURS)],
-            pattern=dict(shape=PATTERNS[i % len(PATTERNS)], fgcolor="#ffffff"),
-            line=dict(color="#0b0c0c", width=1),
-        ),
-        hovertemplate="%{hovertext}: %{customdata}<extra>" + series.name + "</extra>",
-    )
+) -> dict:
+    # Every trace's keys in plotly's order: its properties alphabetically, then its type.
+    return {
+        "cliponaxis": False,
+        "customdata": [p.text for p in series.points],
+        "hovertemplate": "%{hovertext}: %{customdata}<extra>" + series.name + "</extra>",
+        "hovertext": names,
+        "legendgroup": series.name,
+        "marker": {
+            "color": COLOURS[i % len(COLOURS)],
+            "line": {"color": "#0b0c0c", "width": 1},
+            "pattern": {"fgcolor": "#ffffff", "shape": PATTERNS[i % len(PATTERNS)]},
+        },
+        "name": series.name,
+        "offset": offset,
+        "orientation": "h",
+        "showlegend": showlegend,
+        "text": [p.bar_text for p in series.points],
+        "textposition": "outside",
+        "width": lane * 0.9,
+        "x": series.values,
+        "y": list(range(len(names))),
+        "type": "bar",
+    }
 
 
 def _derived_markers(
     series: Series, names: list[str], i: int, offset: float, lane: float, *, showlegend: bool
-) -> go.Scatter:
-    return go.Scatter(
-        name=series.name,
-        legendgroup=series.name,
-        showlegend=showlegend,
-        y=[j + offset + lane / 2 for j in range(len(names))],
-        x=series.values,
-        mode="markers+text",
-        hovertext=names,
-        text=[p.bar_text for p in series.points],
-        customdata=[p.text for p in series.points],
-        textposition="middle right",
-        cliponaxis=False,
-        marker=dict(
-            symbol=DERIVED_MARKER, size=14, color=COLOURS[i % len(COLOURS)], line=dict(width=3)
-        ),
-        hovertemplate="%{hovertext}: %{customdata}, derived by the dashboard<extra>"
+) -> dict:
+    return {
+        "cliponaxis": False,
+        "customdata": [p.text for p in series.points],
+        "hovertemplate": "%{hovertext}: %{customdata}, derived by the dashboard<extra>"
         + series.name
         + "</extra>",
-    )
+        "hovertext": names,
+        "legendgroup": series.name,
+        "marker": {
+            "color": COLOURS[i % len(COLOURS)],
+            "line": {"width": 3},
+            "size": 14,
+            "symbol": DERIVED_MARKER,
+        },
+        "mode": "markers+text",
+        "name": series.name,
+        "showlegend": showlegend,
+        "text": [p.bar_text for p in series.points],
+        "textposition": "middle right",
+        "x": series.values,
+        "y": [j + offset + lane / 2 for j in range(len(names))],
+        "type": "scatter",
+    }
 
 
-def line_chart(data: ChartData) -> go.Figure:
+def line_chart(data: ChartData) -> dict:
     """One line per series across categories (rounds), one panel per measure sharing the
     rounds; a missing round is a gap, and a derived point has an open marker of its own."""
     panels = data.panels or [Panel("", [], [])]
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    axes = subplot_axes(len(panels), vertical_spacing=0.12, shared_xaxes=True)
+    traces = []
     colour = 0
     for row, panel in enumerate(panels, start=1):
+        x, y = axis_id(row, "x"), axis_id(row, "y")
         for series in panel.series:
             symbol = MARKERS[colour % len(MARKERS)]
-            fig.add_trace(
-                go.Scatter(
-                    name=series.name,
-                    x=panel.categories,
-                    y=series.values,
-                    mode="lines+markers",
-                    text=[p.text for p in series.points],
-                    connectgaps=False,
-                    line=dict(
-                        color=COLOURS[colour % len(COLOURS)],
-                        dash=DASHES[colour % len(DASHES)],
-                        width=3,
-                    ),
-                    marker=dict(
-                        symbol=[DERIVED_MARKER if p.derived else symbol for p in series.points],
-                        size=[14 if p.derived else 10 for p in series.points],
-                        line=dict(width=2),
-                    ),
-                    hovertemplate="%{x}: %{text}<extra>" + series.name + "</extra>",
-                ),
-                row=row,
-                col=1,
+            traces.append(
+                {
+                    "connectgaps": False,
+                    "hovertemplate": "%{x}: %{text}<extra>" + series.name + "</extra>",
+                    "line": {
+                        "color": COLOURS[colour % len(COLOURS)],
+                        "dash": DASHES[colour % len(DASHES)],
+                        "width": 3,
+                    },
+                    "marker": {
+                        "line": {"width": 2},
+                        "size": [14 if p.derived else 10 for p in series.points],
+                        "symbol": [DERIVED_MARKER if p.derived else symbol for p in series.points],
+                    },
+                    "mode": "lines+markers",
+                    "name": series.name,
+                    "text": [p.text for p in series.points],
+                    "x": panel.categories,
+                    "y": series.values,
+                    "type": "scatter",
+                    "xaxis": x,
+                    "yaxis": y,
+                }
             )
             colour += 1
-        fig.update_yaxes(_value_axis(panel.measure), row=row, col=1)
-        fig.update_xaxes(type="category", automargin=True, row=row, col=1)
+        axes[axis_name(row, "y")].update(_value_axis(panel.measure))
+        axes[axis_name(row, "x")].update(type="category", automargin=True)
     if any(p.derived for panel in panels for s in panel.series for p in s.points):
         # A legend entry only: what the open marker means.
-        fig.add_trace(
-            go.Scatter(
-                name=DERIVED_KEY,
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker=dict(symbol=DERIVED_MARKER, size=14, color="#505a5f", line=dict(width=2)),
-                hoverinfo="skip",
-                showlegend=True,
-            )
+        traces.append(
+            {
+                "hoverinfo": "skip",
+                "marker": {
+                    "color": "#505a5f",
+                    "line": {"width": 2},
+                    "size": 14,
+                    "symbol": DERIVED_MARKER,
+                },
+                "mode": "markers",
+                "name": DERIVED_KEY,
+                "showlegend": True,
+                "x": [None],
+                "y": [None],
+                "type": "scatter",
+            }
         )
-    fig.update_xaxes(title=dict(text=data.x_title), row=len(panels), col=1)
-    fig.update_layout(**_base_layout(height=260 + 220 * len(panels)))
-    return fig
+    axes[axis_name(len(panels), "x")]["title"] = dict(text=data.x_title)
+    return _figure(traces, axes, height=260 + 220 * len(panels))
 
 
 def csv_table(data: ChartData) -> tuple[list[str], list[list[str]]]:

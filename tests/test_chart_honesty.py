@@ -2,7 +2,8 @@
 (in the plot, its table and its CSV), published figures kept apart from the dashboard's own
 counts, and every CSV row carrying its qualifier, denominator, source and kind of figure.
 
-Pure chart tests assert on ``fig.data``; the CSV and page tests run on the real data.
+Pure chart tests assert on the figure's JSON (``fig["data"]``); the CSV and page tests run on
+the real data.
 """
 
 import csv
@@ -31,7 +32,7 @@ TREND = ChartData(
 
 def _axis_title(fig, axis_ref: str) -> str:
     name = axis_ref[0] + "axis" + axis_ref[1:]
-    return fig.layout[name].title.text
+    return fig["layout"][name]["title"]["text"]
 
 
 # --- Pure figures: one measure per axis -----------------------------------------------------
@@ -39,22 +40,22 @@ def _axis_title(fig, axis_ref: str) -> str:
 
 def test_percentages_and_body_counts_are_drawn_on_separate_axes():
     fig = line_chart(TREND)
-    rate = next(t for t in fig.data if t.name == "Published")
-    bodies = next(t for t in fig.data if t.name == "Drones: bodies operating them")
-    assert rate.yaxis != bodies.yaxis
-    assert _axis_title(fig, rate.yaxis) == "Per cent"
-    assert _axis_title(fig, bodies.yaxis) == "Bodies"
+    rate = next(t for t in fig["data"] if t["name"] == "Published")
+    bodies = next(t for t in fig["data"] if t["name"] == "Drones: bodies operating them")
+    assert rate["yaxis"] != bodies["yaxis"]
+    assert _axis_title(fig, rate["yaxis"]) == "Per cent"
+    assert _axis_title(fig, bodies["yaxis"]) == "Bodies"
 
 
 def test_a_derived_point_has_its_own_marker_a_legend_entry_and_hover_text():
     fig = line_chart(TREND)
-    bodies = next(t for t in fig.data if t.name == "Drones: bodies operating them")
-    published_symbol, derived_symbol = bodies.marker.symbol
+    bodies = next(t for t in fig["data"] if t["name"] == "Drones: bodies operating them")
+    published_symbol, derived_symbol = bodies["marker"]["symbol"]
     assert published_symbol != derived_symbol
-    assert "derived" in bodies.text[1] and "derived" not in bodies.text[0]
-    key = [t for t in fig.data if t.name and "derived by the dashboard" in t.name.lower()]
-    assert len(key) == 1 and key[0].marker.symbol == derived_symbol
-    assert key[0].showlegend is not False
+    assert "derived" in bodies["text"][1] and "derived" not in bodies["text"][0]
+    key = [t for t in fig["data"] if "derived by the dashboard" in t.get("name", "").lower()]
+    assert len(key) == 1 and key[0]["marker"]["symbol"] == derived_symbol
+    assert key[0].get("showlegend") is not False
 
 
 def test_mentions_never_share_an_axis_with_bodies():
@@ -71,14 +72,14 @@ def test_mentions_never_share_an_axis_with_bodies():
         ],
     )
     fig = bar_chart(data)
-    bodies = next(t for t in fig.data if "Live users" in t.hovertext[0])
-    mentions = next(t for t in fig.data if "None of the above" in t.hovertext[0])
-    assert bodies.xaxis != mentions.xaxis
-    assert _axis_title(fig, bodies.xaxis) == "Bodies"
-    assert _axis_title(fig, mentions.xaxis) == "Mentions (not bodies)"
-    assert list(mentions.x) == [17.0]
+    bodies = next(t for t in fig["data"] if "Live users" in t["hovertext"][0])
+    mentions = next(t for t in fig["data"] if "None of the above" in t["hovertext"][0])
+    assert bodies["xaxis"] != mentions["xaxis"]
+    assert _axis_title(fig, bodies["xaxis"]) == "Bodies"
+    assert _axis_title(fig, mentions["xaxis"]) == "Mentions (not bodies)"
+    assert mentions["x"] == [17.0]
     # One legend entry per series, though it is drawn in both panels.
-    assert [t.showlegend for t in fig.data if t.name == "2022"] == [True, False]
+    assert [t["showlegend"] for t in fig["data"] if t["name"] == "2022"] == [True, False]
 
 
 def test_derived_counts_are_drawn_as_markers_apart_from_published_bars():
@@ -99,10 +100,10 @@ def test_derived_counts_are_drawn_as_markers_apart_from_published_bars():
             )
         ],
     )
-    published, derived = bar_chart(data).data
-    assert published.type == "bar"
-    assert derived.type == "scatter" and derived.mode == "markers+text"
-    assert "open" in derived.marker.symbol
+    published, derived = bar_chart(data)["data"]
+    assert published["type"] == "bar"
+    assert derived["type"] == "scatter" and derived["mode"] == "markers+text"
+    assert "open" in derived["marker"]["symbol"]
 
 
 # --- The CSV rows say what the page says -----------------------------------------------------

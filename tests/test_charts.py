@@ -1,4 +1,4 @@
-"""The pure figure builders, tested on fig.data (synthetic numbers)."""
+"""The pure figure builders, tested on the figure's JSON (synthetic numbers)."""
 
 from surveys.charts import (
     COLOURS,
@@ -24,30 +24,31 @@ DATA = ChartData(title="Test chart", x_title="System type", panels=[PANEL])
 
 def test_bar_chart_plots_values_and_leaves_gaps():
     fig = bar_chart(DATA)
-    published, computed = fig.data
-    assert published.type == "bar" and published.orientation == "h"
-    assert list(published.x) == [18.0, None]
-    assert list(published.hovertext) == ["External CCTV", "Drones"]
-    assert list(fig.layout.yaxis.ticktext) == ["External CCTV", "Drones"]
-    assert list(published.text) == ["≥18", ""]
-    assert list(published.customdata) == ["at least 18", "no data"]
-    assert list(computed.x) == [None, None]
+    published, computed = fig["data"]
+    assert published["type"] == "bar" and published["orientation"] == "h"
+    assert published["x"] == [18.0, None]
+    assert published["hovertext"] == ["External CCTV", "Drones"]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["External CCTV", "Drones"]
+    assert published["text"] == ["≥18", ""]
+    assert published["customdata"] == ["at least 18", "no data"]
+    assert computed["x"] == [None, None]
 
 
 def test_bar_chart_marks_categories_without_any_value():
-    annotations = bar_chart(DATA).layout.annotations
-    assert [(a.y, a.text) for a in annotations] == [(1, "no data")]  # the second category
+    annotations = bar_chart(DATA)["layout"]["annotations"]
+    assert [(a["y"], a["text"]) for a in annotations] == [(1, "no data")]  # the second category
 
 
 def test_series_differ_by_pattern_not_only_colour():
-    published, computed = bar_chart(DATA).data
-    assert published.marker.color == COLOURS[0] and computed.marker.color == COLOURS[1]
-    assert published.marker.pattern.shape != computed.marker.pattern.shape
+    published, computed = bar_chart(DATA)["data"]
+    assert published["marker"]["color"] == COLOURS[0]
+    assert computed["marker"]["color"] == COLOURS[1]
+    assert published["marker"]["pattern"]["shape"] != computed["marker"]["pattern"]["shape"]
 
 
 def test_long_category_names_wrap():
     panel = Panel("y", ["CCTV (external or internal not stated)"], [Series("s", [Point(1)])])
-    assert "<br>" in bar_chart(ChartData("t", "x", [panel])).data[0].hovertext[0]
+    assert "<br>" in bar_chart(ChartData("t", "x", [panel]))["data"][0]["hovertext"][0]
 
 
 def test_line_chart_does_not_bridge_missing_rounds():
@@ -61,11 +62,12 @@ def test_line_chart_does_not_bridge_missing_rounds():
         ],
     )
     fig = line_chart(ChartData("Rates", "Round", [panel]))
-    assert [t.type for t in fig.data] == ["scatter", "scatter"]
-    assert list(fig.data[0].y) == [100.0, None, 91.0]
-    assert fig.data[0].connectgaps is False
-    assert fig.data[0].marker.symbol[0] != fig.data[1].marker.symbol[0]
-    assert fig.data[0].line.dash != fig.data[1].line.dash
+    published, computed = fig["data"]
+    assert [t["type"] for t in fig["data"]] == ["scatter", "scatter"]
+    assert published["y"] == [100.0, None, 91.0]
+    assert published["connectgaps"] is False
+    assert published["marker"]["symbol"][0] != computed["marker"]["symbol"][0]
+    assert published["line"]["dash"] != computed["line"]["dash"]
 
 
 def test_table_rows_and_csv_values_match_the_plot():

@@ -73,5 +73,5 @@ def test_the_plotly_bundle_registers_only_the_traces_the_figures_use():
     bundled = set(re.findall(r"require\('plotly\.js/lib/(\w+)'\)", entry)) - {"core"}
     assert bundled == {"bar", "scatter"}
     source = (ROOT / "surveys" / "charts.py").read_text()
-    used = {name.lower() for name in re.findall(r"\bgo\.(\w+)\(", source)} - {"figure"}
+    used = set(re.findall(r'"type": "(\w+)"', source))
     assert used == bundled, f"charts.py draws {used}; the bundle has {bundled}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from tqdm import tqdm
 
-from surveys.caching import bump_version, cached
+from surveys.caching import bump_version
 from surveys.editorial.reference_files import DATA_DIR, read_data
 from surveys.editorial.synthetic_findings import FINDINGS_TYPE, Tally, make_findings
 from surveys.models import (
@@ -32,6 +32,7 @@ from surveys.models import (
     VendorConcern,
 )
 from surveys.stats import concern_vendor_ids, summaries
+from surveys.stats.publications import publications
 
 SYNTHETIC_CODE = "SYNTHETIC"
 REAL_DATA_MARKER = "PR2023"
@@ -62,11 +63,9 @@ def has_real_data() -> bool:
 
 
 def has_synthetic_data() -> bool:
-    return cached(
-        "has_synthetic",
-        (),
-        lambda: Publication.objects.filter(kind=Publication.Kind.SYNTHETIC).exists(),
-    )
+    """Whether any publication is synthetic (from the cached publications, which the page's
+    sources and licences read too: no query of its own)."""
+    return any(p.kind == Publication.Kind.SYNTHETIC for p in publications().values())
 
 
 def context(request) -> dict:

@@ -165,11 +165,28 @@ class Answer(models.Model):
         """Only a facial-recognition answer has kinds (live, retrospective...)."""
         return not kinds or system_type.slug == "facial-recognition"
 
+    # Where a page prefetched an answer's links as plain lists (``Prefetch(..., to_attr=...)``:
+    # no queryset built per answer), they are read from these attributes.
+    VENDORS_PREFETCHED, KINDS_PREFETCHED = "vendor_links", "kind_links"
+
+    @property
+    def vendors_named(self) -> list[AnswerVendor]:
+        """The answer's vendors (links with their roles): as prefetched, in that order."""
+        if self.VENDORS_PREFETCHED in self.__dict__:
+            return self.__dict__[self.VENDORS_PREFETCHED]
+        return list(self.answer_vendors.all())
+
+    @property
+    def kinds_stated(self) -> list[AnswerKind]:
+        if self.KINDS_PREFETCHED in self.__dict__:
+            return self.__dict__[self.KINDS_PREFETCHED]
+        return list(self.answer_kinds.all())
+
     @property
     def kinds(self) -> list[str]:
         """The kinds of facial recognition a source says the body uses, in a stable order
         (read from ``answer_kinds``: prefetch it). A kind not listed is not known, not "no"."""
-        return sorted((k.kind for k in self.answer_kinds.all()), key=ANSWER_KIND_ORDER.__getitem__)
+        return sorted((k.kind for k in self.kinds_stated), key=ANSWER_KIND_ORDER.__getitem__)
 
     @property
     def kind_labels(self) -> list[str]:
@@ -179,9 +196,9 @@ class Answer(models.Model):
     def stated_source(self, field_name: str) -> Publication | None:
         """The publication that states this field, or None where the field is not stated."""
         if field_name == "vendors":
-            stated = bool(self.answer_vendors.all())
+            stated = bool(self.vendors_named)
         elif field_name == "kinds":
-            stated = bool(self.answer_kinds.all())
+            stated = bool(self.kinds_stated)
         else:
             stated = getattr(self, field_name) not in (None, "")
         return self.source_of(field_name) if stated else None

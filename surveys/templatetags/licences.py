@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from surveys.caching import cached
 from surveys.models import Publication, licence_groups
+from surveys.stats.publications import publications
 
 register = template.Library()
 
@@ -23,13 +23,9 @@ MARKER = "<!-- page-licences -->"
 
 
 def _publications() -> dict[str, Publication]:
-    """Every publication by its code, with what its licence needs (cached with the data
-    version, so a page pays no query for it once cached)."""
-
-    def compute() -> dict[str, Publication]:
-        return {p.code: p for p in Publication.objects.only("code", "licence", "copyright")}
-
-    return cached("publication-licences", (), compute)
+    """Every publication by its code (cached with the data version, and shared with the
+    page's sources, so a page pays one query for them, and none once cached)."""
+    return publications()
 
 
 def _joins_a_word(char: str) -> bool:

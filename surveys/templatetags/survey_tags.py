@@ -55,10 +55,10 @@ def figure_with_rows(
     (``/forces/?figure=NAME.TYPE.counted`` or ``.coverage``): the rows it counts, exactly."""
     from urllib.parse import urlencode
 
-    from django.urls import reverse
     from django.utils.html import format_html
 
     from surveys.stats import COUNTED, COVERAGE
+    from surveys.templatetags.links import page_url
 
     if value is None or value.value is None:
         return NO_PER_BODY_DATA
@@ -69,7 +69,7 @@ def figure_with_rows(
         )
         return format_html(
             '<a href="{}?{}" aria-label="{} {}">{}</a>',
-            reverse("surveys:bodies"),
+            page_url("surveys:bodies"),
             query,
             number,
             words,
@@ -124,11 +124,14 @@ def known(value, labels: str = "Yes,No,Not known") -> str:
 def field_source(answer, name: str) -> str:
     """A link to the publication that states one field of an answer, or nothing where the
     field is not stated (so a reader sees which source says what)."""
+    source = answer.stated_source(name)
+    return "" if source is None else source_link(source)
+
+
+def source_link(source) -> str:
+    """The link ``field_source`` puts after a value: the publication's code."""
     from django.utils.html import format_html
 
-    source = answer.stated_source(name)
-    if source is None:
-        return ""
     return format_html(
         ' <a class="field-source" href="{}" title="{}">{}</a>',
         source.url,

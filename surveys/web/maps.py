@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from surveys.models import Body, SurveyRound, SystemType, Vendor
+from surveys.templatetags.links import page_url
 from surveys.web import map_measures
 from surveys.web.filters import BodyFilter
 from surveys.web.hexmap import HexMap, Measure, hex_map
@@ -21,7 +22,7 @@ MEASURES = {
 
 
 def _url(body: Body) -> str:
-    return reverse("surveys:body", args=[body.slug])
+    return page_url("surveys:body", body.slug)
 
 
 def bodies_map(
@@ -97,10 +98,13 @@ def vendor_map(survey_round: SurveyRound, vendor: Vendor) -> HexMap:
     )
 
 
-def latest_round_with_returns(system_type: SystemType | None = None) -> SurveyRound | None:
+def latest_round_with_returns(
+    system_type: SystemType | None = None, *, rounds: list[SurveyRound] | None = None
+) -> SurveyRound | None:
     """The latest round with per-body returns (that asked about ``system_type``, if given):
-    before it, which bodies were asked is not known, so there is nothing to map."""
-    rounds = [r for r in all_rounds() if r.has_returns]
+    before it, which bodies were asked is not known, so there is nothing to map. ``rounds``:
+    ``all_rounds()`` where the page has read it already."""
+    rounds = [r for r in (all_rounds() if rounds is None else rounds) if r.has_returns]
     if system_type is not None:
         rounds = [r for r in rounds if r.covers(system_type)]
     return rounds[-1] if rounds else None

@@ -8,7 +8,6 @@ shown under the chart on its page and in its embed, so the three never disagree.
 
 from __future__ import annotations
 
-import json
 import textwrap
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -156,19 +155,18 @@ def chart_context(
     """What the chart partial shows: the figure and its tables, and how to cite, link to,
     embed and download it."""
     figure = charts.bar_chart(data) if kind == "bar" else charts.line_chart(data)
-    figure_json = json.loads(figure.to_json())
     permalink = request.build_absolute_uri(place.page_url)
     embed_url = request.build_absolute_uri(place.embed_url)
     changed = last_changed_words()
     source, licence = source_line(data), licence_line(data)
-    height = figure_json["layout"].get("height", 380)
+    height = figure["layout"].get("height", 380)
     return {
         "id": place.anchor,
         "script_id": f"{place.anchor}-data",
         "export_id": f"{place.anchor}-export",
         "data": data,
         "kind": kind,
-        "figure": figure_json,
+        "figure": figure,
         "summary": summary,
         "csv_url": place.csv_url,
         "permalink": permalink,

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q
-
 from surveys import stats
 from surveys.charts import ChartData, Panel, Point, Series
 from surveys.models import Correction, PublishedFinding, SurveyRound
@@ -28,7 +26,9 @@ def trend_chart(
     a panel per measure (per cent, bodies, mentions), never two measures on one axis."""
     years = [str(r.year) for r in rounds]
     by_year = {str(r.year): r for r in responses}
-    rate_findings = _response_rate_findings()
+    findings = _published_findings()
+    by_date_and_pk = _by_date_and_pk(findings)
+    rate_findings = _response_rate_findings(by_date_and_pk)
     published, computed = [], []
     for year in years:
         response = by_year.get(year)
@@ -64,7 +64,10 @@ def trend_chart(
             Series("Response rate, computed from returns (%)", computed),
         ]
     }
-    for unit, series in [*_multi_round_series(years), *_operator_series(rounds)]:
+    for unit, series in [
+        *_multi_round_series(years, findings),
+        *_operator_series(rounds, by_date_and_pk),
+    ]:
         by_measure.setdefault(MEASURES[unit], []).append(series)
     data = ChartData(
         title="Survey figures by round",
@@ -93,44 +96,59 @@ def trend_chart(
     return data, text
 
 
-def _response_rate_findings() -> dict[str, PublishedFinding]:
+def _published_findings() -> list[PublishedFinding]:
+    """Every published finding, in the model's order (round, publication date, key): the
+    chart's three kinds of series read them once (there are a few dozen)."""
+    return list(findings_for_display())
+
+
+def _by_date_and_pk(findings: list[PublishedFinding]) -> list[PublishedFinding]:
+    """``findings`` (in the model's order) by round, publication date, then pk: the database's
+    order of dates (where an empty one goes) kept, only the ties ordered by pk, not key."""
+    runs: dict[tuple, int] = {}
+    for f in findings:
+        runs.setdefault((f.survey_round_id, f.publication.published_on), len(runs))
+    return sorted(
+        findings, key=lambda f: (runs[f.survey_round_id, f.publication.published_on], f.pk)
+    )
+
+
+def _response_rate_findings(findings: list[PublishedFinding]) -> dict[str, PublishedFinding]:
     """The first published response rate of each round (as ``stats.response_by_round``),
-    for its source and denominator."""
+    for its source and denominator: ``findings`` by publication date, then pk."""
     first: dict[str, PublishedFinding] = {}
-    for finding in (
-        PublishedFinding.objects.filter(metric=Metric.RESPONSE_RATE)
-        .select_related("publication", "survey_round")
-        .order_by("publication__published_on", "pk")
-    ):
-        first.setdefault(str(finding.survey_round.year), finding)
+    for finding in findings:
+        if finding.metric == Metric.RESPONSE_RATE:
+            first.setdefault(str(finding.survey_round.year), finding)
     return first
 
 
-def _multi_round_series(years: list[str]) -> list[tuple[str, Series]]:
+# Drawn above with the response rate, or by _operator_series.
+NOT_MULTI_ROUND = {
+    Metric.RESPONSE_RATE,
+    Metric.INVITED,
+    Metric.RESPONDED,
+    Metric.OPERATORS,
+    Metric.NON_OPERATORS,
+}
+
+
+def _multi_round_series(
+    years: list[str], findings: list[PublishedFinding]
+) -> list[tuple[str, Series]]:
     """A series, with its unit, for every other published figure found in more than one
-    round."""
-    groups = (
-        PublishedFinding.objects.exclude(
-            # the rate is drawn above, with its counts; operators by _operator_series
-            metric__in=[
-                Metric.RESPONSE_RATE,
-                Metric.INVITED,
-                Metric.RESPONDED,
-                Metric.OPERATORS,
-                Metric.NON_OPERATORS,
-            ]
-        )
-        .values("metric", "system_type", "vendor")
-        .annotate(n=Count("survey_round", distinct=True))
-        .filter(n__gt=1)
-    )
-    keys = {(g["metric"], g["system_type"], g["vendor"]) for g in groups}
+    round (``findings``: every one, in the model's order)."""
+    rounds_of: dict[tuple, set[int]] = {}
+    for f in findings:
+        if f.metric not in NOT_MULTI_ROUND:
+            key = (f.metric, f.system_type_id, f.vendor_id)
+            rounds_of.setdefault(key, set()).add(f.survey_round_id)
+    keys = {key for key, rounds in rounds_of.items() if len(rounds) > 1}
     if not keys:
         return []
-    q = Q(pk__in=[])
-    for metric, system_type, vendor in keys:
-        q |= Q(metric=metric, system_type=system_type, vendor=vendor)
-    views = stats.finding_views(findings_for_display().filter(q))
+    views = stats.finding_views(
+        [f for f in findings if (f.metric, f.system_type_id, f.vendor_id) in keys]
+    )
     series: dict[tuple, dict[str, stats.FindingView]] = {}
     for view in views:
         f = view.finding
@@ -152,17 +170,20 @@ def _multi_round_series(years: list[str]) -> list[tuple[str, Series]]:
     return result
 
 
-def _operator_series(rounds: list[SurveyRound]) -> list[tuple[str, Series]]:
+def _operator_series(
+    rounds: list[SurveyRound], by_date_and_pk: list[PublishedFinding]
+) -> list[tuple[str, Series]]:
     """Per system type with figures in more than one round: the bodies operating it, as
     published, or derived from a published count of replies and of those not operating it
     (2023: 36 replies, 3 without drones: 33, marked derived). A round that did not ask about
     the type has no point: it is not a gap."""
-    findings = list(
-        findings_for_display()
-        .filter(metric__in=[Metric.OPERATORS, Metric.NON_OPERATORS], vendor__isnull=True)
-        .exclude(system_type__isnull=True)
-        .order_by("survey_round__year", "publication__published_on", "pk")
-    )
+    findings = [
+        f
+        for f in by_date_and_pk
+        if f.metric in (Metric.OPERATORS, Metric.NON_OPERATORS)
+        and f.vendor_id is None
+        and f.system_type_id is not None
+    ]
     corrections = Correction.objects.current_for(f.pk for f in findings)
     points: dict[int, dict[int, Point]] = {}
     names: dict[int, str] = {}

@@ -246,7 +246,7 @@ def system_type(request, slug: str):
         context["chart"],
         context["chart_summary"],
     )
-    latest = maps.latest_round_with_returns(context["system_type"])
+    latest = maps.latest_round_with_returns(context["system_type"], rounds=context["rounds"])
     context["hexmap"] = maps.system_type_map(latest, context["system_type"]) if latest else None
     return render(request, "surveys/system_type.html", context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -28,6 +29,7 @@ from surveys.models import (
     VendorConcern,
 )
 from surveys.stats import findings_for_display
+from surveys.stats.publications import publications, publications_by_pk
 from surveys.stats.summaries import ensure_current
 from surveys.values import ANSWER_KINDS
 from surveys.web.chart_data import system_summary, system_type_chart
@@ -42,6 +44,37 @@ ANSWER_LINKS = (
     ),
     "answer_kinds",
 )
+# The same as lists (Answer.vendors_named, Answer.kinds_stated), for long tables: no queryset
+# is built per answer.
+ANSWER_LINK_LISTS = (
+    Prefetch(
+        "answer_vendors",
+        queryset=AnswerVendor.objects.select_related("vendor").order_by("vendor__name"),
+        to_attr=Answer.VENDORS_PREFETCHED,
+    ),
+    # By answer, not in the answers' own order (five joins): Answer.kinds sorts them.
+    Prefetch(
+        "answer_kinds",
+        queryset=AnswerKind.objects.order_by("answer_id", "kind"),
+        to_attr=Answer.KINDS_PREFETCHED,
+    ),
+)
+# An answer's publications: its own and each field's (read from the cached publications, not
+# joined: eight joins of one table made the planner's search the query's slowest part).
+ANSWER_SOURCES = ("source", *(source for _, source in Answer.SOURCED_FIELDS))
+
+
+def with_sources(answers: Iterable[Answer]) -> list[Answer]:
+    """``answers`` (a queryset, read here) with the publications of ``ANSWER_SOURCES`` in
+    place, as select_related would put them."""
+    answers = list(answers)
+    by_pk = publications_by_pk()
+    fields = [Answer._meta.get_field(name) for name in ANSWER_SOURCES]
+    for answer in answers:
+        for field in fields:
+            pk = getattr(answer, field.attname)
+            field.set_cached_value(answer, by_pk[pk] if pk is not None else None)
+    return answers
 
 
 def round_has_returns(survey_round: SurveyRound) -> bool:
@@ -95,30 +128,19 @@ def body_detail(slug: str):
         .order_by("survey_round__year")
     )
     source_fields = [source for _, source in Answer.SOURCED_FIELDS]
-    answers = list(
+    answers = with_sources(
         Answer.objects.filter(survey_return__body__in=lineage)
-        .select_related(
-            "survey_return__survey_round",
-            "survey_return__body",
-            "system_type",
-            "source",
-            *source_fields,
-        )
-        .prefetch_related(*ANSWER_LINKS)
+        .select_related("system_type")
+        .prefetch_related(*ANSWER_LINK_LISTS)
         .order_by("survey_return__survey_round__year", "system_type__position")
     )
-    corrections = list(
-        Correction.objects.published()
-        .filter(Q(answer__survey_return__body__in=lineage) | Q(survey_return__body__in=lineage))
-        .select_related(
-            "source",
-            "answer__system_type",
-            "answer__survey_return__survey_round",
-            "answer__survey_return__body",
-            "survey_return__survey_round",
-            "survey_return__body",
-        )
-    )
+    # Each answer's return is one of ``returns`` (with its round and body): put in place, not
+    # read again for every answer.
+    of_return = {r.pk: r for r in returns}
+    return_field = Answer._meta.get_field("survey_return")
+    for answer in answers:
+        return_field.set_cached_value(answer, of_return[answer.survey_return_id])
+    corrections = _corrections_of(answers, returns)
     # A derived status's source does not name the body: it is cited as what it is derived from.
     sources = {r.source_id: r.source for r in returns if not r.status_is_derived}
     for a in answers:
@@ -127,13 +149,14 @@ def body_detail(slug: str):
                 sources[source.pk] = source
     derived_from = {r.source_id: r.source for r in returns if r.status_is_derived}
     evidence = list(
-        PublicEvidence.objects.filter(body__in=lineage).select_related(
-            "body", "system_type", "vendor", "source"
-        )
+        PublicEvidence.objects.filter(body__in=lineage).select_related("system_type", "vendor")
     )
-    # Read whether or not the body has an area, so that every body's page runs the same
-    # queries (one row, by its unique code).
-    ons_source = Publication.objects.filter(code="ONSPFA2020").first()
+    of_body, by_pk = {b.pk: b for b in lineage}, publications_by_pk()
+    for e in evidence:  # its body is one of the lineage; its source one of the publications
+        PublicEvidence.body.field.set_cached_value(e, of_body[e.body_id])
+        PublicEvidence.source.field.set_cached_value(e, by_pk[e.source_id])
+    # From the cached publications, whether or not the body has an area.
+    ons_source = publications().get("ONSPFA2020")
     # Later evidence and corrections of its answers name the body too.
     for named in (*evidence, *corrections):
         sources[named.source_id] = named.source
@@ -154,6 +177,26 @@ def body_detail(slug: str):
         "corrections": corrections,
         "sources": sorted(sources.values(), key=lambda p: p.code),
     }
+
+
+def _corrections_of(answers: list[Answer], returns: list[Return]) -> list[Correction]:
+    """The published corrections of ``answers`` and ``returns`` (a body's, with their rounds,
+    bodies and system types in place): by their ids, with each answer, return and source put
+    in place rather than joined again (ten joins for a table that is mostly empty)."""
+    by_pk = publications_by_pk()
+    of_answer, of_return = {a.pk: a for a in answers}, {r.pk: r for r in returns}
+    corrections = list(
+        Correction.objects.published().filter(
+            Q(answer_id__in=list(of_answer)) | Q(survey_return_id__in=list(of_return))
+        )
+    )
+    fields = [Correction._meta.get_field(name) for name in ("source", "answer", "survey_return")]
+    for c in corrections:
+        source, answer, survey_return = fields
+        source.set_cached_value(c, by_pk[c.source_id])
+        answer.set_cached_value(c, of_answer.get(c.answer_id))
+        survey_return.set_cached_value(c, of_return.get(c.survey_return_id))
+    return corrections
 
 
 # --- System types -----------------------------------------------------------------------------
@@ -178,19 +221,15 @@ def system_type_detail(slug: str, *, as_published: bool = False, show_evidence: 
     answers = Answer.objects.filter(
         system_type=system_type, survey_return__survey_round=answers_round
     )
-    answers_shown = list(
-        answers.select_related(
-            "survey_return__body",
-            "survey_return__survey_round",
-            "source",
-            *(source for _, source in Answer.SOURCED_FIELDS),
-        )
-        .prefetch_related(*ANSWER_LINKS)
+    answers_shown = with_sources(
+        answers.select_related("survey_return__body", "survey_return__survey_round")
+        .prefetch_related(*ANSWER_LINK_LISTS)
         .order_by("survey_return__body__name")[:LIST_LIMIT]
     )
     chart = system_type_chart(system_type, views, [str(r.year) for r in rounds])
     evidence = PublicEvidence.objects.filter(system_type=system_type)
     return {
+        "rounds": every_round,
         "not_asked": [r for r in every_round if not r.covers(system_type)],
         "evidence_total": evidence.count(),
         "evidence": list(evidence.select_related("body", "source")) if show_evidence else None,

@@ -1,0 +1,53 @@
+"""The rows of a system type page's two long tables, written in Python: its figures by round
+(a figure per cell, each linked to the bodies behind it) and its vendors by round (a vendor a
+row, every round's: sixty rows at 10,000 x 10). Through the template language these took more
+of the page's time than everything else in it. The HTML is the template's, character for
+character (tests/test_system_type_rows.py renders the template they replace beside them).
+"""
+
+from __future__ import annotations
+
+from html import escape as _escape
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from surveys.templatetags.links import page_url
+from surveys.templatetags.survey_tags import figure_with_rows
+
+register = template.Library()
+
+
+def escape(value) -> str:
+    """What ``{{ value }}`` shows of a plain value (a name, a number)."""
+    return _escape(str(value))
+
+
+@register.simple_tag
+def round_figure_rows(per_round, system_type) -> SafeString:
+    """A row per round: its year, its answers and each figure of FIGURES with its links."""
+    rows = []
+    for survey_round, stats in per_round:
+        cells = "".join(
+            f"<td>{conditional_escape(figure_with_rows(d, value, survey_round, system_type))}</td>"
+            for d, value in stats.described
+        )
+        rows.append(
+            f'<tr>\n    <th scope="row">{escape(survey_round.year)}</th>\n'
+            f'    <td class="num">{escape(stats.answered)}</td>\n    {cells}\n  </tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
+
+
+@register.simple_tag
+def vendor_rows(breakdown) -> SafeString:
+    """A row per round, vendor and role: the bodies naming it, and whether it is of concern."""
+    rows = [
+        f'<tr><th scope="row">{escape(year)}</th>'
+        f'<td><a href="{escape(page_url("surveys:vendor", v.vendor_slug))}">'
+        f"{escape(v.vendor_name)}</a></td><td>{escape(v.role_label)}</td>"
+        f'<td class="num">{escape(v.bodies)}</td><td>{"Yes" if v.of_concern else "No"}</td></tr>'
+        for year, v in breakdown
+    ]
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
