@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -33,6 +32,7 @@ from surveys.stats.publications import publications, publications_by_pk
 from surveys.stats.summaries import ensure_current
 from surveys.values import ANSWER_KINDS
 from surveys.web.chart_data import system_summary, system_type_chart
+from surveys.web.selectors.attached import ANSWER_LINK_LISTS, corrections_of, with_sources
 from surveys.web.selectors.rounds import all_rounds, default_round
 
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
@@ -44,37 +44,6 @@ ANSWER_LINKS = (
     ),
     "answer_kinds",
 )
-# The same as lists (Answer.vendors_named, Answer.kinds_stated), for long tables: no queryset
-# is built per answer.
-ANSWER_LINK_LISTS = (
-    Prefetch(
-        "answer_vendors",
-        queryset=AnswerVendor.objects.select_related("vendor").order_by("vendor__name"),
-        to_attr=Answer.VENDORS_PREFETCHED,
-    ),
-    # By answer, not in the answers' own order (five joins): Answer.kinds sorts them.
-    Prefetch(
-        "answer_kinds",
-        queryset=AnswerKind.objects.order_by("answer_id", "kind"),
-        to_attr=Answer.KINDS_PREFETCHED,
-    ),
-)
-# An answer's publications: its own and each field's (read from the cached publications, not
-# joined: eight joins of one table made the planner's search the query's slowest part).
-ANSWER_SOURCES = ("source", *(source for _, source in Answer.SOURCED_FIELDS))
-
-
-def with_sources(answers: Iterable[Answer]) -> list[Answer]:
-    """``answers`` (a queryset, read here) with the publications of ``ANSWER_SOURCES`` in
-    place, as select_related would put them."""
-    answers = list(answers)
-    by_pk = publications_by_pk()
-    fields = [Answer._meta.get_field(name) for name in ANSWER_SOURCES]
-    for answer in answers:
-        for field in fields:
-            pk = getattr(answer, field.attname)
-            field.set_cached_value(answer, by_pk[pk] if pk is not None else None)
-    return answers
 
 
 def round_has_returns(survey_round: SurveyRound) -> bool:
@@ -140,7 +109,7 @@ def body_detail(slug: str):
     return_field = Answer._meta.get_field("survey_return")
     for answer in answers:
         return_field.set_cached_value(answer, of_return[answer.survey_return_id])
-    corrections = _corrections_of(answers, returns)
+    corrections = corrections_of(answers, returns)
     # A derived status's source does not name the body: it is cited as what it is derived from.
     sources = {r.source_id: r.source for r in returns if not r.status_is_derived}
     for a in answers:
@@ -177,26 +146,6 @@ def body_detail(slug: str):
         "corrections": corrections,
         "sources": sorted(sources.values(), key=lambda p: p.code),
     }
-
-
-def _corrections_of(answers: list[Answer], returns: list[Return]) -> list[Correction]:
-    """The published corrections of ``answers`` and ``returns`` (a body's, with their rounds,
-    bodies and system types in place): by their ids, with each answer, return and source put
-    in place rather than joined again (ten joins for a table that is mostly empty)."""
-    by_pk = publications_by_pk()
-    of_answer, of_return = {a.pk: a for a in answers}, {r.pk: r for r in returns}
-    corrections = list(
-        Correction.objects.published().filter(
-            Q(answer_id__in=list(of_answer)) | Q(survey_return_id__in=list(of_return))
-        )
-    )
-    fields = [Correction._meta.get_field(name) for name in ("source", "answer", "survey_return")]
-    for c in corrections:
-        source, answer, survey_return = fields
-        source.set_cached_value(c, by_pk[c.source_id])
-        answer.set_cached_value(c, of_answer.get(c.answer_id))
-        survey_return.set_cached_value(c, of_return.get(c.survey_return_id))
-    return corrections
 
 
 # --- System types -----------------------------------------------------------------------------
