@@ -33,17 +33,13 @@ class BadFilter(Exception):
     """A filter value the chart cannot take (400)."""
 
 
-def _as_published(request) -> bool:
-    return request.GET.get("as_published") == "1"
-
-
 def _concern(request) -> dict:
     survey_round, _, error = selectors.round_from_param(request.GET.get("round"))
     if survey_round is None:
         raise NotFound("No survey data.")
     if error:
         raise BadFilter(error)
-    published = _as_published(request)
+    published = sharing.as_published(request)
     data, summary = chart_data.concern_chart(survey_round, as_published=published)
     place = sharing.concern_place(survey_round.year, as_published=published)
     return sharing.chart_context(request, place, data, summary)
@@ -61,7 +57,7 @@ def _system_type(request) -> dict:
     system_type = SystemType.objects.filter(slug=slug).first() if SLUG.match(slug) else None
     if system_type is None:
         raise NotFound("There is no such system type: give ?system_type= one of /systems/.")
-    published = _as_published(request)
+    published = sharing.as_published(request)
     data, summary = chart_data.system_type_figures_chart(
         system_type, selectors.rounds_covering(system_type), as_published=published
     )

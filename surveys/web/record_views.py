@@ -9,7 +9,8 @@ from django.views.decorators.http import require_safe
 from surveys import stats
 from surveys.web import selectors
 from surveys.web.filters import FindingFilter
-from surveys.web.views import PER_PAGE, as_published
+from surveys.web.sharing import as_published
+from surveys.web.views import PER_PAGE
 
 
 @require_safe

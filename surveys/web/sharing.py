@@ -80,6 +80,11 @@ class Place:
         return download_name(self.slug, *parts, suffix="x").removesuffix(".x")
 
 
+def as_published(request) -> bool:
+    """The page, its chart, CSV and embed show every figure as first published."""
+    return request.GET.get("as_published") == "1"
+
+
 def _published(as_published: bool) -> dict[str, str]:
     return {"as_published": "1"} if as_published else {}
 

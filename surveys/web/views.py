@@ -33,10 +33,6 @@ PER_PAGE = 25
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
-def as_published(request) -> bool:
-    return request.GET.get("as_published") == "1"
-
-
 class CountedPaginator(Paginator):
     """A paginator told the count already, so the table does not run COUNT a second time."""
 
@@ -80,16 +76,16 @@ def overview(request):
     if survey_round is None:
         return _no_data(request)
     data = selectors.overview(
-        survey_round=survey_round, rounds=rounds, as_published=as_published(request)
+        survey_round=survey_round, rounds=rounds, as_published=sharing.as_published(request)
     )
     year = survey_round.year
     context = {
         "o": data,
         "round_error": round_error,
-        "as_published": as_published(request),
+        "as_published": sharing.as_published(request),
         "category_chart": sharing.chart_context(
             request,
-            sharing.concern_place(year, as_published=as_published(request)),
+            sharing.concern_place(year, as_published=sharing.as_published(request)),
             data.category_chart,
             data.category_summary,
         ),
@@ -112,7 +108,7 @@ def concern_chart_csv(request):
     survey_round, rounds, error = selectors.round_from_param(request.GET.get("round"))
     if error or survey_round is None:
         return HttpResponseBadRequest(error or "No survey data.", content_type="text/plain")
-    published = as_published(request)
+    published = sharing.as_published(request)
     data, _ = chart_data.concern_chart(survey_round, as_published=published)
     name = ("concern-by-system-type", survey_round.year, *(["as-published"] if published else []))
     return _chart_csv(data, download_name(*name, suffix="csv"))
@@ -237,12 +233,14 @@ def system_types(request):
 def system_type(request, slug: str):
     context = selectors.system_type_detail(
         slug,
-        as_published=as_published(request),
+        as_published=sharing.as_published(request),
         show_evidence=request.GET.get("evidence") == "1",
     )
     context["chart"] = sharing.chart_context(
         request,
-        sharing.system_type_place(context["system_type"].slug, as_published=as_published(request)),
+        sharing.system_type_place(
+            context["system_type"].slug, as_published=sharing.as_published(request)
+        ),
         context["chart"],
         context["chart_summary"],
     )
@@ -255,7 +253,7 @@ def system_type(request, slug: str):
 def system_type_chart_csv(request, slug: str):
     system_type = get_object_or_404(SystemType, slug=slug)
     rounds = selectors.rounds_covering(system_type)
-    published = as_published(request)
+    published = sharing.as_published(request)
     data, _ = chart_data.system_type_figures_chart(system_type, rounds, as_published=published)
     name = (slug, "published-figures-by-round", *(["as-published"] if published else []))
     return _chart_csv(data, download_name(*name, suffix="csv"))
