@@ -11,6 +11,8 @@ from tests import factories as f
 URLS = [
     "/compare/?bodies=west-yorkshire,metropolitan-police",
     "/compare/?bodies=west-yorkshire,metropolitan-police&export=csv",
+    "/compare/?bodies=west-yorkshire&q=kent",
+    "/charts/concern-by-system-type.csv?round=2022&as_published=1",
     "/forces/?round=2022&figure=concern_users.cctv-unspecified.counted&map=intent",
     "/api/v1/answers/?round=2022&figure=operators.drones.coverage",
     "/embed/concern-by-system-type/?round=2022",
