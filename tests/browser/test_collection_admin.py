@@ -44,6 +44,7 @@ def test_an_editor_opens_a_round_tracks_it_and_reviews_a_return(site, page, logg
     expect(page.get_by_test_id("return-status")).to_contain_text("A. Tester")
     assert_accessible(page)
     page.get_by_role("link", name="Change its values").click()
+    page.wait_for_url("**/change-values/")
     assert_accessible(page)
     page.goto(f"{site}/admin/surveys/onlinereturn/{online.pk}/review/page/?page=/forces/kent/")
     expect(page.get_by_test_id("draft-notice")).to_be_visible()

@@ -2,6 +2,7 @@
 bodies, compare them, remove one; each step a link or a form that works without JavaScript."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def test_a_keyboard_user_finds_adds_compares_and_removes_bodies(site, page):
     page.wait_for_url("**/compare/?bodies=west-yorkshire%2Cnorth-yorkshire&q=Yorkshire*")
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == "West Yorkshire and North Yorkshire, side by side"
-    assert page.get_by_role("heading", name="2022 survey").is_visible()
+    expect(page.get_by_role("heading", name="2022 survey")).to_be_visible()
     page.get_by_role("link", name="Remove West Yorkshire Police").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/compare/?bodies=north-yorkshire&q=Yorkshire*")

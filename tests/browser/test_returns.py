@@ -7,6 +7,7 @@ import io
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from surveys.models import OnlineReturn
 from tests.returns_world import open_round
@@ -48,31 +49,32 @@ def test_a_body_completes_its_return_with_one_mistake_on_the_way(link, page):
     page.get_by_role("button", name="Save as draft").click()
 
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
     failures["form with errors"] = violations(page)
     summary.get_by_role("link", name="Drones, vendors: This answer says").click()
-    assert page.evaluate("document.activeElement.id") == "drones-vendors-0"
-    assert page.locator("#drones-vendors-error").is_visible()
+    expect(page.locator("#drones-vendors-0")).to_be_focused()
+    expect(page.locator("#drones-vendors-error")).to_be_visible()
 
     page.locator("#type-drones").get_by_label("Homecam").uncheck()
     page.get_by_role("button", name="Save as draft").click()
-    assert page.get_by_text("Your draft was saved").is_visible()
+    expect(page.get_by_text("Your draft was saved")).to_be_visible()
     page.goto(start + "form/")  # come back later
     assert page.locator("#type-external-cctv").get_by_label("Redcam").is_checked()
     assert page.locator("#external-cctv-unit_count").input_value() == "40"
     assert not page.locator("#type-drones").get_by_label("Homecam").is_checked()
 
     page.get_by_role("button", name="Continue to review").click()
-    assert page.get_by_role("heading", name="Check your answers before submitting").is_visible()
-    assert page.locator("#answer-external-cctv + dl").get_by_text("Redcam").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
+    expect(page.locator("#answer-external-cctv + dl").get_by_text("Redcam")).to_be_visible()
     failures["review"] = violations(page)
     page.get_by_role("button", name="Submit the return").click()  # no name: an error
+    expect(page.locator("#error-summary")).to_be_focused()
     failures["review with errors"] = violations(page)
     page.get_by_label("Your full name").fill("Alex Example")
     page.get_by_label("Your role").fill("Information manager")
     page.get_by_role("button", name="Submit the return").click()
-    assert page.get_by_role("heading", name="Return submitted").is_visible()
+    expect(page.get_by_role("heading", name="Return submitted")).to_be_visible()
     failures["receipt"] = violations(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download a receipt").click()
@@ -80,7 +82,7 @@ def test_a_body_completes_its_return_with_one_mistake_on_the_way(link, page):
     assert "Redcam" in receipt and "Alex Example" in receipt
 
     page.goto(start + "upload/")  # closed now: the receipt
-    assert page.get_by_role("heading", name="Return submitted").is_visible()
+    expect(page.get_by_role("heading", name="Return submitted")).to_be_visible()
     page.goto(site + "/returns/" + "A" * 43 + "/")
     failures["404"] = violations(page)
     assert OnlineReturn.objects.get().status == OnlineReturn.Status.SUBMITTED
@@ -105,8 +107,8 @@ def test_the_upload_page_with_errors_has_no_violations(link, page):
         ],
     )
     page.get_by_role("button", name="Upload and check").click()
-    assert page.get_by_text("Row 2, column operates").first.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.get_by_text("Row 2, column operates").first).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()
     assert not violations(page)
 
 
@@ -119,15 +121,15 @@ def test_the_return_works_without_javascript(link, browser):
         page.locator("#type-external-cctv").get_by_label("Yes").first.check()
         page.locator("#external-cctv-unit_count").fill("lots")
         page.get_by_role("button", name="Save as draft").click()
-        assert page.locator("#error-summary").is_visible()
+        expect(page.locator("#error-summary")).to_be_visible()
         page.locator("#external-cctv-unit_count").fill("12")
         page.get_by_role("button", name="Save as draft").click()
-        assert page.get_by_text("Your draft was saved").is_visible()
+        expect(page.get_by_text("Your draft was saved")).to_be_visible()
         page.get_by_role("button", name="Continue to review").click()
         page.get_by_label("Your full name").fill("Sam Sample")
         page.get_by_label("Your role").fill("Analyst")
         page.get_by_role("button", name="Submit the return").click()
-        assert page.get_by_role("heading", name="Return submitted").is_visible()
+        expect(page.get_by_role("heading", name="Return submitted")).to_be_visible()
     finally:
         context.close()
     submitted = OnlineReturn.objects.get()
