@@ -93,6 +93,28 @@ def test_generator_publishes_a_few_labelled_findings_that_agree_with_its_rows(db
     )  # the vendor most named for drones, which the benchmark's vendor page shows
 
 
+def test_a_round_level_round_publishes_its_response_and_holds_no_returns(db):
+    report = generate(bodies=40, rounds=2, round_level=1, seed=7)
+    first, *surveyed = SurveyRound.objects.order_by("year")
+    assert (report.rounds, report.returns) == (3, 80)
+    assert not Return.objects.filter(survey_round=first).exists()
+    (rate,) = PublishedFinding.objects.filter(survey_round=first)  # as 2017's: the rate alone
+    assert (rate.metric, rate.numerator, rate.denominator) == ("response_rate", None, None)
+    assert 75 < rate.value <= 100
+    assert all(Return.objects.filter(survey_round=r).count() == 40 for r in surveyed)
+
+
+def test_a_round_level_rounds_overview_runs_the_queries_of_the_real_2017s(client, real_data):
+    """The benchmark's "overview, earlier round" is the same page on both of its sets."""
+    from django.core.cache import cache
+
+    real = count(client, "/?round=2017")
+    generate(bodies=20, rounds=1, round_level=1, seed=2, allow_real_data=True)
+    first = SurveyRound.objects.filter(source__code="SYNTHETIC").order_by("year").first()
+    cache.clear()
+    assert count(client, f"/?round={first.year}") == real
+
+
 def test_generator_is_repeatable_with_a_seed(db):
     first = generate(bodies=10, rounds=1, seed=3)
     statuses = list(Return.objects.order_by("body__slug").values_list("status", flat=True))

@@ -147,12 +147,15 @@ def generate(
     *,
     bodies: int,
     rounds: int,
+    round_level: int = 0,
     seed: int = 1,
     allow_real_data: bool = False,
     progress: bool = False,
     clock: Callable[[], float] | None = None,
 ) -> GenerationReport:
-    """Add ``bodies`` synthetic bodies surveyed in ``rounds`` synthetic rounds."""
+    """Add ``bodies`` synthetic bodies surveyed in ``rounds`` synthetic rounds, after
+    ``round_level`` earlier rounds known by their published findings alone, as the real 2017
+    and 2019 rounds are (no per-body returns: their response is drawn, not written)."""
     import time
 
     clock = clock or time.perf_counter
@@ -175,7 +178,8 @@ def generate(
         )
         types = _ensure_system_types()
         vendors = _ensure_vendors(rng, source)
-        survey_rounds = _make_rounds(rounds, source)
+        survey_rounds = _make_rounds(round_level + rounds, source)
+        without_returns = {r.pk for r in survey_rounds[:round_level]}
         report.rounds = len(survey_rounds)
         body_ids = _make_bodies(bodies, source)
         report.bodies = len(body_ids)
@@ -197,10 +201,12 @@ def generate(
             for body_id in body_ids:
                 responded = roll_dice() > 0.03
                 status = "responded" if responded else "did_not_respond"
-                returns.append((next_return, body_id, round_id, status, source_id, ""))
                 tally.invited += 1
+                tally.responded += responded
+                if round_id in without_returns:
+                    continue
+                returns.append((next_return, body_id, round_id, status, source_id, ""))
                 if responded:
-                    tally.responded += 1
                     for type_id in type_ids:
                         if roll_dice() < 0.08:  # a missing answer stays missing
                             continue
@@ -242,7 +248,9 @@ def generate(
                 answers,
             )
             report.answer_vendors += _copy(AnswerVendor, ["answer_id", "vendor_id"], links)
-        report.findings = make_findings(survey_rounds, tallies, source, drones)
+        report.findings = make_findings(
+            survey_rounds, tallies, source, drones, frozenset(without_returns)
+        )
         _reset_sequences(Body, Return, Answer, AnswerVendor)
         bump_version()  # COPY sends no signals
         summaries.mark([EVERY_ROUND])

@@ -36,14 +36,17 @@ def make_findings(
     tallies: dict[int, Tally],
     source: Publication,
     system_type_id: int | None,
+    round_level: frozenset[int] = frozenset(),
 ) -> int:
     """Published findings for these rounds, shaped as the real rounds' are: each round's
     response (bodies invited, returns received, the rate); after the database's first round
     (2017's published its response rate alone), the bodies operating drones; in its latest
     round (the one the pages show first), also those using equipment of concern for drones
     and the vendor most named for drones (the real data name a vendor in one round only).
-    Each states what was generated, so it agrees with its computed counterpart. Returns how
-    many were made."""
+    A round known by its findings alone (ids in ``round_level``, no per-body returns) states
+    its response rate alone, without the counts behind it, as 2017's and 2019's do. Each
+    states what was generated, so it agrees with its computed counterpart. Returns how many
+    were made."""
     named = sum((t.vendors for t in tallies.values()), Counter())
     slugs = dict(Vendor.objects.filter(pk__in=list(named)).values_list("pk", "slug"))
     vendor = min(named, key=lambda v: (-named[v], slugs[v])) if named else None
@@ -53,7 +56,13 @@ def make_findings(
         tally = tallies[survey_round.pk]
         if not tally.invited:
             continue
-        rows += _response(survey_round, tally)
+        response = _response(survey_round, tally)
+        if survey_round.pk in round_level:
+            rate = response[-1]
+            rate.numerator = rate.denominator = None
+            rows.append(rate)
+            continue
+        rows += response
         if survey_round.year == years[0] or system_type_id is None:
             continue
         latest = survey_round.year == years[-1]
