@@ -44,6 +44,13 @@ def test_every_dependency_is_pinned_with_hashes_within_its_range(lock, requireme
         assert requirement.specifier.contains(pinned[name]), (name, pinned[name])
 
 
+def test_the_production_lock_holds_no_python_plotly():
+    """The app writes the charts' JSON itself (an import-linter contract keeps plotly out of
+    it): only the tests build figures with plotly, so the image need not carry it."""
+    assert "plotly" not in pins("base.txt")
+    assert "plotly" in pins("dev.txt")
+
+
 def test_the_tests_run_in_the_locked_environment():
     for name, pinned in pins("dev.txt").items():
         if name in ("pip", "setuptools", "wheel"):
