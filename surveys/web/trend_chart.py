@@ -24,11 +24,30 @@ def trend_chart(
 ) -> tuple[ChartData, str]:
     """Response rate by round, published and computed, plus every figure found in >1 round:
     a panel per measure (per cent, bodies, mentions), never two measures on one axis."""
-    years = [str(r.year) for r in rounds]
-    by_year = {str(r.year): r for r in responses}
     findings = _published_findings()
     by_date_and_pk = _by_date_and_pk(findings)
-    rate_findings = _response_rate_findings(by_date_and_pk)
+    return draw(
+        rounds,
+        responses,
+        rate_findings=_response_rate_findings(by_date_and_pk),
+        multi_round=_multi_round_findings(findings),
+        operators=_operator_findings(by_date_and_pk),
+    )
+
+
+def draw(
+    rounds: list[SurveyRound],
+    responses: list[stats.RoundResponse],
+    *,
+    rate_findings: dict[str, PublishedFinding],
+    multi_round: list[PublishedFinding],
+    operators: list[PublishedFinding],
+) -> tuple[ChartData, str]:
+    """The chart and its summary from the findings each kind of series draws: each round's
+    first response rate (by year), the figures published for more than one round (in the
+    model's order) and the counts of operators (by publication date, then pk)."""
+    years = [str(r.year) for r in rounds]
+    by_year = {str(r.year): r for r in responses}
     published, computed = [], []
     for year in years:
         response = by_year.get(year)
@@ -65,8 +84,8 @@ def trend_chart(
         ]
     }
     for unit, series in [
-        *_multi_round_series(years, findings),
-        *_operator_series(rounds, by_date_and_pk),
+        *_multi_round_series(years, multi_round),
+        *_operator_series(rounds, operators),
     ]:
         by_measure.setdefault(MEASURES[unit], []).append(series)
     data = ChartData(
@@ -133,22 +152,26 @@ NOT_MULTI_ROUND = {
 }
 
 
-def _multi_round_series(
-    years: list[str], findings: list[PublishedFinding]
-) -> list[tuple[str, Series]]:
-    """A series, with its unit, for every other published figure found in more than one
-    round (``findings``: every one, in the model's order)."""
+def _multi_round_findings(findings: list[PublishedFinding]) -> list[PublishedFinding]:
+    """Every other published figure found in more than one round (``findings``: every one,
+    in the model's order, which they keep)."""
     rounds_of: dict[tuple, set[int]] = {}
     for f in findings:
         if f.metric not in NOT_MULTI_ROUND:
             key = (f.metric, f.system_type_id, f.vendor_id)
             rounds_of.setdefault(key, set()).add(f.survey_round_id)
     keys = {key for key, rounds in rounds_of.items() if len(rounds) > 1}
-    if not keys:
+    return [f for f in findings if (f.metric, f.system_type_id, f.vendor_id) in keys]
+
+
+def _multi_round_series(
+    years: list[str], findings: list[PublishedFinding]
+) -> list[tuple[str, Series]]:
+    """A series, with its unit, for each figure of ``findings`` (those of more than one
+    round)."""
+    if not findings:
         return []
-    views = stats.finding_views(
-        [f for f in findings if (f.metric, f.system_type_id, f.vendor_id) in keys]
-    )
+    views = stats.finding_views(findings)
     series: dict[tuple, dict[str, stats.FindingView]] = {}
     for view in views:
         f = view.finding
@@ -170,20 +193,24 @@ def _multi_round_series(
     return result
 
 
-def _operator_series(
-    rounds: list[SurveyRound], by_date_and_pk: list[PublishedFinding]
-) -> list[tuple[str, Series]]:
-    """Per system type with figures in more than one round: the bodies operating it, as
-    published, or derived from a published count of replies and of those not operating it
-    (2023: 36 replies, 3 without drones: 33, marked derived). A round that did not ask about
-    the type has no point: it is not a gap."""
-    findings = [
+def _operator_findings(by_date_and_pk: list[PublishedFinding]) -> list[PublishedFinding]:
+    """The published counts of a system type's operators, or of those not operating it."""
+    return [
         f
         for f in by_date_and_pk
         if f.metric in (Metric.OPERATORS, Metric.NON_OPERATORS)
         and f.vendor_id is None
         and f.system_type_id is not None
     ]
+
+
+def _operator_series(
+    rounds: list[SurveyRound], findings: list[PublishedFinding]
+) -> list[tuple[str, Series]]:
+    """Per system type with figures in more than one round: the bodies operating it, as
+    published, or derived from a published count of replies and of those not operating it
+    (2023: 36 replies, 3 without drones: 33, marked derived). A round that did not ask about
+    the type has no point: it is not a gap. ``findings``: by publication date, then pk."""
     corrections = Correction.objects.current_for(f.pk for f in findings)
     points: dict[int, dict[int, Point]] = {}
     names: dict[int, str] = {}
