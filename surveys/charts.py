@@ -136,15 +136,13 @@ def _figure(traces: list[dict], axes: dict[str, dict], **layout) -> dict:
 
 
 BAND = 0.8  # of each category's height, shared by its series; the rest is space between
+PANEL_GAP = 110  # pixels between bar panels: the upper panel's axis, its title, and air
 
 
-def bar_chart(data: ChartData) -> dict:
-    """Horizontal grouped bars, one panel per measure, one group per category, so long names
-    stay readable on a phone; a category with no value at all says "no data" where its bars
-    would be. A series of derived counts is drawn as open markers in a lane of its own,
-    apart from the published bars."""
-    panels = data.panels or [Panel("", [], [])]
-    # Pixels per panel: room for every series' bar, and for every line of a wrapped name.
+def bar_grid(panels: list[Panel]) -> tuple[int, dict]:
+    """The bar chart's plot height in pixels and its grid (``make_subplots``' row heights and
+    vertical spacing): each panel with room for every series' bar and every line of a wrapped
+    category name."""
     heights = [
         max(
             40,
@@ -155,13 +153,21 @@ def bar_chart(data: ChartData) -> dict:
         )
         for p in panels
     ]
-    gap = 110  # between panels: the upper panel's axis, its title, and air
-    plot_height = sum(heights) + gap * (len(panels) - 1)
-    axes = subplot_axes(
-        len(panels),
-        row_heights=[h / sum(heights) for h in heights],
-        vertical_spacing=gap / plot_height if len(panels) > 1 else 0.0,
-    )
+    plot_height = sum(heights) + PANEL_GAP * (len(panels) - 1)
+    return plot_height, {
+        "row_heights": [h / sum(heights) for h in heights],
+        "vertical_spacing": PANEL_GAP / plot_height if len(panels) > 1 else 0.0,
+    }
+
+
+def bar_chart(data: ChartData) -> dict:
+    """Horizontal grouped bars, one panel per measure, one group per category, so long names
+    stay readable on a phone; a category with no value at all says "no data" where its bars
+    would be. A series of derived counts is drawn as open markers in a lane of its own,
+    apart from the published bars."""
+    panels = data.panels or [Panel("", [], [])]
+    plot_height, grid = bar_grid(panels)
+    axes = subplot_axes(len(panels), **grid)
     traces, shown, gaps = [], set(), []
     for row, panel in enumerate(panels, start=1):
         names = [_wrap(c) for c in panel.categories]

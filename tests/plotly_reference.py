@@ -23,6 +23,7 @@ from surveys.charts import (
     _base_layout,
     _value_axis,
     _wrap,
+    bar_grid,
 )
 
 
@@ -32,25 +33,8 @@ def bar_chart(data: ChartData) -> go.Figure:
     would be. A series of derived counts is drawn as open markers in a lane of its own,
     apart from the published bars."""
     panels = data.panels or [Panel("", [], [])]
-    # Pixels per panel: room for every series' bar, and for every line of a wrapped name.
-    heights = [
-        max(
-            40,
-            sum(
-                max(28 * len(p.series), 20 * (_wrap(c).count("<br>") + 1) + 10)
-                for c in p.categories
-            ),
-        )
-        for p in panels
-    ]
-    gap = 110  # between panels: the upper panel's axis, its title, and air
-    plot_height = sum(heights) + gap * (len(panels) - 1)
-    fig = make_subplots(
-        rows=len(panels),
-        cols=1,
-        row_heights=[h / sum(heights) for h in heights],
-        vertical_spacing=gap / plot_height if len(panels) > 1 else 0.0,
-    )
+    plot_height, grid = bar_grid(panels)
+    fig = make_subplots(rows=len(panels), cols=1, **grid)
     shown: set[str] = set()
     gaps = []
     for row, panel in enumerate(panels, start=1):
