@@ -11,24 +11,18 @@ written once per table.
 from __future__ import annotations
 
 from functools import cache
-from html import escape as _escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from surveys.models import Answer
-from surveys.templatetags.links import page_url
+from surveys.templatetags.links import escape, page_url
 from surveys.templatetags.survey_tags import known, source_link
 
 register = template.Library()
 
 FACIAL_RECOGNITION = "facial-recognition"
 NOT_STATED = "Not stated"
-
-
-def escape(value) -> str:
-    """What ``{{ value }}`` shows of a plain value (a name, a number, notes)."""
-    return _escape(str(value))
 
 
 class _Links:

@@ -4,12 +4,14 @@ writing the row around it.
 
 ``{% page_url 'surveys:vendor' slug %}`` writes what ``{% url 'surveys:vendor' slug %}`` writes.
 The address depends on nothing but the URL configuration, the script prefix and the
-arguments, so those are the cache's key.
+arguments, so those are the cache's key. ``escape`` is what the rows written in Python
+(answer_rows, system_type_rows, vendor_rows) put where the template wrote ``{{ value }}``.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape as _escape
 
 from django import template
 from django.conf import settings
@@ -30,3 +32,8 @@ def page_url(viewname: str, *args) -> str:
 
 
 register.simple_tag(page_url, name="page_url")
+
+
+def escape(value) -> str:
+    """What ``{{ value }}`` shows of a plain value (a name, a number, an address)."""
+    return _escape(str(value))

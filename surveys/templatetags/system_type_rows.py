@@ -7,21 +7,14 @@ character (tests/test_system_type_rows.py renders the template they replace besi
 
 from __future__ import annotations
 
-from html import escape as _escape
-
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from surveys.templatetags.links import page_url
+from surveys.templatetags.links import escape, page_url
 from surveys.templatetags.survey_tags import figure_with_rows
 
 register = template.Library()
-
-
-def escape(value) -> str:
-    """What ``{{ value }}`` shows of a plain value (a name, a number)."""
-    return _escape(str(value))
 
 
 @register.simple_tag

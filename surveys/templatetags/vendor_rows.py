@@ -7,19 +7,12 @@ the template they replace, kept in tests/rows_before/, beside them).
 
 from __future__ import annotations
 
-from html import escape as _escape
-
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from surveys.templatetags.links import page_url
+from surveys.templatetags.links import escape, page_url
 
 register = template.Library()
-
-
-def escape(value) -> str:
-    """What ``{{ value }}`` shows of a plain value (a name, a number, an address)."""
-    return _escape(str(value))
 
 
 @register.simple_tag
