@@ -56,13 +56,10 @@ def make_findings(
         tally = tallies[survey_round.pk]
         if not tally.invited:
             continue
-        response = _response(survey_round, tally)
         if survey_round.pk in round_level:
-            rate = response[-1]
-            rate.numerator = rate.denominator = None
-            rows.append(rate)
+            rows.append(_rate(survey_round, tally, counts_stated=False))
             continue
-        rows += response
+        rows += _response(survey_round, tally)
         if survey_round.year == years[0] or system_type_id is None:
             continue
         latest = survey_round.year == years[-1]
@@ -82,7 +79,7 @@ def _key(survey_round: SurveyRound, *parts) -> str:
 
 
 def _response(survey_round: SurveyRound, tally: Tally) -> list[PublishedFinding]:
-    rate = (Decimal(100) * tally.responded / tally.invited).quantize(Decimal("0.01"))
+    """The bodies invited, the returns received and the rate, with the counts behind it."""
     return [
         PublishedFinding(
             key=_key(survey_round, "invited"),
@@ -99,17 +96,23 @@ def _response(survey_round: SurveyRound, tally: Tally) -> list[PublishedFinding]
             denominator=tally.invited,
             wording=f"{tally.responded} returns received",
         ),
-        PublishedFinding(
-            key=_key(survey_round, "response-rate"),
-            survey_round=survey_round,
-            metric=Metric.RESPONSE_RATE,
-            value=rate,
-            unit=PublishedFinding.Unit.PERCENT,
-            numerator=tally.responded,
-            denominator=tally.invited,
-            wording=f"{rate}% of bodies responded",
-        ),
+        _rate(survey_round, tally, counts_stated=True),
     ]
+
+
+def _rate(survey_round: SurveyRound, tally: Tally, *, counts_stated: bool) -> PublishedFinding:
+    """The response rate; where the counts behind it are not stated (as 2017's), none."""
+    rate = (Decimal(100) * tally.responded / tally.invited).quantize(Decimal("0.01"))
+    return PublishedFinding(
+        key=_key(survey_round, "response-rate"),
+        survey_round=survey_round,
+        metric=Metric.RESPONSE_RATE,
+        value=rate,
+        unit=PublishedFinding.Unit.PERCENT,
+        numerator=tally.responded if counts_stated else None,
+        denominator=tally.invited if counts_stated else None,
+        wording=f"{rate}% of bodies responded",
+    )
 
 
 def _of_drones(
