@@ -10,11 +10,13 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.text import slugify
 
+from surveys.editorial.corrections import record_correction
 from surveys.editorial.importing import import_answers
 from surveys.models import (
     Answer,
     AnswerVendor,
     Body,
+    Correction,
     ImportDraft,
     Publication,
     PublishedFinding,
@@ -89,6 +91,23 @@ def answer(survey_return: Return, system_type: SystemType, *, vendors=(), **fiel
     for v in vendors:
         AnswerVendor.objects.create(answer=obj, vendor=v)
     return obj
+
+
+def intent_corrected(body_slug: str, reason: str) -> Correction:
+    """A published correction of a real body's facial-recognition answer: its intent is now
+    "unsure" (synthetic: for tests of how a correction in force shows)."""
+    answer = Answer.objects.get(
+        survey_return__body__slug=body_slug, system_type__slug="facial-recognition"
+    )
+    return record_correction(
+        Correction(
+            answer=answer,
+            answer_field="intent",
+            new_value="unsure",
+            reason=reason,
+            source=answer.source,
+        )
+    )
 
 
 def finding(world, key: str, **fields) -> PublishedFinding:

@@ -9,6 +9,7 @@ from django.db.models import Q
 from surveys.editorial.corrections import record_correction
 from surveys.models import Answer, Body, Correction, PublicEvidence, Return
 from surveys.web import selectors
+from tests import factories
 
 
 def _plain(body: Body):
@@ -66,18 +67,7 @@ def _evidence_facts(e):
 
 @pytest.mark.django_db
 def test_the_body_page_lists_what_the_joined_queries_list(real_data):
-    answer = Answer.objects.get(
-        survey_return__body__slug="kent", system_type__slug="facial-recognition"
-    )
-    record_correction(
-        Correction(
-            answer=answer,
-            answer_field="intent",
-            new_value="unsure",
-            reason="Synthetic test",
-            source=answer.source,
-        )
-    )
+    answer = factories.intent_corrected("kent", "Synthetic test").answer
     kent_return = Return.objects.filter(body__slug="kent").order_by("survey_round__year").last()
     record_correction(
         Correction(

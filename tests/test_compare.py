@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from surveys.editorial.corrections import record_correction
-from surveys.models import Answer, Correction, SystemType
+from surveys.models import SystemType
+from tests import factories
 from tests.pages import text, visible
 
 PAIR = "west-yorkshire,metropolitan-police"
@@ -52,17 +52,8 @@ def test_the_derived_concern_column_is_the_bodies_tables_for_each_system_type(cl
 
 
 def test_a_correction_in_force_is_marked_on_the_page_and_in_the_csv(client, real_data):
-    answer = Answer.objects.get(
-        survey_return__body__slug="metropolitan-police", system_type__slug="facial-recognition"
-    )
-    correction = record_correction(
-        Correction(
-            answer=answer,
-            answer_field="intent",
-            new_value="unsure",
-            reason="Synthetic test: a revised answer",
-            source=answer.source,
-        )
+    correction = factories.intent_corrected(
+        "metropolitan-police", "Synthetic test: a revised answer"
     )
     assert f"Corrected (correction #{correction.pk})" in text(
         client.get(f"/compare/?bodies={PAIR}")

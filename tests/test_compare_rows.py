@@ -10,12 +10,12 @@ import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from surveys.editorial.corrections import record_correction
 from surveys.editorial.synthetic import generate
-from surveys.models import Answer, AnswerVendor, Body, Correction, VendorConcern
+from surveys.models import Answer, AnswerVendor, Body, VendorConcern
 from surveys.stats import CONCERN_USERS, concern_vendor_ids
 from surveys.values import VendorRole
 from surveys.web.selectors import compare as selector
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -54,18 +54,7 @@ def test_the_rows_are_the_templates_cell_by_cell_on_the_real_data(client, real_d
 
 
 def test_the_rows_are_the_same_with_a_correction_in_force(client, real_data):
-    answer = Answer.objects.get(
-        survey_return__body__slug="metropolitan-police", system_type__slug="facial-recognition"
-    )
-    record_correction(
-        Correction(
-            answer=answer,
-            answer_field="intent",
-            new_value="unsure",
-            reason="Synthetic test: a revised answer",
-            source=answer.source,
-        )
-    )
+    factories.intent_corrected("metropolitan-police", "Synthetic test: a revised answer")
     fast, reference = _both(client, "/compare/?bodies=west-yorkshire,metropolitan-police")
     assert fast == reference
     assert "Corrected (correction #" in fast

@@ -191,18 +191,7 @@ def test_findings_as_published(real_data, client):
 
 
 def test_answer_corrections_show_on_the_body_page(real_data, client):
-    answer = Answer.objects.get(
-        survey_return__body__slug="kent", system_type__slug="facial-recognition"
-    )
-    record_correction(
-        Correction(
-            answer=answer,
-            answer_field="intent",
-            new_value="unsure",
-            reason="Synthetic test: force revised its answer",
-            source=answer.source,
-        )
-    )
+    f.intent_corrected("kent", "Synthetic test: force revised its answer")
     html = client.get("/forces/kent/").content.decode()
     assert "Synthetic test: force revised its answer" in html
     assert "Unsure" in html
