@@ -114,20 +114,7 @@ class CorrectionDraftsMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         correction = get_object_or_404(
-            Correction.objects.select_related(
-                "finding__survey_round",
-                "finding__system_type",
-                "finding__vendor",
-                "finding__publication",
-                "answer__survey_return__body",
-                "answer__survey_return__survey_round",
-                "answer__system_type",
-                "survey_return__body",
-                "survey_return__survey_round",
-                "source",
-                "drafted_by",
-            ),
-            pk=pk,
+            Correction.objects.with_targets().select_related("drafted_by"), pk=pk
         )
         if correction.status != Correction.Status.DRAFT:
             messages.info(request, "This correction is published: it can only be withdrawn.")

@@ -195,19 +195,13 @@ def body_vendor_counts(bodies: Ids = None, vendors: Ids = None) -> QuerySet:
     )
 
 
-def body_round_vendor_counts(
-    rounds: list[SurveyRound], bodies: Ids = None, vendors: Ids = None, pairs: Q | None = None
-) -> QuerySet:
+def body_round_vendor_counts(rounds: list[SurveyRound], pairs: Q | None = None) -> QuerySet:
     """Per round, body and vendor, the responding answers naming the vendor, as rows (round,
     body, vendor, answers) of one query; ``pairs``: a condition on the links (body and
     vendor) limiting it to the rows one write can change."""
     links = AnswerVendor.objects.filter(
         answer__survey_return__survey_round__in=rounds, answer__survey_return__status=RESPONDED
     )
-    if bodies is not None:
-        links = links.filter(answer__survey_return__body__in=bodies)
-    if vendors is not None:
-        links = links.filter(vendor__in=vendors)
     if pairs is not None:
         links = links.filter(pairs)
     return (

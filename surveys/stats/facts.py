@@ -20,7 +20,8 @@ from surveys.models import (
 Metric = PublishedFinding.Metric
 
 
-def _flag(condition: Q) -> Case:
+def flag(condition: Q) -> Case:
+    """The condition as a boolean column (True or False, never NULL)."""
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
     )
@@ -32,12 +33,12 @@ def flags() -> dict:
     links = AnswerVendor.objects.filter(answer=OuterRef("pk"))
     kinds = AnswerKind.objects.filter(answer=OuterRef("pk"))
     return {
-        "operates_known": _flag(Q(operates__isnull=False)),
-        "operates_no": _flag(Q(operates=False)),
-        "aware_known": _flag(Q(aware_of_concerns__isnull=False)),
+        "operates_known": flag(Q(operates__isnull=False)),
+        "operates_no": flag(Q(operates=False)),
+        "aware_known": flag(Q(aware_of_concerns__isnull=False)),
         "equipment_named": Exists(links.filter(counts_toward_concern())),
-        "says_no_vendor_of_concern": _flag(Q(says_vendor_of_concern=False)),
-        "intent_stated": _flag(~Q(intent="")),
+        "says_no_vendor_of_concern": flag(Q(says_vendor_of_concern=False)),
+        "intent_stated": flag(~Q(intent="")),
         "kind_live": Exists(kinds.filter(kind="live")),
         "kind_database_access": Exists(kinds.filter(kind="database_access")),
     }

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
     F,
@@ -16,8 +14,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 
 from surveys.models import (
@@ -49,6 +45,7 @@ from surveys.stats.counting import (
     vendor_link_counts,
     vendor_rows_by_round,
 )
+from surveys.stats.facts import flag
 from surveys.stats.figures import concern_links
 
 RESPONDED = Return.Status.RESPONDED
@@ -155,12 +152,6 @@ def _insert_rows(model, rows: QuerySet, columns: tuple[str, ...]) -> None:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {select}", params)
 
 
-def _flag(condition: Q) -> Case:
-    return Case(
-        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
-
-
 def body_type_rows(
     survey_round: SurveyRound, concern_ids: set[int], asked: list[int], answers: Q = EVERY
 ) -> None:
@@ -180,10 +171,10 @@ def body_type_rows(
         body=F("survey_return__body_id"),
         survey_round=F("survey_return__survey_round_id"),
         system_type=F("system_type_id"),
-        asked=_flag(Q(system_type__in=asked)),
+        asked=flag(Q(system_type__in=asked)),
         operates=F("operates"),
         uses_concern=Exists(links.filter(concern_links(concern_ids, prefix=""))),
-        vendors_known=_flag(
+        vendors_known=flag(
             Q(Exists(links.filter(counts_toward_concern())))
             | Q(operates=False)
             | Q(says_vendor_of_concern=False)
@@ -230,10 +221,10 @@ def body_round_rows(
         status_is_derived=F("status_is_derived"),
         answered=F("n_answered"),
         operated=F("n_operated"),
-        answers_complete=_flag(Q(n_asked=len(asked))),
-        operates_complete=_flag(Q(n_asked_known=len(asked))),
-        uses_concern=_flag(Q(n_concern__gt=0)),
-        vendors_known=_flag(Q(n_known__gt=0)),
+        answers_complete=flag(Q(n_asked=len(asked))),
+        operates_complete=flag(Q(n_asked_known=len(asked))),
+        uses_concern=flag(Q(n_concern__gt=0)),
+        vendors_known=flag(Q(n_known__gt=0)),
     )
 
 

@@ -14,18 +14,12 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from surveys.models import Publication, licence_groups
+from surveys.models import licence_groups
 from surveys.stats.publications import publications
 
 register = template.Library()
 
 MARKER = "<!-- page-licences -->"
-
-
-def _publications() -> dict[str, Publication]:
-    """Every publication by its code (cached with the data version, and shared with the
-    page's sources, so a page pays one query for them, and none once cached)."""
-    return publications()
 
 
 def _joins_a_word(char: str) -> bool:
@@ -58,27 +52,26 @@ def codes_cited(html: str, codes) -> set[str]:
 def licence_of_cell(text: str) -> str:
     """The licence statement of each source a download's cell cites ("PR2023: © Crown
     copyright, ..."), or empty where it cites none (a figure the dashboard derived)."""
-    publications = _publications()
+    by_code = publications()  # cached per data version, shared with the sources
     return "; ".join(
-        f"{code}: {publications[code].licence_display}"
-        for code in sorted(codes_cited(text, publications))
+        f"{code}: {by_code[code].licence_display}" for code in sorted(codes_cited(text, by_code))
     )
 
 
 def licences_cited(text: str) -> list[tuple[str, list[str]]]:
     """The licence statements of the sources ``text`` cites, each with the codes it covers
     (Open Government Licence first), as the footer groups them."""
-    publications = _publications()
-    return licence_groups(publications[code] for code in codes_cited(text, publications))
+    by_code = publications()
+    return licence_groups(by_code[code] for code in codes_cited(text, by_code))
 
 
 def page_licences_html(html: str) -> SafeString:
-    publications = _publications()
-    cited = codes_cited(html, publications)
+    by_code = publications()
+    cited = codes_cited(html, by_code)
     if not cited:
         return mark_safe("")
     about = reverse("surveys:about")
-    groups = licence_groups(publications[code] for code in cited)
+    groups = licence_groups(by_code[code] for code in cited)
     items = format_html_join(
         "",
         "<li>{}: {}.</li>",

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import django_filters
 from django.db import connections, router
-from django.db.models import Q
 from django.utils.text import slugify
 
 from surveys import stats
@@ -23,7 +22,7 @@ from surveys.models import (
 )
 from surveys.stats import CONCERN_USERS
 from surveys.web.figure_rows import FigureRowsField
-from surveys.web.selectors.bodies import with_concern
+from surveys.web.selectors.bodies import name_matches, with_concern
 from surveys.web.widgets import Select
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -179,11 +178,7 @@ class BodyFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         value = value.strip()[:200]
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(short_name__icontains=value)
-            | Q(aliases__name__icontains=value)
-        ).distinct()
+        return queryset.filter(name_matches(value)).distinct()
 
     def filter_status(self, queryset, name, value):
         if value == "none":

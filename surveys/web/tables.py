@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -14,6 +13,7 @@ from surveys.models import Body, Return, SystemType, licence_groups
 from surveys.opendata.schema import LICENCE, SOURCE_LINE
 from surveys.stats import CONCERN_USERS
 from surveys.stats.figures import DERIVED
+from surveys.templatetags.links import page_url
 from surveys.values import ANSWER_KINDS
 from surveys.web.filters import AppliedFilter
 
@@ -167,7 +167,7 @@ class BodyTable(tables.Table):
         the column's default; a choice its label."""
         record = row.record
         if name == "name":
-            url = reverse("surveys:body", kwargs={"slug": record.slug})
+            url = page_url("surveys:body", record.slug)
             return format_html('<a href="{}">{}</a>', url, record.name)
         if name in ("kind", "nation", "region", "status"):
             value = getattr(record, name)
@@ -179,9 +179,8 @@ class BodyTable(tables.Table):
         if name in ("answered", "operated"):
             if getattr(record, name) in (None, ""):
                 return default
-            return _render_count(
-                answered_label(record) if name == "answered" else operated_label(record)
-            )
+            render = self.render_answered if name == "answered" else self.render_operated
+            return render(None, record)
         if name == "uses_concern":
             return (
                 default if record.uses_concern in (None, "") else self.render_uses_concern(record)
@@ -270,7 +269,7 @@ def export_rows(queryset, *, year: int, base_url: str, sources: dict[int, set[st
             answered_label(body),
             operated_label(body),
             concern_label(body),
-            base_url + reverse("surveys:body", kwargs={"slug": body.slug}),
+            base_url + page_url("surveys:body", body.slug),
             ", ".join(codes),
             "; ".join(f"{code}: {licences[code]}" for code in codes),
         ]

@@ -20,6 +20,16 @@ from surveys.models import (
 from surveys.stats.summaries import ensure_current
 
 
+def name_matches(words: str) -> Q:
+    """Bodies whose name, short name or a former name (alias) contains ``words``, as the
+    bodies table's name filter and the compare search match them (join aliases: distinct)."""
+    return (
+        Q(name__icontains=words)
+        | Q(short_name__icontains=words)
+        | Q(aliases__name__icontains=words)
+    )
+
+
 def bodies_for_round(survey_round: SurveyRound) -> QuerySet[Body]:
     """Every body with its status and answer counts in ``survey_round`` (one query).
 

@@ -22,6 +22,7 @@ from surveys.models import (
 )
 from surveys.stats import concern_vendor_ids
 from surveys.values import ROLES_COUNTING_TOWARD_CONCERN
+from surveys.web.selectors.bodies import name_matches
 
 MIN_BODIES, MAX_BODIES = 2, 4
 SEARCH_LENGTH = 100  # the longest search for a body by name
@@ -81,11 +82,7 @@ def search(words: str, *, exclude: list[Body]) -> tuple[list[Body], bool]:
     contains ``words`` (as the bodies table's name filter matches), leaving out ``exclude``;
     and whether more match (one query)."""
     matching = (
-        Body.objects.filter(
-            Q(name__icontains=words)
-            | Q(short_name__icontains=words)
-            | Q(aliases__name__icontains=words)
-        )
+        Body.objects.filter(name_matches(words))
         .exclude(pk__in=[b.pk for b in exclude])
         .distinct()
         .order_by("name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -36,14 +36,6 @@ from surveys.web.selectors.attached import ANSWER_LINK_LISTS, corrections_of, wi
 from surveys.web.selectors.rounds import all_rounds, default_round
 
 LIST_LIMIT = 50  # longer lists of bodies are left to the filterable bodies table
-# An answer's vendors (with their role) and kinds, as the pages list them.
-ANSWER_LINKS = (
-    Prefetch(
-        "answer_vendors",
-        queryset=AnswerVendor.objects.select_related("vendor").order_by("vendor__name"),
-    ),
-    "answer_kinds",
-)
 
 
 def round_has_returns(survey_round: SurveyRound) -> bool:
