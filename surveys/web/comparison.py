@@ -6,29 +6,15 @@ variable lookups and tags at 10 rounds and 10 system types."""
 
 from __future__ import annotations
 
-from html import escape
-
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from surveys.templatetags.links import escape, page_url
+from surveys.templatetags.survey_tags import known, source_link
 from surveys.web.selectors.compare import CompareRow, RoundResponses
 
 FACIAL_RECOGNITION = "facial-recognition"
 INDENT = "\n          "  # between the fields of a cell, as the template laid them out
-
-
-def _escaped(value) -> str:
-    """``{{ value }}`` in a template: escaped, unless already safe (Django's own
-    ``conditional_escape``, without its lazy-string wrapper, called thousands of times)."""
-    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
-
-
-def _known(value, yes: str = "Yes", no: str = "No", unknown: str = "Not known") -> str:
-    """``survey_tags.known``: None is not known (or not stated), never "no"."""
-    if value is None:
-        return unknown
-    return yes if value else no
 
 
 class _Writer:
@@ -45,12 +31,7 @@ class _Writer:
         if source is None:
             return ""
         if source.pk not in self.sources:
-            self.sources[source.pk] = format_html(
-                ' <a class="field-source" href="{}" title="{}">{}</a>',
-                source.url,
-                source.title,
-                source.code,
-            )
+            self.sources[source.pk] = source_link(source)
         return self.sources[source.pk]
 
     def vendor(self, link) -> str:
@@ -58,7 +39,7 @@ class _Writer:
         if key not in self.vendors:
             self.vendors[key] = format_html(
                 '<a href="{}">{}</a>{}',
-                reverse("surveys:vendor", args=[link.vendor.slug]),
+                page_url("surveys:vendor", link.vendor.slug),
                 link.vendor.name,
                 link.role_suffix,
             )
@@ -66,13 +47,13 @@ class _Writer:
 
     def field(self, term: str, value, answer=None, name: str = "") -> str:
         source = self.source(answer, name) if name else ""
-        return f"<div><dt>{term}</dt><dd>{_escaped(value)}{source}</dd></div>"
+        return f"<div><dt>{term}</dt><dd>{escape(value)}{source}</dd></div>"
 
     def cell(self, cell, facial: bool) -> str:
         a = cell.answer
         if a is None:
             return '<td><span class="no-data-inline">No answer recorded</span></td>'
-        vendors = mark_safe(", ".join(self.vendor(link) for link in a.answer_vendors.all()))
+        vendors = mark_safe(", ".join(self.vendor(link) for link in a.vendors_named))
         kinds = ""
         if facial:
             kinds = self.field("Kinds", "; ".join(a.kind_labels) or "Not stated", a, "kinds")
@@ -83,15 +64,15 @@ class _Writer:
             if a.intent and facial:
                 words += " (live facial recognition)"
             intent = self.field("Future use", words, a, "intent")
-        says = _known(a.says_vendor_of_concern, unknown="Not stated")
-        aware = _known(a.aware_of_concerns, unknown="Not stated")
+        says = known(a.says_vendor_of_concern, "Yes,No,Not stated")
+        aware = known(a.aware_of_concerns, "Yes,No,Not stated")
         units = ""
         if a.unit_count is not None:
             units = self.field("Units", a.unit_count, a, "unit_count")
         corrections = "".join(
             format_html(
                 '<p class="correction-flag"><a href="{}">Corrected (correction #{})</a></p>',
-                reverse("surveys:correction", args=[c.pk]),
+                page_url("surveys:correction", c.pk),
                 c.pk,
             )
             for c in cell.corrections
@@ -100,7 +81,7 @@ class _Writer:
             [
                 '<td>\n        <dl class="compare-cell">',
                 INDENT,
-                self.field("Operates", _known(a.operates), a, "operates"),
+                self.field("Operates", known(a.operates), a, "operates"),
                 INDENT,
                 self.field("Vendors named", vendors or "None stated", a, "vendors"),
                 INDENT,
@@ -127,7 +108,7 @@ class _Writer:
             self.types[slug] = format_html(
                 '<tr data-testid="compare-{}"><th scope="row"><a href="{}">{}</a></th>',
                 slug,
-                reverse("surveys:system_type", args=[slug]),
+                page_url("surveys:system_type", slug),
                 row.system_type.name,
             )
         return mark_safe(f"{self.types[slug]}\n      {cells}\n    </tr>")

@@ -11,17 +11,15 @@ from django.db.models import Q
 
 from surveys.models import (
     Answer,
-    AnswerKind,
-    AnswerVendor,
     Body,
     Correction,
-    Publication,
     Return,
     SurveyRound,
     SystemType,
 )
 from surveys.stats import concern_vendor_ids
 from surveys.values import ROLES_COUNTING_TOWARD_CONCERN
+from surveys.web.selectors.attached import ANSWER_LINK_LISTS, with_sources
 from surveys.web.selectors.bodies import name_matches
 
 MIN_BODIES, MAX_BODIES = 2, 4
@@ -102,7 +100,7 @@ def _concern_flags(answers: list[Answer], rounds: list[SurveyRound]) -> dict[int
     concerns = concern_vendor_ids(rounds)
     flags = {}
     for a in answers:
-        links = a.answer_vendors.all()
+        links = a.vendors_named
         counting = [link for link in links if link.role in ROLES_COUNTING_TOWARD_CONCERN]
         of_concern = concerns.get(a.survey_return.survey_round_id, set())
         if any(link.vendor_id in of_concern for link in counting):
@@ -114,38 +112,6 @@ def _concern_flags(answers: list[Answer], rounds: list[SurveyRound]) -> dict[int
     return flags
 
 
-def _attach_links(answers: list[Answer], returns: list[Return]) -> None:
-    """Each answer's vendor links (with their vendors, by the vendor's name) and kinds (every
-    answer of ``returns``), read in two queries and kept where ``prefetch_related`` keeps them
-    (``answer.answer_vendors.all()`` reads them), without building a queryset per answer."""
-    links, kinds = defaultdict(list), defaultdict(list)
-    for link in (
-        AnswerVendor.objects.filter(answer__survey_return__in=returns)
-        .select_related("vendor")
-        .order_by("vendor__name")
-    ):
-        links[link.answer_id].append(link)
-    for kind in AnswerKind.objects.filter(answer__survey_return__in=returns).order_by("kind"):
-        kinds[kind.answer_id].append(kind)
-    for answer in answers:
-        answer._prefetched_objects_cache = {
-            "answer_vendors": links[answer.pk],
-            "answer_kinds": kinds[answer.pk],
-        }
-
-
-def _attach_sources(answers: list[Answer]) -> None:
-    """Each answer's publications (its source and each field's), read in one query and
-    shared, instead of a join per field: a handful of publications for hundreds of answers."""
-    names = ["source", *(source for _, source in Answer.SOURCED_FIELDS)]
-    ids = {getattr(a, f"{name}_id") for a in answers for name in names} - {None}
-    publications = Publication.objects.in_bulk(ids)
-    fields = [(Answer._meta.get_field(name), f"{name}_id") for name in names]
-    for answer in answers:
-        for source, attname in fields:  # as select_related would have cached it
-            source.set_cached_value(answer, publications.get(getattr(answer, attname)))
-
-
 def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]:
     """Each round with a return from any of ``chosen``: their responses, and a row per system
     type any of them answered about, with a cell per body."""
@@ -154,16 +120,15 @@ def compare(chosen: list[Body]) -> tuple[list[RoundResponses], list[CompareRow]]
         .select_related("survey_round", "source")
         .order_by("survey_round__year")
     )
-    answers = list(
+    answers = with_sources(
         Answer.objects.filter(survey_return__in=returns)
         .select_related("system_type")
+        .prefetch_related(*ANSWER_LINK_LISTS)
         .order_by("system_type__position")
     )
     by_id, to_return = {r.pk: r for r in returns}, Answer._meta.get_field("survey_return")
     for answer in answers:  # its return, with the round, as read above
         to_return.set_cached_value(answer, by_id[answer.survey_return_id])
-    _attach_links(answers, returns)
-    _attach_sources(answers)
     corrections = list(
         Correction.objects.published()
         .filter(Q(answer__in=answers) | Q(survey_return__in=returns))
