@@ -234,3 +234,30 @@ def test_a_body_name_conflict_still_takes_the_files_value_at_once(real_data, tmp
     kent.refresh_from_db()
     assert kent.name == "Kent (files)"
     assert not Correction.objects.filter(status=Correction.Status.DRAFT).exists()
+
+
+def test_the_files_never_change_a_figure_under_a_correction_in_force(real_data, tmp_path):
+    """A figure's correction is laid over its first published value, which stays as loaded:
+    the files changing that value are a conflict, not a silent change under the correction."""
+    finding = PublishedFinding.objects.get(key="pr2023-anpr-concern")
+    correction = corrections.record_correction(
+        Correction(
+            finding=finding,
+            new_value="12",
+            reason="Synthetic test: a later statement gives 12",
+            source=finding.publication,
+        )
+    )
+    data = copy_files(tmp_path)
+    edit_yaml(
+        data,
+        "findings.yaml",
+        lambda rows: next(r for r in rows if r["key"] == finding.key).update(value=13),
+    )
+    out = io.StringIO()
+    call_command("load_obscc", data_dir=data, stdout=out)
+    finding.refresh_from_db()
+    assert finding.value == 11  # as first published, under the correction to 12
+    record = ReferenceRecord.objects.get(model="surveys.publishedfinding", key=finding.key)
+    assert record.conflicts == {"value": "13"}
+    assert f"under correction #{correction.pk} in force" in out.getvalue()

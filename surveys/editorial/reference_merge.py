@@ -6,7 +6,9 @@ files. A load compares, field by field, the file's value (F), the last loaded (L
 database's (D):
 
 - F == L: the file did not change this field; D is kept whatever it is (an editor's change).
-- F != L and D == L: the file changed and nobody changed the database: D becomes F.
+- F != L and D == L: the file changed and nobody changed the database: D becomes F, unless
+  a correction in force covers the field (a figure's correction leaves D as loaded): that is
+  an editor's entry, so a conflict, as below.
 - F != L and D == F: both agree already: L becomes F.
 - F != L and D != L and D != F: both changed: a conflict. D is kept; F waits in the record's
   ``conflicts`` until an editor takes it or keeps D (admin, "Reference data conflicts"; a
@@ -27,7 +29,14 @@ from typing import Any
 from django.db import models
 
 from surveys.editorial.reference_files import DATA_DIR, DataFileError, read_data
-from surveys.editorial.reference_report import Difference, LoadReport, comparable, field_value
+from surveys.editorial.reference_report import (
+    CORRECTED_FIELDS,
+    Difference,
+    LoadReport,
+    comparable,
+    corrections_in_force,
+    field_value,
+)
 from surveys.models import Body, Publication, ReferenceRecord, SurveyRound, SystemType, Vendor
 
 CHANGE_REASON = "load_obscc: reference data files"
@@ -147,7 +156,7 @@ class Loader:
                 conflicts.pop(field_name, None)
             elif file_value == last:
                 self.report.kept.append(difference(obj, name, field_name, database, file_value))
-            elif database == last:
+            elif database == last and not self._corrected(obj, name, field_name, database):
                 setattr(obj, field_name, values[field_name])
                 changes.append(field_name)
                 loaded[field_name] = file_value
@@ -167,6 +176,18 @@ class Loader:
         else:
             self.keys[(label, obj.pk)] = key
         return obj
+
+    @staticmethod
+    def _corrected(obj: models.Model, name: str, field_name: str, database: Any) -> bool:
+        """Whether a correction in force covers the field: an editor's entry the files never
+        overwrite, even where it left the stored value as loaded (a figure's correction is
+        laid over its value, which keeps what was first published)."""
+        label = obj._meta.label_lower
+        corrected = CORRECTED_FIELDS.get(label, {}).get(field_name)
+        if corrected is None:
+            return False
+        found = corrections_in_force([difference(obj, name, field_name, database, None)])
+        return (label, obj.pk, corrected) in found
 
     def _remember(self, label: str, key: str, obj, record: ReferenceRecord) -> None:
         record.model, record.key, record.object_id = label, key, obj.pk
