@@ -135,10 +135,13 @@ def test_a_withdrawn_body_can_be_reinstated_with_a_trace(world, tracked, editor,
     token = opening.reissue(agency)
     opening.withdraw(agency)
     assert tokens.invitation_for(token, today=datetime.date(2022, 6, 1)) is None
+    client.logout()
+    anonymous = client.post(URL, {"action": "reinstate", "_selected_action": [agency.pk]})
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
     client.force_login(viewer)
     client.post(URL, {"action": "reinstate", "_selected_action": [agency.pk]})
     agency.refresh_from_db()
-    assert agency.withdrawn_at is not None  # a Viewer changes nothing
+    assert agency.withdrawn_at is not None  # anonymous and a Viewer change nothing
     client.force_login(editor)
     client.post(URL, {"action": "reinstate", "_selected_action": [agency.pk]})
     agency.refresh_from_db()

@@ -160,7 +160,8 @@ def test_every_return_page_answers_each_method_the_same_whatever_the_admin_role(
     client, world, online, role
 ):
     """Only the link matters: an admin role opens no return without it and adds no method; a
-    page takes GET and HEAD, the three forms POST too, and nothing takes PUT, PATCH or DELETE."""
+    page takes GET and HEAD, the three forms POST too, and nothing takes PUT, PATCH, DELETE or
+    OPTIONS."""
     from tests import factories as f
 
     if role is not None:
@@ -171,8 +172,9 @@ def test_every_return_page_answers_each_method_the_same_whatever_the_admin_role(
     versions = list(OnlineReturn.objects.values_list("version", flat=True))
     for page in RETURN_PAGES:
         assert client.get(base + page).status_code in (200, 302), page
+        assert client.head(base + page).status_code in (200, 302), page
         assert client.get("/returns/" + "x" * 43 + "/" + page).status_code == 404, page
-        for method in ("put", "patch", "delete"):
+        for method in ("put", "patch", "delete", "options"):
             assert getattr(client, method)(base + page).status_code == 405, (method, page)
         if page not in WRITES:
             assert client.post(base + page).status_code == 405, page
