@@ -35,6 +35,12 @@ _request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
 _request_changed: contextvars.ContextVar[tuple[int, datetime.datetime | None] | None] = (
     contextvars.ContextVar("obscc_data_changed", default=None)
 )
+# Within a request, what ``cached(..., per_request=True)`` has read, by key (the key holds the
+# data version, so a write in the request is read afresh): read from the cache once, not once
+# per caller.
+_request_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "obscc_request_memo", default=None
+)
 TIMEOUT = 24 * 60 * 60
 
 
@@ -139,30 +145,40 @@ def uncached():
             _request_version.set(0)  # read the version again after the rollback
 
 
-def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+def cached(name: str, parts: tuple, compute: Callable[[], T], *, per_request: bool = False) -> T:
+    """``compute()``'s result, kept in the cache with the data and code versions. With
+    ``per_request``, a request reads it from the cache once and hands every caller the same
+    object (for read-only values that many parts of a page ask for)."""
     if not settings.STATS_CACHE or _bypass.get():
         return compute()
     key = _key(name, parts)
+    memo = _request_memo.get() if per_request else None
+    if memo is not None and key in memo:
+        return memo[key]
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TIMEOUT)
+    if memo is not None:
+        memo[key] = value
     return value
 
 
 class RequestVersionMiddleware:
-    """Read the data version at most once per request."""
+    """Read the data version at most once per request (and what is cached per request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token, changed = _request_version.set(0), _request_changed.set(None)
+        memo = _request_memo.set({})
         try:
             return self.get_response(request)
         finally:
             _request_version.reset(token)
             _request_changed.reset(changed)
+            _request_memo.reset(memo)
 
 
 def _on_change(sender, **kwargs) -> None:

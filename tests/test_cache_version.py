@@ -54,3 +54,38 @@ def test_drafts_do_not_change_when_the_data_last_changed(real_data):
     )
     corrections.publish(published)
     assert current_version() > before
+
+
+def test_a_request_reads_the_publications_from_the_cache_once(real_data, client, settings):
+    """A body page cites sources in its answers, corrections, footer and banner: they share
+    one read of the cached publications, and a write in between is read afresh."""
+    from django.core.cache import cache
+
+    from surveys import caching
+    from surveys.stats.publications import publications
+
+    settings.STATS_CACHE, settings.RESPONSE_CACHE = True, False
+    client.get("/forces/kent/")  # the cache filled
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    cache.get = counting_get
+    try:
+        assert client.get("/forces/kent/").status_code == 200
+    finally:
+        del cache.get
+    key = caching._key("publications", ())
+    assert reads.count(key) == 1
+    token = caching._request_memo.set({})  # as in a request
+    try:
+        first = publications()
+        assert publications() is first
+        PublishedFinding.objects.filter(pk=PublishedFinding.objects.first().pk).update(notes="x")
+        caching.bump_version()
+        assert publications() is not first  # a new data version: read again
+    finally:
+        caching._request_memo.reset(token)

@@ -10,8 +10,14 @@ from surveys.models import Publication
 
 def publications() -> dict[str, Publication]:
     """Every publication by its code, oldest first (cached with the data version, so a page
-    pays one query for them, and none once cached)."""
-    return cached("publications", (), lambda: {p.code: p for p in Publication.objects.all()})
+    pays one query for them, and none once cached; read once per request, however many of the
+    page's parts cite a source). Read-only: every caller shares it."""
+    return cached(
+        "publications",
+        (),
+        lambda: {p.code: p for p in Publication.objects.all()},
+        per_request=True,
+    )
 
 
 def publications_by_pk() -> dict[int, Publication]:

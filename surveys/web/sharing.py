@@ -18,7 +18,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from surveys import charts
-from surveys.caching import cached, data_last_changed
+from surveys.caching import data_last_changed
 from surveys.charts import ChartData
 from surveys.exports import download_name
 from surveys.templatetags.licences import licences_cited
@@ -118,8 +118,8 @@ def system_type_place(slug: str, *, as_published: bool = False) -> Place:
 
 
 def last_changed_words() -> str:
-    """ "Data last changed 5 December 2026" (read once per data version)."""
-    changed = cached("data-last-changed", (), data_last_changed)
+    """ "Data last changed 5 December 2026" (in a request, read with its data version)."""
+    changed = data_last_changed()
     if changed is None:
         return "Data last changed: not recorded"
     return f"Data last changed {date_format(timezone.localtime(changed), 'j F Y')}"
