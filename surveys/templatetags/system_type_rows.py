@@ -33,14 +33,24 @@ def round_figure_rows(per_round, system_type) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
 
 
+def breakdown_row(year, viewname: str, slug: str, name: str, count) -> str:
+    """A row of a vendors breakdown (a system type's page: the vendor linked; a vendor's: the
+    system type): the round, the page linked, the role, the responding bodies and whether the
+    vendor was of concern that round. ``count``: a ``stats.VendorCount``."""
+    return (
+        f'<tr><th scope="row">{escape(year)}</th>'
+        f'<td><a href="{escape(page_url(viewname, slug))}">'
+        f"{escape(name)}</a></td><td>{escape(count.role_label)}</td>"
+        f'<td class="num">{escape(count.bodies)}</td>'
+        f"<td>{'Yes' if count.of_concern else 'No'}</td></tr>"
+    )
+
+
 @register.simple_tag
 def vendor_rows(breakdown) -> SafeString:
     """A row per round, vendor and role: the bodies naming it, and whether it is of concern."""
     rows = [
-        f'<tr><th scope="row">{escape(year)}</th>'
-        f'<td><a href="{escape(page_url("surveys:vendor", v.vendor_slug))}">'
-        f"{escape(v.vendor_name)}</a></td><td>{escape(v.role_label)}</td>"
-        f'<td class="num">{escape(v.bodies)}</td><td>{"Yes" if v.of_concern else "No"}</td></tr>'
+        breakdown_row(year, "surveys:vendor", v.vendor_slug, v.vendor_name, v)
         for year, v in breakdown
     ]
-    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped

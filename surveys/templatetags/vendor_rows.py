@@ -11,6 +11,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from surveys.templatetags.links import escape, page_url
+from surveys.templatetags.system_type_rows import breakdown_row
 
 register = template.Library()
 
@@ -20,13 +21,10 @@ def vendor_type_rows(breakdown) -> SafeString:
     """A row per round, system type and role: the responding bodies naming the vendor, and
     whether it was of concern that round."""
     rows = [
-        f'<tr><th scope="row">{escape(year)}</th>'
-        f'<td><a href="{escape(page_url("surveys:system_type", system_type.slug))}">'
-        f"{escape(system_type.name)}</a></td><td>{escape(v.role_label)}</td>"
-        f'<td class="num">{escape(v.bodies)}</td><td>{"Yes" if v.of_concern else "No"}</td></tr>'
+        breakdown_row(year, "surveys:system_type", system_type.slug, system_type.name, v)
         for year, system_type, v in breakdown
     ]
-    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped above
+    return mark_safe("".join(rows))  # noqa: S308 - every value in it is escaped
 
 
 @register.simple_tag
