@@ -35,8 +35,7 @@ def rows_recorded() -> dict[str, int]:
     """How many returns, answers and answers' vendor links are recorded in every round,
     read from the summaries (two queries): the open-data page's largest tables' row counts,
     without a count of each table."""
-    ensure_current()
-    returns = RoundSummary.objects.aggregate(n=Sum("invited"))["n"] or 0
+    returns = returns_recorded()  # brings the summaries up to date
     answers = RoundTypeSummary.objects.aggregate(n=Sum("answers"), links=Sum("vendor_links"))
     return {
         "returns": returns,
